@@ -1,0 +1,69 @@
+# Build, run and test the kernel. `make run` and `make test` are all a user
+# needs; both install what is missing first (scripts/setup).
+
+CARGO        ?= cargo
+TARGET       := i686-kernel.json
+BUILD_STD    := -Zbuild-std=core,compiler_builtins,alloc -Zbuild-std-features=compiler-builtins-mem
+KCARGO       := $(CARGO) --config 'build.target="$(TARGET)"'
+PROFILE      := release
+KERNEL_BIN   := target/i686-kernel/$(PROFILE)/kernel
+KERNEL       := build/kernel.elf
+ISO          := build/kernel.iso
+INITRD       ?= build/initramfs.cpio
+CMDLINE      ?=
+QEMU         := qemu-system-i386
+QEMU_FLAGS   := -m 128M -serial mon:stdio -display none -no-reboot \
+                -device isa-debug-exit,iobase=0xf4,iosize=0x04 -accel tcg
+
+.PHONY: all kernel userspace initramfs run iso run-iso gdb test test-kernel test-boot \
+        fmt fmt-check clippy clean setup bench
+
+all: kernel
+
+setup:
+	@scripts/setup
+
+kernel: setup
+	$(CARGO) build --release -p kernel --bin kernel --target $(TARGET) $(BUILD_STD)
+	@mkdir -p build
+	cp $(KERNEL_BIN) $(KERNEL)
+
+userspace: setup
+	scripts/build-userspace
+
+initramfs: userspace
+	scripts/mkinitramfs $(INITRD)
+
+run: kernel initramfs
+	@echo "QEMU: serial console on this terminal; quit with Ctrl-A X"
+	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -initrd $(INITRD) -append '$(CMDLINE)'
+
+iso: kernel initramfs
+	scripts/mkiso $(KERNEL) $(INITRD) $(ISO) '$(CMDLINE)'
+
+run-iso: iso
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(ISO)
+
+gdb: kernel initramfs
+	@echo "QEMU waits for gdb on :1234"
+	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -initrd $(INITRD) -append '$(CMDLINE)' -s -S & \
+	  gdb -q $(KERNEL) -ex 'target remote :1234' -ex 'break kernel_init' -ex 'continue'; \
+	  kill %1 2>/dev/null || true
+
+test: setup
+	scripts/run-tests
+
+fmt:
+	$(CARGO) fmt --all
+
+fmt-check:
+	$(CARGO) fmt --all --check
+
+clippy: setup
+	$(CARGO) clippy --release -p kernel --target $(TARGET) $(BUILD_STD) --all-targets -- -D warnings
+	$(CARGO) clippy --release -p rt -p programs --target $(TARGET) $(BUILD_STD) -- -D warnings
+	$(CARGO) clippy -p abi --all-targets -- -D warnings
+
+clean:
+	$(CARGO) clean
+	rm -rf build

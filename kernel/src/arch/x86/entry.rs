@@ -1,0 +1,268 @@
+//! Kernel entry and exit: the asm stubs, and the Rust functions they call.
+//!
+//! This is the i386 system-call path of Linux's `arch/x86/entry/entry_32.S`
+//! and `common.c`, reduced to what a student needs to see. Every stub builds
+//! the same frame, [`PtRegs`], and calls exactly one Rust function:
+//!
+//! ```text
+//!  int 0x80 from ring 3                 sysenter from ring 3
+//!  CPU: switch to TSS.ss0:esp0,         CPU: CS = IA32_SYSENTER_CS,
+//!       push ss, esp, eflags, cs, eip        SS = CS + 8, ESP = IA32_SYSENTER_ESP,
+//!                                            EIP = IA32_SYSENTER_EIP; pushes nothing
+//!  entry_INT80_32:                      entry_SYSENTER_32:
+//!                                         push $USER_DS; push %ebp (user esp);
+//!                                         pushfl; push $USER_CS; push $0 (ip)
+//!    push %eax (orig_ax)                  push %eax (orig_ax)
+//!    SAVE_ALL                             SAVE_ALL
+//!    call do_int80_syscall_32             call do_fast_syscall_32
+//!    RESTORE_ALL; iret                    sysexit if the frame allows, else iret
+//!
+//!        higher addresses
+//!   +----------------+  <- kernel stack top (TSS.esp0 == IA32_SYSENTER_ESP)
+//!   | ss             |  \
+//!   | sp             |   |  pushed by the CPU (int 0x80)
+//!   | flags          |   |  or by entry_SYSENTER_32 by hand
+//!   | cs             |   |
+//!   | ip             |  /
+//!   | orig_ax        |  <- the system-call number (EAX at entry)
+//!   | gs fs es ds    |  \
+//!   | ax bp di si    |   |  SAVE_ALL
+//!   | dx cx bx       |  /   <- %esp = &PtRegs when the Rust code runs
+//!   +----------------+
+//!        lower addresses
+//! ```
+//!
+//! Offsets into the frame come from `offset_of!` on [`PtRegs`].
+
+use super::gdt::{KERNEL_DS, USER_CS, USER_DS};
+use super::ptregs::{
+    PT_FLAGS, PT_GS, PT_IP, PT_ORIG_AX, PT_SP, PtRegs, X86_EFLAGS_FIXED, X86_EFLAGS_IF,
+};
+use core::arch::global_asm;
+
+/// Push the general and segment registers in `struct pt_regs` order and load
+/// the kernel data segment (the seeds' `SAVE_ALL`).
+macro_rules! save_all {
+    () => {
+        "
+        cld
+        pushl %gs
+        pushl %fs
+        pushl %es
+        pushl %ds
+        pushl %eax
+        pushl %ebp
+        pushl %edi
+        pushl %esi
+        pushl %edx
+        pushl %ecx
+        pushl %ebx
+        movl ${kernel_ds}, %edx
+        movl %edx, %ds
+        movl %edx, %es
+        "
+    };
+}
+
+global_asm!(
+    concat!(
+        r#"
+    .section .text.entry, "ax"
+
+    /* int $0x80: the IDT gate (DPL 3) brought us here on the kernel stack. */
+    .global entry_INT80_32
+    entry_INT80_32:
+        pushl %eax                      /* pt_regs->orig_ax */
+    "#,
+        save_all!(),
+        r#"
+        movl %esp, %eax
+        pushl %eax                      /* &PtRegs */
+        call {do_int80}
+        addl $4, %esp
+    /* RESTORE_ALL + iret: used by every path that returns by iret. */
+    .global restore_all
+    restore_all:
+        popl %ebx
+        popl %ecx
+        popl %edx
+        popl %esi
+        popl %edi
+        popl %ebp
+        popl %eax
+        popl %ds
+        popl %es
+        popl %fs
+        popl %gs
+        addl $4, %esp                   /* orig_ax */
+        iret
+
+    /* sysenter: the CPU saved nothing, so build the iret frame by hand. */
+    .global entry_SYSENTER_32
+    entry_SYSENTER_32:
+        pushl ${user_ds}                /* pt_regs->ss */
+        pushl %ebp                      /* pt_regs->sp: the caller did mov %esp, %ebp */
+        pushfl                          /* pt_regs->flags */
+        orl ${eflags_if}, (%esp)        /* SYSENTER cleared IF; user code had it set */
+        pushl ${user_cs}                /* pt_regs->cs */
+        pushl $0                        /* pt_regs->ip: set by do_fast_syscall_32 */
+        pushl %eax                      /* pt_regs->orig_ax */
+    "#,
+        save_all!(),
+        r#"
+        /* TF, NT, AC and DF are the user's: do not run the kernel with them. */
+        pushl ${eflags_fixed}
+        popfl
+        movl %esp, %eax
+        pushl %eax                      /* &PtRegs */
+        call {do_fast}
+        addl $4, %esp
+        testl %eax, %eax
+        jz restore_all                  /* frame changed: return by iret */
+
+        /* SYSEXIT: EIP = EDX, ESP = ECX (SDM Vol. 2B, SYSEXIT). */
+        movl {pt_ip}(%esp), %edx
+        movl {pt_sp}(%esp), %ecx
+        popl %ebx
+        addl $8, %esp                   /* cx, dx: the vDSO pops its own */
+        popl %esi
+        popl %edi
+        popl %ebp
+        popl %eax
+        popl %ds
+        popl %es
+        popl %fs
+        popl %gs
+        addl ${flags_from_orig_ax}, %esp /* now at pt_regs->flags */
+        btrl $9, (%esp)                 /* restore flags but IF ... */
+        popfl
+        sti                             /* ... which STI sets with a one-instruction shadow */
+        sysexit
+
+    /* Exceptions and IRQs. Each stub pushes an error code if the CPU did not
+       (into orig_ax; -1 for IRQs) and its vector into the gs slot, the way
+       Linux's common_exception borrows that slot for the handler address. */
+    .global trap_common
+    trap_common:
+        cld
+        pushl %fs
+        pushl %es
+        pushl %ds
+        pushl %eax
+        pushl %ebp
+        pushl %edi
+        pushl %esi
+        pushl %edx
+        pushl %ecx
+        pushl %ebx
+        movl {pt_gs}(%esp), %ecx        /* the vector */
+        movl %gs, %edx
+        movl %edx, {pt_gs}(%esp)        /* the real gs */
+        movl ${kernel_ds}, %edx
+        movl %edx, %ds
+        movl %edx, %es
+        movl %esp, %eax
+        pushl %ecx                      /* vector */
+        pushl %eax                      /* &PtRegs */
+        call {do_trap}
+        addl $8, %esp
+        jmp restore_all
+
+    /* A new task's first return to user space (see proc/task.rs). */
+    .global ret_from_fork
+    ret_from_fork:
+        jmp restore_all
+
+    /* 48 stubs, 16 bytes apart: vectors 0..31 (exceptions), 32..47 (IRQs). */
+    .balign 16
+    .global trap_stubs
+    trap_stubs:
+    .set vector, 0
+    .rept 48
+        .balign 16
+        .if (vector == 8) | (vector == 10) | (vector == 11) | (vector == 12) | (vector == 13) | (vector == 14) | (vector == 17) | (vector == 21) | (vector == 29) | (vector == 30)
+        .elseif vector >= 32
+        pushl $-1
+        .else
+        pushl $0
+        .endif
+        pushl $vector
+        jmp trap_common
+        .set vector, vector + 1
+    .endr
+    "#
+    ),
+    kernel_ds = const KERNEL_DS as u32,
+    user_ds = const USER_DS as u32,
+    user_cs = const USER_CS as u32,
+    eflags_if = const X86_EFLAGS_IF,
+    eflags_fixed = const X86_EFLAGS_FIXED,
+    pt_ip = const PT_IP,
+    pt_sp = const PT_SP,
+    pt_gs = const PT_GS,
+    flags_from_orig_ax = const PT_FLAGS - PT_ORIG_AX,
+    do_int80 = sym do_int80_syscall_32,
+    do_fast = sym do_fast_syscall_32,
+    do_trap = sym super::traps::do_trap,
+    options(att_syntax),
+);
+
+unsafe extern "C" {
+    /// The `int 0x80` entry point (IDT vector 0x80).
+    pub fn entry_INT80_32();
+    /// The SYSENTER entry point (`IA32_SYSENTER_EIP`).
+    pub fn entry_SYSENTER_32();
+    /// Return to user space by RESTORE_ALL + iret with `%esp` = &PtRegs.
+    pub fn ret_from_fork();
+    /// First of the 48 exception/IRQ stubs, 16 bytes apart.
+    pub fn trap_stubs();
+}
+
+/// Distance between two stubs in `trap_stubs`.
+pub const TRAP_STUB_SIZE: usize = 16;
+
+/// How a system call entered the kernel (for tracing and the return path).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryPath {
+    Int80,
+    Sysenter,
+}
+
+/// Called by `entry_INT80_32` with the frame it built.
+extern "C" fn do_int80_syscall_32(regs: &mut PtRegs) {
+    crate::syscall::do_syscall(regs, EntryPath::Int80);
+}
+
+/// Called by `entry_SYSENTER_32`, like Linux's `do_fast_syscall_32`: the
+/// sixth argument is on the user stack at `[ebp]`, and the return address is
+/// the vDSO landing pad (`pop %ebp; pop %edx; pop %ecx; ret`), which undoes
+/// what `__kernel_vsyscall` (or the seed program) pushed. Returns nonzero
+/// when `sysexit` may be used.
+extern "C" fn do_fast_syscall_32(regs: &mut PtRegs) -> u32 {
+    let pad = crate::proc::vdso::landing_pad();
+    regs.ip = pad as u32;
+    // Argument 6 lives at the user's stack pointer; fetch it through the
+    // checked path. A bad pointer is -EFAULT, and we return by iret to the
+    // landing pad, whose `pop %ebp` then faults on the same bad stack.
+    match crate::mm::usercopy::get_user::<u32>(regs.sp as usize) {
+        Ok(arg6) => regs.bp = arg6,
+        Err(e) => {
+            regs.ax = e.as_ret();
+            crate::syscall::trace_fault(regs, EntryPath::Sysenter);
+            return 0;
+        }
+    }
+    crate::syscall::do_syscall(regs, EntryPath::Sysenter);
+    u32::from(sysexit_allowed(regs, pad))
+}
+
+/// SYSEXIT can only restore EIP/ESP (from EDX/ECX) and fixed CS/SS, so use it
+/// only when the frame still says exactly that (Linux's checks in
+/// `do_fast_syscall_32`); after exec, a signal, or a debugger, use iret.
+fn sysexit_allowed(regs: &PtRegs, pad: usize) -> bool {
+    use super::ptregs::{X86_EFLAGS_NT, X86_EFLAGS_RF, X86_EFLAGS_TF, X86_EFLAGS_VM};
+    regs.cs == u32::from(USER_CS)
+        && regs.ss == u32::from(USER_DS)
+        && regs.ip as usize == pad
+        && regs.flags & (X86_EFLAGS_RF | X86_EFLAGS_TF | X86_EFLAGS_VM | X86_EFLAGS_NT) == 0
+}

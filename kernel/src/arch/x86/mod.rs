@@ -1,0 +1,19 @@
+//! Everything that touches the i386 CPU directly. Generic code reaches the
+//! hardware only through this module.
+
+pub mod boot;
+pub mod entry;
+pub mod fpu;
+pub mod gdt;
+pub mod idt;
+pub mod instructions;
+pub mod paging;
+pub mod pic;
+pub mod pit;
+pub mod ptregs;
+pub mod qemu;
+pub mod rtc;
+pub mod switch;
+pub mod sysenter;
+pub mod traps;
+pub mod tss;

@@ -1,0 +1,169 @@
+//! Exceptions and hardware interrupts: what `do_trap` does with each vector.
+//!
+//! From ring 3, a CPU exception kills only the faulting process, with the
+//! signal Linux would send and a Linux-style log line (a page fault inside a
+//! valid lazily-mapped region, such as the growing stack, is served instead).
+//! From ring 0, an exception is a kernel bug and panics with a register dump;
+//! the exceptions are faults on user memory inside the user-copy routines,
+//! which resume at a fixup address so the system call returns `-EFAULT`.
+
+use super::ptregs::{PtRegs, X86_EFLAGS_TF};
+use super::{idt::IRQ_BASE, paging::read_cr2, pic};
+use abi::signal::{SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP};
+
+/// Exception names (SDM Vol. 3A, table 6-1).
+const EXCEPTION_NAMES: [&str; 32] = [
+    "divide error",
+    "debug",
+    "NMI",
+    "int3",
+    "overflow",
+    "bounds",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack segment",
+    "general protection fault",
+    "page fault",
+    "reserved",
+    "x87 floating point",
+    "alignment check",
+    "machine check",
+    "SIMD floating point",
+    "virtualization",
+    "control protection",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "hypervisor injection",
+    "VMM communication",
+    "security",
+    "reserved",
+];
+
+pub const X86_TRAP_DE: u32 = 0;
+pub const X86_TRAP_DB: u32 = 1;
+pub const X86_TRAP_BP: u32 = 3;
+pub const X86_TRAP_UD: u32 = 6;
+pub const X86_TRAP_GP: u32 = 13;
+pub const X86_TRAP_PF: u32 = 14;
+
+/// Name of an exception vector.
+pub fn exception_name(vector: u32) -> &'static str {
+    EXCEPTION_NAMES
+        .get(vector as usize)
+        .copied()
+        .unwrap_or("interrupt")
+}
+
+/// The signal Linux sends for an exception in user mode
+/// (arch/x86/kernel/traps.c).
+fn exception_signal(vector: u32) -> i32 {
+    match vector {
+        0 | 16 | 19 => SIGFPE,
+        1 | 3 => SIGTRAP,
+        6 => SIGILL,
+        11 | 12 | 17 => SIGBUS,
+        _ => SIGSEGV,
+    }
+}
+
+/// The one Rust function behind every exception and IRQ stub.
+pub extern "C" fn do_trap(regs: &mut PtRegs, vector: u32) {
+    if vector as usize >= IRQ_BASE {
+        let irq = vector - IRQ_BASE as u32;
+        // Acknowledge first: the handler may switch to another task (timer
+        // preemption) and must not leave the PIC waiting meanwhile.
+        pic::end_of_interrupt(irq as u8);
+        crate::irq::handle(irq, regs);
+        return;
+    }
+    if regs.user_mode() {
+        user_exception(regs, vector);
+    } else {
+        kernel_exception(regs, vector);
+    }
+}
+
+fn user_exception(regs: &mut PtRegs, vector: u32) {
+    let error = regs.orig_ax;
+    if vector == X86_TRAP_PF {
+        let addr = read_cr2();
+        if crate::proc::fault::handle_user_page_fault(addr, error) {
+            return;
+        }
+        crate::proc::fault::kill_current(
+            SIGSEGV,
+            format_args!(
+                "segfault at {:x} ip {:08x} sp {:08x} error {:x}",
+                addr, regs.ip, regs.sp, error
+            ),
+        );
+    } else {
+        crate::proc::fault::kill_current(
+            exception_signal(vector),
+            format_args!(
+                "trap {} ip:{:x} sp:{:x} error:{:x}",
+                exception_name(vector),
+                regs.ip,
+                regs.sp,
+                error
+            ),
+        );
+    }
+}
+
+fn kernel_exception(regs: &mut PtRegs, vector: u32) {
+    // A fault inside copy_from_user/copy_to_user: resume at its fixup.
+    if (vector == X86_TRAP_PF || vector == X86_TRAP_GP)
+        && let Some(fixup) = crate::mm::usercopy::fixup_for(regs.ip as usize)
+    {
+        // A user page that is merely not mapped *yet* (the growing stack) is
+        // served, and the copy retried.
+        if vector == X86_TRAP_PF
+            && crate::proc::fault::handle_user_page_fault(read_cr2(), regs.orig_ax)
+        {
+            return;
+        }
+        regs.ip = fixup as u32;
+        return;
+    }
+    // A user `sysenter` with TF set traps on the entry stub's first
+    // instructions; the stub clears TF itself, so just continue.
+    if vector == X86_TRAP_DB && crate::arch::x86::sysenter::in_sysenter_entry(regs.ip as usize) {
+        regs.flags &= !X86_EFLAGS_TF;
+        return;
+    }
+    let cr2 = if vector == X86_TRAP_PF { read_cr2() } else { 0 };
+    panic!(
+        "kernel {} (vector {}) error code {:#x} CR2 {:#010x}\n{}",
+        exception_name(vector),
+        vector,
+        regs.orig_ax,
+        cr2,
+        regs
+    );
+}
+
+/// Entered through the task gate at vector 8, on the double-fault TSS's own
+/// stack, with the CPU's error code pushed.
+#[unsafe(naked)]
+pub extern "C" fn doublefault_entry() -> ! {
+    core::arch::naked_asm!("call {}", "ud2", sym double_fault_task)
+}
+
+extern "C" fn double_fault_task() -> ! {
+    let (eip, esp, ebp, eflags) = super::tss::interrupted_state();
+    panic!(
+        "double fault (kernel stack overflow?): the interrupted task had\n\
+         EIP: {eip:08x} ESP: {esp:08x} EBP: {ebp:08x} EFLAGS: {eflags:08x}\n\
+         CR2: {:08x} (last page-fault address)",
+        read_cr2()
+    );
+}

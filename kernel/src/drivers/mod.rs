@@ -1,0 +1,4 @@
+//! Device drivers: the serial port and the console built on it.
+
+pub mod console;
+pub mod serial;

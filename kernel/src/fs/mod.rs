@@ -1,0 +1,3 @@
+//! Files: the initramfs, the root tree and the console TTY.
+
+pub mod tty;

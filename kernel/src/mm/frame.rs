@@ -1,0 +1,203 @@
+//! The physical frame allocator: one bit per 4 KiB frame of the direct map.
+//!
+//! Built from the boot memory map: usable RAM minus the first MiB (BIOS
+//! data, VGA, the loader's low structures), the kernel image, the boot
+//! information and the modules. A bitmap is the simplest structure that can
+//! also hand out physically contiguous runs (the kernel heap wants one) and
+//! catch double frees.
+
+use super::{DIRECT_MAP_LIMIT, PAGE_SIZE, phys_to_virt};
+use spin::Mutex;
+
+const MAX_FRAMES: usize = DIRECT_MAP_LIMIT / PAGE_SIZE;
+const WORDS: usize = MAX_FRAMES / 32;
+
+/// A bitmap of frames: bit set = in use (or not RAM).
+pub struct FrameAllocator {
+    used: [u32; WORDS],
+    /// One past the highest frame number that exists.
+    limit: usize,
+    /// Where the next search starts.
+    hint: usize,
+    free: usize,
+}
+
+/// Why a frame could not be freed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FreeError {
+    NotAllocated,
+    OutOfRange,
+}
+
+impl FrameAllocator {
+    /// An allocator with every frame in use; `add_free` opens ranges.
+    pub const fn new() -> Self {
+        Self {
+            used: [u32::MAX; WORDS],
+            limit: 0,
+            hint: 0,
+            free: 0,
+        }
+    }
+
+    fn is_used(&self, f: usize) -> bool {
+        self.used[f / 32] & (1 << (f % 32)) != 0
+    }
+
+    fn set(&mut self, f: usize, used: bool) {
+        if used {
+            self.used[f / 32] |= 1 << (f % 32);
+        } else {
+            self.used[f / 32] &= !(1 << (f % 32));
+        }
+    }
+
+    /// Mark whole frames inside physical `[start, end)` free.
+    pub fn add_free(&mut self, start: u64, end: u64) {
+        let end = end.min(DIRECT_MAP_LIMIT as u64);
+        let first = start.div_ceil(PAGE_SIZE as u64) as usize;
+        let last = (end / PAGE_SIZE as u64) as usize;
+        for f in first..last.max(first) {
+            if self.is_used(f) {
+                self.set(f, false);
+                self.free += 1;
+            }
+        }
+        self.limit = self.limit.max(last);
+    }
+
+    /// Mark every frame touching physical `[start, end)` in use.
+    pub fn reserve(&mut self, start: u64, end: u64) {
+        let first = (start / PAGE_SIZE as u64) as usize;
+        let last = (end.div_ceil(PAGE_SIZE as u64) as usize).min(MAX_FRAMES);
+        for f in first..last.max(first) {
+            if !self.is_used(f) {
+                self.set(f, true);
+                self.free -= 1;
+            }
+        }
+    }
+
+    /// Take `n` physically contiguous frames; returns the first's address.
+    pub fn alloc_contiguous(&mut self, n: usize) -> Option<usize> {
+        if n == 0 || n > self.free {
+            return None;
+        }
+        let mut run = 0;
+        let mut f = if n == 1 { self.hint } else { 0 };
+        let mut scanned = 0;
+        while scanned < self.limit {
+            if f >= self.limit {
+                f = 0;
+                run = 0;
+            }
+            if self.is_used(f) {
+                run = 0;
+            } else {
+                run += 1;
+                if run == n {
+                    let first = f + 1 - n;
+                    for g in first..=f {
+                        self.set(g, true);
+                    }
+                    self.free -= n;
+                    self.hint = f + 1;
+                    return Some(first * PAGE_SIZE);
+                }
+            }
+            f += 1;
+            scanned += 1;
+        }
+        None
+    }
+
+    /// Give a frame back.
+    pub fn free(&mut self, pa: usize) -> Result<(), FreeError> {
+        let f = pa / PAGE_SIZE;
+        if f >= self.limit {
+            return Err(FreeError::OutOfRange);
+        }
+        if !self.is_used(f) {
+            return Err(FreeError::NotAllocated);
+        }
+        self.set(f, false);
+        self.free += 1;
+        Ok(())
+    }
+
+    /// Frames currently free.
+    pub fn free_frames(&self) -> usize {
+        self.free
+    }
+}
+
+impl Default for FrameAllocator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+static FRAMES: Mutex<FrameAllocator> = Mutex::new(FrameAllocator::new());
+
+/// Build the allocator: usable regions minus `reserved` ranges.
+pub fn init(usable: impl Iterator<Item = (u64, u64)>, reserved: &[(u64, u64)]) {
+    let mut fa = FRAMES.lock();
+    for (s, e) in usable {
+        fa.add_free(s, e);
+    }
+    for &(s, e) in reserved {
+        fa.reserve(s, e);
+    }
+}
+
+/// One frame, contents undefined.
+pub fn alloc() -> Option<usize> {
+    FRAMES.lock().alloc_contiguous(1)
+}
+
+/// One frame filled with zeros.
+pub fn alloc_zeroed() -> Option<usize> {
+    let pa = alloc()?;
+    // SAFETY: the frame is ours and lies in the direct map.
+    unsafe { core::ptr::write_bytes(phys_to_virt(pa) as *mut u8, 0, PAGE_SIZE) };
+    Some(pa)
+}
+
+/// `n` contiguous frames.
+pub fn alloc_contiguous(n: usize) -> Option<usize> {
+    FRAMES.lock().alloc_contiguous(n)
+}
+
+/// Free a frame; freeing one that is not allocated is a kernel bug.
+pub fn free(pa: usize) {
+    if let Err(e) = FRAMES.lock().free(pa) {
+        panic!("frame::free({pa:#x}): {e:?}");
+    }
+}
+
+/// Frames currently free.
+pub fn free_frames() -> usize {
+    FRAMES.lock().free_frames()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::boxed::Box;
+
+    #[test_case]
+    fn bitmap_allocates_frees_and_catches_double_free() {
+        let mut fa = Box::new(FrameAllocator::new());
+        fa.add_free(0x10_0000, 0x10_8000); // 8 frames
+        fa.reserve(0x10_2000, 0x10_2001); // frame 2 of them
+        assert_eq!(fa.free_frames(), 7);
+        let a = fa.alloc_contiguous(1).unwrap();
+        assert_eq!(a, 0x10_0000);
+        // Three contiguous frames must skip the reserved one.
+        assert_eq!(fa.alloc_contiguous(3), Some(0x10_3000));
+        assert_eq!(fa.free(a), Ok(()));
+        assert_eq!(fa.free(a), Err(FreeError::NotAllocated));
+        assert_eq!(fa.free(0x9000_0000), Err(FreeError::OutOfRange));
+        assert_eq!(fa.alloc_contiguous(5), None);
+    }
+}

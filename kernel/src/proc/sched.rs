@@ -1,0 +1,4 @@
+//! The scheduler.
+
+/// Called on every timer interrupt.
+pub fn timer_tick(_from_user: bool) {}
