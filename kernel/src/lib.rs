@@ -22,6 +22,7 @@ pub mod irq;
 pub mod mm;
 pub mod panic;
 pub mod proc;
+pub mod sync;
 pub mod syscall;
 pub mod testing;
 pub mod time;
@@ -117,6 +118,7 @@ pub fn kernel_init(magic: u32, info_phys: u32) -> ! {
 
     let cmdline = CMDLINE.call_once(|| cmdline::Cmdline::parse(boot.cmdline()));
     drivers::console::init_log(cmdline.loglevel);
+    syscall::set_strace(cmdline.strace);
 
     pic::init(idt::IRQ_BASE as u8, &[pic::IRQ_TIMER, pic::IRQ_COM1]);
     pit::init();
@@ -189,6 +191,19 @@ fn alloc_free_reserved(boot: &BootInfo, kstart: usize, kend: usize) -> Reserved 
         push(u64::from(m.start), u64::from(m.end));
     }
     r
+}
+
+/// pid 1 ended: report it as Linux's boot interface contract says and
+/// power off (QEMU exit status 33).
+pub fn init_exited(comm: &str, status: u32) -> ! {
+    let sig = status & 0x7F;
+    if sig == 0 {
+        println!("init exited: status={}", (status >> 8) & 0xFF);
+    } else {
+        println!("init killed: signal={sig}");
+    }
+    log::info!("{comm}: powering off");
+    arch::x86::qemu::exit_qemu(arch::x86::qemu::ExitCode::Success)
 }
 
 /// The boot information (valid after bring-up).

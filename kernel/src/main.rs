@@ -1,16 +1,62 @@
-//! The kernel image: bring-up (in the library), a banner, then init.
+//! The kernel image: bring-up (in the library), a banner, the initramfs,
+//! then init as pid 1 (DESIGN §3, the boot interface).
 
 #![no_std]
 #![no_main]
 
+extern crate alloc;
+
+use alloc::vec::Vec;
+use kernel::arch::x86::qemu::{ExitCode, exit_qemu};
 use kernel::boot::{BootInfo, BootProtocol};
+use kernel::fs::ramfs::{self, Ramfs};
+use kernel::mm::phys_to_virt;
 use kernel::println;
 
 kernel::entry_point!(kmain);
 
 fn kmain(boot: &'static BootInfo) -> ! {
     banner(boot);
-    kernel::arch::x86::qemu::exit_qemu(kernel::arch::x86::qemu::ExitCode::Success)
+    let cmdline = kernel::CMDLINE.get().expect("command line parsed at boot");
+
+    let Some(m) = boot.modules().first() else {
+        println!("No initramfs: boot with -initrd (a cpio \"newc\" archive) to run a program.");
+        exit_qemu(ExitCode::Failed)
+    };
+    // SAFETY: the module's frames are reserved forever and lie in the
+    // direct map; nothing writes them.
+    let archive: &'static [u8] = unsafe {
+        core::slice::from_raw_parts(
+            phys_to_virt(m.start as usize) as *const u8,
+            (m.end - m.start) as usize,
+        )
+    };
+    match Ramfs::from_cpio(archive) {
+        Ok(fs) => ramfs::set_root(fs),
+        Err(e) => {
+            println!("initramfs: not a valid cpio newc archive: {e}");
+            exit_qemu(ExitCode::Failed)
+        }
+    }
+
+    let mut argv: Vec<Vec<u8>> = Vec::from([cmdline.init.as_bytes().to_vec()]);
+    argv.extend(cmdline.init_args.iter().map(|a| a.as_bytes().to_vec()));
+    let envp: Vec<Vec<u8>> = cmdline
+        .init_env
+        .iter()
+        .map(|e| e.as_bytes().to_vec())
+        .collect();
+    if let Err(e) = kernel::proc::exec::spawn_init(&cmdline.init, &argv, &envp) {
+        println!(
+            "Kernel could not run init {}: {} ({})",
+            cmdline.init,
+            abi::errno::errno_name(e).unwrap_or("?"),
+            abi::errno::errno_description(e).unwrap_or("")
+        );
+        exit_qemu(ExitCode::Failed)
+    }
+    kernel::proc::sched::schedule();
+    unreachable!("the boot context resumed");
 }
 
 /// What a user sees first: how we were booted and what we were given.

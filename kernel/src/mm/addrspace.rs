@@ -179,6 +179,83 @@ impl AddressSpace {
         Ok(())
     }
 
+    /// Make the (mapped) page at `va` writable.
+    pub fn set_writable(&mut self, va: usize) {
+        if let Some(pte) = self.pte(va, false) {
+            *pte |= PTE_W;
+            invlpg(va);
+        }
+    }
+
+    /// Map every page of `[start, end)` that lies in an anonymous region and
+    /// is not mapped yet (used to write the initial stack).
+    pub fn populate(&mut self, start: usize, end: usize) -> Result<(), MapError> {
+        let mut va = page_floor(start);
+        while va < end {
+            if self.translate(va).is_none() && !self.handle_fault(va, true, false) {
+                return Err(MapError::NoMemory);
+            }
+            va += PAGE_SIZE;
+        }
+        Ok(())
+    }
+
+    /// Change the protection of `[start, end)` (`mprotect`): split regions,
+    /// and set or clear W on the pages already mapped.
+    pub fn protect(&mut self, start: usize, end: usize, prot: Prot) -> Result<(), MapError> {
+        if !self.allows_any(start, end) {
+            return Err(MapError::OutOfRange);
+        }
+        let mut out = Vec::new();
+        for r in self.regions.drain(..) {
+            if r.end <= start || end <= r.start {
+                out.push(r);
+                continue;
+            }
+            if r.start < start {
+                out.push(Region { end: start, ..r });
+            }
+            out.push(Region {
+                start: r.start.max(start),
+                end: r.end.min(end),
+                prot,
+                ..r
+            });
+            if end < r.end {
+                out.push(Region { start: end, ..r });
+            }
+        }
+        out.sort_by_key(|r| r.start);
+        self.regions = out;
+        let mut va = start;
+        while va < end {
+            if let Some(pte) = self.pte(va, false)
+                && *pte & PTE_P != 0
+            {
+                if prot.write {
+                    *pte |= PTE_W
+                } else {
+                    *pte &= !PTE_W
+                }
+                invlpg(va);
+            }
+            va += PAGE_SIZE;
+        }
+        Ok(())
+    }
+
+    /// Is every page of `[start, end)` inside some region?
+    fn allows_any(&self, start: usize, end: usize) -> bool {
+        let mut cur = start;
+        while cur < end {
+            match self.region_at(cur) {
+                Some(r) => cur = r.end,
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// The frame and writability of `va`, if mapped.
     pub fn translate(&mut self, va: usize) -> Option<(usize, bool)> {
         let pte = *self.pte(va, false)?;
@@ -191,7 +268,8 @@ impl AddressSpace {
         let Some(r) = self.region_at(addr).copied() else {
             return false;
         };
-        if present || r.kind != RegionKind::Anonymous || (write && !r.prot.write) {
+        let accessible = r.prot.read || r.prot.write || r.prot.exec; // PROT_NONE: never
+        if present || !accessible || r.kind != RegionKind::Anonymous || (write && !r.prot.write) {
             return false;
         }
         let Some(pa) = frame::alloc_zeroed() else {

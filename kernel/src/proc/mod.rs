@@ -1,15 +1,136 @@
-//! Processes: tasks, scheduling, ELF loading, the vDSO, user faults.
+//! Processes: tasks, scheduling, ELF loading, the vDSO, user faults, and the
+//! life cycle (`fork`, `exit`, `wait4`).
 
+pub mod elf;
+pub mod exec;
 pub mod fault;
 pub mod sched;
+pub mod task;
 pub mod vdso;
 
+use crate::arch::x86::ptregs::PtRegs;
+use crate::arch::x86::{fpu, paging, switch};
+use crate::mm::vmap::KernelStack;
+use abi::errno::{ECHILD, ENOMEM};
+use alloc::boxed::Box;
+use sched::SCHED;
+use task::{Pid, Task, TaskState, WaitChannel};
+
 /// The running process's pid, if a process is running.
-pub fn current_pid() -> Option<u32> {
-    None
+pub fn current_pid() -> Option<Pid> {
+    SCHED.with(|s| s.current)
+}
+
+/// Run `f` on the current task. Do not sleep or schedule inside `f`.
+pub fn with_current<R>(f: impl FnOnce(&mut Task) -> R) -> R {
+    SCHED.with(|s| {
+        let pid = s.current.expect("no current task");
+        f(s.tasks.get_mut(&pid).expect("current task missing"))
+    })
 }
 
 /// Does the current process's address space allow this access?
-pub fn current_mm_allows(_addr: usize, _len: usize, _write: bool) -> bool {
-    false
+pub fn current_mm_allows(addr: usize, len: usize, write: bool) -> bool {
+    current_pid().is_some()
+        && with_current(|t| t.mm.as_ref().is_some_and(|m| m.allows(addr, len, write)))
+}
+
+/// `fork`: a copy of the current process whose `fork` returns 0.
+pub fn fork(regs: &PtRegs) -> Result<Pid, i32> {
+    let stack = KernelStack::new().ok_or(ENOMEM)?;
+    let pid = sched::alloc_pid();
+    let mut child_regs = *regs;
+    child_regs.ax = 0;
+    // SAFETY: a fresh, unused kernel stack.
+    let saved_sp = unsafe { switch::prepare_new_stack(stack.top(), &child_regs) };
+    let child = with_current(|parent| -> Result<Box<Task>, i32> {
+        let mm = match &parent.mm {
+            Some(m) => Some(m.duplicate().map_err(|_| ENOMEM)?),
+            None => None,
+        };
+        let mut fpu_state = parent.fpu.clone();
+        fpu::save(&mut fpu_state);
+        Ok(Box::new(Task {
+            pid,
+            ppid: parent.pid,
+            comm: parent.comm.clone(),
+            state: TaskState::Runnable,
+            kstack: stack,
+            saved_sp,
+            mm,
+            files: parent.files.clone(),
+            fpu: fpu_state,
+            tls: parent.tls,
+            clear_child_tid: 0,
+            cwd: parent.cwd.clone(),
+            slice: 0,
+        }))
+    })?;
+    sched::add_task(child);
+    Ok(pid)
+}
+
+/// End the current process with wait status `status` (Linux's `do_exit`).
+pub fn exit(status: u32) -> ! {
+    let (pid, ppid, comm) = with_current(|t| {
+        t.files.close_all();
+        // Leave the address space before freeing it.
+        // SAFETY: the kernel page directory maps the kernel half like every
+        // process directory does.
+        unsafe { paging::switch_pd(paging::kernel_pd_phys()) };
+        t.mm = None;
+        t.state = TaskState::Zombie(status);
+        (t.pid, t.ppid, t.comm.clone())
+    });
+    if pid == 1 {
+        crate::init_exited(&comm, status);
+    }
+    // Orphans go to init, as on Linux.
+    SCHED.with(|s| {
+        for t in s.tasks.values_mut() {
+            if t.ppid == pid {
+                t.ppid = 1;
+            }
+        }
+    });
+    sched::wake(WaitChannel::Child, Some(ppid));
+    sched::wake(WaitChannel::Child, Some(1));
+    sched::schedule();
+    unreachable!("a zombie was scheduled");
+}
+
+/// Outcome of looking for a child to reap.
+pub enum Reaped {
+    /// (pid, wait status)
+    Child(Pid, u32),
+    /// Matching children exist but none has exited.
+    NotYet,
+}
+
+/// Reap a zombie child of the current task (`wait4`'s core): `which` is -1
+/// for any child, or a pid.
+pub fn reap_child(which: i32) -> Result<Reaped, i32> {
+    SCHED.with(|s| {
+        let me = s.current.expect("no current task");
+        let matches = |t: &Task| t.ppid == me && (which == -1 || which == t.pid as i32);
+        let mut any = false;
+        let mut zombie = None;
+        for t in s.tasks.values() {
+            if matches(t) {
+                any = true;
+                if let TaskState::Zombie(st) = t.state {
+                    zombie = Some((t.pid, st));
+                    break;
+                }
+            }
+        }
+        match zombie {
+            Some((pid, st)) => {
+                s.tasks.remove(&pid); // frees its kernel stack
+                Ok(Reaped::Child(pid, st))
+            }
+            None if any => Ok(Reaped::NotYet),
+            None => Err(ECHILD),
+        }
+    })
 }

@@ -1,4 +1,157 @@
-//! The scheduler.
+//! The scheduler: a round-robin run queue on one CPU.
+//!
+//! Kernel code is not preempted (interrupts are masked in the kernel); a
+//! task gives up the CPU when it sleeps, exits, or when the timer interrupt
+//! finds its time slice used up while it runs in user mode. Switching means:
+//! the next task's kernel stack in TSS.esp0 and IA32_SYSENTER_ESP, its page
+//! directory in CR3, its TLS descriptors in the GDT, its FPU state, and then
+//! `switch_to` for the kernel stack itself.
 
-/// Called on every timer interrupt.
-pub fn timer_tick(_from_user: bool) {}
+use super::task::{Pid, Task, TaskState, WaitChannel};
+use crate::arch::x86::{fpu, gdt, instructions, paging, switch, sysenter, tss};
+use crate::sync::UpCell;
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, VecDeque};
+
+/// Timer ticks per time slice (50 ms at HZ = 100).
+const TIME_SLICE: u32 = 5;
+
+pub struct Scheduler {
+    pub tasks: BTreeMap<Pid, Box<Task>>,
+    runq: VecDeque<Pid>,
+    pub current: Option<Pid>,
+    next_pid: Pid,
+    /// The boot context's saved stack pointer (it becomes the idle loop).
+    idle_sp: usize,
+}
+
+pub static SCHED: UpCell<Scheduler> = UpCell::new(Scheduler {
+    tasks: BTreeMap::new(),
+    runq: VecDeque::new(),
+    current: None,
+    next_pid: 1,
+    idle_sp: 0,
+});
+
+/// A fresh pid.
+pub fn alloc_pid() -> Pid {
+    SCHED.with(|s| {
+        let p = s.next_pid;
+        s.next_pid += 1;
+        p
+    })
+}
+
+/// Make a new task runnable.
+pub fn add_task(task: Box<Task>) {
+    SCHED.with(|s| {
+        s.runq.push_back(task.pid);
+        s.tasks.insert(task.pid, task);
+    });
+}
+
+/// Wake every task sleeping on `chan` (for `Child`, only the parent `pid`).
+pub fn wake(chan: WaitChannel, only: Option<Pid>) {
+    SCHED.with(|s| {
+        for (pid, t) in s.tasks.iter_mut() {
+            if t.state == TaskState::Sleeping(chan) && only.is_none_or(|p| p == *pid) {
+                t.state = TaskState::Runnable;
+                s.runq.push_back(*pid);
+            }
+        }
+    });
+}
+
+/// Sleep on `chan` until woken.
+pub fn sleep(chan: WaitChannel) {
+    SCHED.with(|s| {
+        let cur = s.current.expect("sleep without a task");
+        s.tasks.get_mut(&cur).unwrap().state = TaskState::Sleeping(chan);
+    });
+    schedule();
+}
+
+/// Called on each timer tick; preempts a task that used its slice in user
+/// mode.
+pub fn timer_tick(from_user: bool) {
+    let expired = SCHED.with(|s| {
+        let Some(cur) = s.current else { return false };
+        let t = s.tasks.get_mut(&cur).unwrap();
+        t.slice = t.slice.saturating_sub(1);
+        t.slice == 0 && !s.runq.is_empty()
+    });
+    if expired && from_user {
+        schedule();
+    }
+}
+
+/// Pick the next runnable task and switch to it. Returns when the calling
+/// task is scheduled again (never, for a zombie).
+pub fn schedule() {
+    loop {
+        let plan = SCHED.with(|s| {
+            let prev = s.current;
+            if let Some(p) = prev
+                && let Some(t) = s.tasks.get_mut(&p)
+                && t.state == TaskState::Runnable
+                && !s.runq.contains(&p)
+            {
+                s.runq.push_back(p);
+            }
+            let next = loop {
+                let n = s.runq.pop_front()?;
+                if s.tasks
+                    .get(&n)
+                    .is_some_and(|t| t.state == TaskState::Runnable)
+                {
+                    break n;
+                }
+            };
+            s.current = Some(next);
+            let next_task = s.tasks.get_mut(&next).unwrap();
+            next_task.slice = TIME_SLICE;
+            let next_sp = next_task.saved_sp;
+            let top = next_task.kstack.top();
+            let pd = next_task
+                .mm
+                .as_ref()
+                .map_or(paging::kernel_pd_phys(), |m| m.pd_phys());
+            let tls = next_task.tls;
+            let next_fpu: *const fpu::FpuState = &*next_task.fpu;
+            let prev_sp: *mut usize = match prev.and_then(|p| s.tasks.get_mut(&p)) {
+                Some(t) if prev != Some(next) => {
+                    fpu::save(&mut t.fpu);
+                    &mut t.saved_sp
+                }
+                Some(_) => return Some(None), // the same task again: nothing to switch
+                None => &mut s.idle_sp,
+            };
+            Some(Some((prev_sp, next_sp, top, pd, tls, next_fpu)))
+        });
+        match plan {
+            Some(None) => return,
+            Some(Some((prev_sp, next_sp, top, pd, tls, next_fpu))) => {
+                tss::set_esp0(top);
+                sysenter::set_stack(top);
+                for (i, d) in tls.iter().enumerate() {
+                    gdt::set_tls(i, *d);
+                }
+                // SAFETY: `pd` is the next task's directory (with the kernel
+                // half), `next_fpu` points into its boxed state, and
+                // `next_sp` was saved by switch_to/prepare_new_stack on its
+                // live kernel stack; `prev_sp` points into a boxed task or
+                // the idle slot, which outlive the switch.
+                unsafe {
+                    paging::switch_pd(pd);
+                    fpu::restore(&*next_fpu);
+                    switch::switch_to(prev_sp, next_sp);
+                }
+                return;
+            }
+            None => {
+                // Nothing runnable: wait for an interrupt to wake someone.
+                instructions::sti_hlt_cli();
+            }
+        }
+    }
+}

@@ -1,6 +1,69 @@
-//! The vDSO.
+//! The vDSO: one page holding a real ELF shared object, built from
+//! `userspace/vdso/vdso.S` by `kernel/build.rs`, mapped read+exec into every
+//! process at [`VDSO_BASE`] and announced in the auxiliary vector
+//! (`AT_SYSINFO_EHDR` = the image, `AT_SYSINFO` = `__kernel_vsyscall`).
+//!
+//! `__kernel_vsyscall` is `push %ecx; push %edx; push %ebp; mov %esp,%ebp;
+//! sysenter; int $0x80` followed by the landing pad `pop %ebp; pop %edx;
+//! pop %ecx; ret`. SYSENTER returns (by SYSEXIT or iret) to the landing pad.
 
-/// Address of the landing pad in the current process.
+use crate::mm::addrspace::{AddressSpace, MapError, Prot, Region, RegionKind};
+use crate::mm::{PAGE_SIZE, frame, phys_to_virt};
+use spin::Once;
+
+mod syms {
+    include!(concat!(env!("OUT_DIR"), "/vdso_syms.rs"));
+}
+
+/// The image, as built.
+static IMAGE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vdso.so"));
+const _: () = assert!(IMAGE.len() <= PAGE_SIZE, "the vDSO must fit in one page");
+
+/// Where every process sees the vDSO: the last user page.
+pub const VDSO_BASE: usize = crate::mm::USER_TOP - PAGE_SIZE;
+
+/// The physical frame holding the image (shared by all processes).
+static FRAME: Once<usize> = Once::new();
+
+fn frame() -> Result<usize, MapError> {
+    FRAME
+        .try_call_once(|| {
+            let pa = frame::alloc_zeroed().ok_or(MapError::NoMemory)?;
+            // SAFETY: a fresh frame in the direct map; the image fits.
+            unsafe {
+                core::ptr::copy_nonoverlapping(
+                    IMAGE.as_ptr(),
+                    phys_to_virt(pa) as *mut u8,
+                    IMAGE.len(),
+                )
+            };
+            Ok(pa)
+        })
+        .copied()
+}
+
+/// Map the vDSO into an address space.
+pub fn map_into(mm: &mut AddressSpace) -> Result<(), MapError> {
+    mm.map_shared_page(VDSO_BASE, frame()?)?;
+    mm.add_region(Region {
+        start: VDSO_BASE,
+        end: VDSO_BASE + PAGE_SIZE,
+        prot: Prot::RX,
+        kind: RegionKind::Fixed,
+    })
+}
+
+/// `__kernel_vsyscall` in every process (`AT_SYSINFO`).
+pub fn kernel_vsyscall() -> usize {
+    VDSO_BASE + syms::VDSO_SYM___KERNEL_VSYSCALL
+}
+
+/// The landing pad SYSENTER returns to.
 pub fn landing_pad() -> usize {
-    0
+    VDSO_BASE + syms::VDSO_SYM_INT80_LANDING_PAD
+}
+
+/// The `sysenter` instruction inside `__kernel_vsyscall`.
+pub fn sysenter_insn() -> usize {
+    VDSO_BASE + syms::VDSO_SYM_SYSENTER
 }

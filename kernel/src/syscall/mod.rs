@@ -1,12 +1,110 @@
-//! System-call dispatch.
+//! System-call dispatch: Linux's `do_syscall_32_irqs_on` in a few lines.
+//!
+//! `orig_ax` holds the number; `ax` starts as `-ENOSYS`; a number inside the
+//! table calls its handler with the six register arguments (through
+//! [`args::SyscallContext`]); the result, or `-errno`, goes back in `ax`.
+//! Unknown numbers return `-ENOSYS` and the process keeps running (musl
+//! probes new calls and falls back on `ENOSYS`).
+
+pub mod args;
+pub mod file;
+pub mod info;
+pub mod mem;
+pub mod proc;
+pub mod signal;
+pub mod table;
+pub mod time;
 
 use crate::arch::x86::entry::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
+use abi::errno::ENOSYS;
+use abi::syscalls::NR_SYSCALLS;
+use alloc::string::String;
+use args::SyscallContext;
+use core::fmt::Write;
+use core::sync::atomic::{AtomicBool, Ordering};
 
-/// Dispatch one system call.
-pub fn do_syscall(regs: &mut PtRegs, _path: EntryPath) {
-    regs.ax = (-abi::errno::ENOSYS) as u32;
+static STRACE: AtomicBool = AtomicBool::new(false);
+
+/// Turn on tracing of every call (kernel option `strace`).
+pub fn set_strace(on: bool) {
+    STRACE.store(on, Ordering::Relaxed);
 }
 
-/// Trace a SYSENTER whose argument fetch faulted.
-pub fn trace_fault(_regs: &PtRegs, _path: EntryPath) {}
+/// Dispatch one system call; the result goes in `regs.ax`. With `strace`
+/// on, returns the trace line for the entry code to finish with the way
+/// back (`iret` or `sysexit`).
+pub fn do_syscall(regs: &mut PtRegs, path: EntryPath) -> Option<String> {
+    let nr = regs.orig_ax as usize;
+    // Formatted before the call (execve replaces the strings it names),
+    // printed whole after it, like strace.
+    let trace = STRACE
+        .load(Ordering::Relaxed)
+        .then(|| trace_call(regs, path));
+    regs.ax = (-ENOSYS) as u32;
+    if nr < NR_SYSCALLS {
+        let entry = &table::SYS_CALL_TABLE[nr];
+        let mut ctx = SyscallContext { regs, path };
+        let result = (entry.handler)(&mut ctx);
+        ctx.regs.ax = args::encode(result);
+    }
+    trace.map(|line| alloc::format!("{line} = {}", args::decode_ret(regs.ax)))
+}
+
+/// Print a finished trace line with the return instruction used.
+pub fn trace_return(line: Option<String>, how: &str) {
+    if let Some(line) = line {
+        crate::println!("{line} ({how})");
+    }
+}
+
+/// `[pid] path name(args)` for the trace. Calls that do not return
+/// (`exit`, `exit_group`) are printed at once, with ` = ?`.
+fn trace_call(regs: &PtRegs, path: EntryPath) -> String {
+    let nr = regs.orig_ax as usize;
+    let pid = crate::proc::current_pid().unwrap_or(0);
+    let p = match path {
+        EntryPath::Int80 => "int80",
+        EntryPath::Sysenter => "sysenter",
+    };
+    let a = regs.syscall_args();
+    let mut line = String::new();
+    match abi::syscalls::syscall_name(nr).filter(|_| nr < NR_SYSCALLS) {
+        Some(name) => {
+            let _ = write!(line, "[{pid}] {p} {name}(");
+            for (i, c) in table::SYS_CALL_TABLE[nr].args.chars().enumerate() {
+                if i > 0 {
+                    line.push_str(", ");
+                }
+                let _ = match c {
+                    'd' => write!(line, "{}", a[i] as i32),
+                    'u' => write!(line, "{}", a[i]),
+                    's' => write!(line, "{}", args::user_string_for_trace(a[i] as usize)),
+                    _ => write!(line, "{:#x}", a[i]),
+                };
+            }
+            line.push(')');
+        }
+        None => {
+            let _ = write!(
+                line,
+                "[{pid}] {p} syscall_{:#x}({:#x}, {:#x}, {:#x})",
+                regs.orig_ax, a[0], a[1], a[2]
+            );
+        }
+    }
+    if matches!(nr, abi::syscalls::NR_EXIT | abi::syscalls::NR_EXIT_GROUP) {
+        crate::println!("{line} = ?");
+    }
+    line
+}
+
+/// Trace a SYSENTER whose sixth-argument fetch faulted.
+pub fn trace_fault(regs: &PtRegs, path: EntryPath) {
+    if STRACE.load(Ordering::Relaxed) {
+        crate::println!(
+            "{} = -14 EFAULT (bad user stack in EBP)",
+            trace_call(regs, path)
+        );
+    }
+}

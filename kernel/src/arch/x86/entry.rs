@@ -230,7 +230,8 @@ pub enum EntryPath {
 
 /// Called by `entry_INT80_32` with the frame it built.
 extern "C" fn do_int80_syscall_32(regs: &mut PtRegs) {
-    crate::syscall::do_syscall(regs, EntryPath::Int80);
+    let trace = crate::syscall::do_syscall(regs, EntryPath::Int80);
+    crate::syscall::trace_return(trace, "iret");
 }
 
 /// Called by `entry_SYSENTER_32`, like Linux's `do_fast_syscall_32`: the
@@ -252,8 +253,10 @@ extern "C" fn do_fast_syscall_32(regs: &mut PtRegs) -> u32 {
             return 0;
         }
     }
-    crate::syscall::do_syscall(regs, EntryPath::Sysenter);
-    u32::from(sysexit_allowed(regs, pad))
+    let trace = crate::syscall::do_syscall(regs, EntryPath::Sysenter);
+    let sysexit = sysexit_allowed(regs, pad);
+    crate::syscall::trace_return(trace, if sysexit { "sysexit" } else { "iret" });
+    u32::from(sysexit)
 }
 
 /// SYSEXIT can only restore EIP/ESP (from EDX/ECX) and fixed CS/SS, so use it

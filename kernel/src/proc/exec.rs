@@ -1,0 +1,329 @@
+//! Loading a program: a new address space from an ELF file, the initial
+//! stack of the i386 System V ABI, and the switch of the current process to
+//! it (`execve`), or the creation of the first process (`init`).
+//!
+//! User address-space layout:
+//! ```text
+//! 0x0804_8000           typical ET_EXEC image; the brk heap right after it
+//! 0x5655_5000           where a static PIE (ET_DYN) is loaded
+//!   ...                 mmap2 areas, allocated top-down below the stack
+//! STACK_TOP - 8 MiB     lowest stack page (below it: an unmapped guard gap)
+//! STACK_TOP             0xBFFF_E000, argc/argv/envp/auxv just below it
+//! VDSO_BASE             0xBFFF_F000, the vDSO page
+//! 0xC000_0000           kernel
+//! ```
+
+use super::elf::{self, ElfInfo};
+use super::task::{Task, TaskState};
+use super::{sched, vdso, with_current};
+use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, USER_CS, USER_DS, set_tls};
+use crate::arch::x86::ptregs::{PtRegs, X86_EFLAGS_FIXED, X86_EFLAGS_IF};
+use crate::arch::x86::{fpu, instructions, paging, switch, sysenter};
+use crate::fs::file::FdTable;
+use crate::mm::addrspace::{AddressSpace, MapError, Prot, Region, RegionKind};
+use crate::mm::vmap::KernelStack;
+use crate::mm::{PAGE_SIZE, frame, page_ceil, page_floor};
+use abi::auxv::*;
+use abi::errno::{E2BIG, ENOEXEC, ENOMEM};
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The initial stack pointer's ceiling (one unmapped page below the vDSO).
+pub const STACK_TOP: usize = vdso::VDSO_BASE - PAGE_SIZE;
+/// How far the stack may grow (Linux's default `ulimit -s`).
+pub const STACK_MAX: usize = 8 << 20;
+/// Top of the mmap area: below the stack's reach and a guard page.
+pub const MMAP_TOP: usize = STACK_TOP - STACK_MAX - PAGE_SIZE;
+/// Load address of static PIE executables (Linux i386 without ASLR).
+pub const PIE_BASE: usize = 0x5655_5000;
+/// Limit on the bytes of argv + envp strings (Linux: a quarter of the stack).
+const MAX_ARG_BYTES: usize = STACK_MAX / 4;
+
+/// A loaded program, ready to run.
+pub struct Loaded {
+    pub mm: AddressSpace,
+    pub entry: usize,
+    pub sp: usize,
+}
+
+fn nomem(_: MapError) -> i32 {
+    ENOMEM
+}
+
+/// Build an address space for `file` with `argv`/`envp` on its stack.
+pub fn load(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8]) -> Result<Loaded, i32> {
+    let info = elf::parse(file).map_err(|e| {
+        log::debug!("exec: refused ELF: {e:?}");
+        ENOEXEC
+    })?;
+    let base = if info.pie { PIE_BASE } else { 0 };
+    info.check_base(base).map_err(|_| ENOEXEC)?;
+    let mut mm = AddressSpace::new().map_err(nomem)?;
+    let image_end = map_segments(&mut mm, &info, base, file)?;
+    mm.brk_start = image_end;
+    mm.brk = image_end;
+    vdso::map_into(&mut mm).map_err(nomem)?;
+    mm.add_region(Region {
+        start: STACK_TOP - STACK_MAX,
+        end: STACK_TOP,
+        prot: Prot::RW,
+        kind: RegionKind::Anonymous,
+    })
+    .map_err(|_| ENOEXEC)?;
+    let sp = build_stack(&mut mm, &info, base, argv, envp, execfn)?;
+    Ok(Loaded {
+        mm,
+        entry: base + info.entry,
+        sp,
+    })
+}
+
+/// Map every PT_LOAD segment (pages shared by two segments get the union of
+/// their permissions) and copy the file bytes; returns the image end.
+fn map_segments(
+    mm: &mut AddressSpace,
+    info: &ElfInfo,
+    base: usize,
+    file: &[u8],
+) -> Result<usize, i32> {
+    let mut ranges: Vec<(usize, usize, Prot)> = Vec::new();
+    for s in &info.segments {
+        let start = page_floor(base + s.vaddr);
+        let end = page_ceil(base + s.vaddr + s.memsz).ok_or(ENOEXEC)?;
+        for va in (start..end).step_by(PAGE_SIZE) {
+            match mm.translate(va) {
+                None => {
+                    let pa = frame::alloc_zeroed().ok_or(ENOMEM)?;
+                    mm.map_page(va, pa, s.write).map_err(|e| {
+                        frame::free(pa);
+                        nomem(e)
+                    })?;
+                }
+                Some((_, writable)) if s.write && !writable => mm.set_writable(va),
+                Some(_) => {}
+            }
+        }
+        mm.write_bytes(base + s.vaddr, &file[s.offset..s.offset + s.filesz])
+            .map_err(nomem)?;
+        ranges.push((
+            start,
+            end,
+            Prot {
+                read: true,
+                write: s.write,
+                exec: s.exec,
+            },
+        ));
+    }
+    // Regions: merge overlapping segment ranges.
+    ranges.sort_by_key(|r| r.0);
+    let mut merged: Vec<(usize, usize, Prot)> = Vec::new();
+    for (s, e, p) in ranges {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => {
+                last.1 = last.1.max(e);
+                last.2.write |= p.write;
+                last.2.exec |= p.exec;
+            }
+            _ => merged.push((s, e, p)),
+        }
+    }
+    let end = merged.iter().map(|r| r.1).max().unwrap_or(0);
+    for (start, end, prot) in merged {
+        mm.add_region(Region {
+            start,
+            end,
+            prot,
+            kind: RegionKind::Fixed,
+        })
+        .map_err(|_| ENOEXEC)?;
+    }
+    Ok(end)
+}
+
+/// 16 bytes for `AT_RANDOM` (seeds stack protectors and hash tables); the
+/// TSC mixed by xorshift: unpredictable enough for a teaching kernel.
+fn random_bytes() -> [u8; 16] {
+    let mut x = instructions::rdtsc() | 1;
+    let mut out = [0u8; 16];
+    for chunk in out.chunks_mut(8) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        chunk.copy_from_slice(&x.to_le_bytes());
+    }
+    out
+}
+
+/// Push `bytes` below `*sp` on the new stack.
+fn put(mm: &mut AddressSpace, sp: &mut usize, bytes: &[u8]) -> Result<usize, i32> {
+    *sp -= bytes.len();
+    mm.populate(*sp, *sp + bytes.len()).map_err(nomem)?;
+    mm.write_bytes(*sp, bytes).map_err(nomem)?;
+    Ok(*sp)
+}
+
+/// Push a NUL-terminated copy of `s`.
+fn cstr(mm: &mut AddressSpace, sp: &mut usize, s: &[u8]) -> Result<usize, i32> {
+    let mut v = Vec::with_capacity(s.len() + 1);
+    v.extend_from_slice(s);
+    v.push(0);
+    put(mm, sp, &v)
+}
+
+/// Lay out the initial stack (i386 System V ABI, figure 3-31):
+/// `argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL`, strings above.
+fn build_stack(
+    mm: &mut AddressSpace,
+    info: &ElfInfo,
+    base: usize,
+    argv: &[Vec<u8>],
+    envp: &[Vec<u8>],
+    execfn: &[u8],
+) -> Result<usize, i32> {
+    let strings: usize =
+        argv.iter().chain(envp).map(|s| s.len() + 1).sum::<usize>() + execfn.len() + 1;
+    if strings > MAX_ARG_BYTES {
+        return Err(E2BIG);
+    }
+    let mut sp = STACK_TOP;
+    let execfn_addr = cstr(mm, &mut sp, execfn)?;
+    let platform = cstr(mm, &mut sp, b"i686")?;
+    let mut env_ptrs = Vec::with_capacity(envp.len());
+    for e in envp.iter().rev() {
+        env_ptrs.push(cstr(mm, &mut sp, e)?);
+    }
+    env_ptrs.reverse();
+    let mut arg_ptrs = Vec::with_capacity(argv.len());
+    for a in argv.iter().rev() {
+        arg_ptrs.push(cstr(mm, &mut sp, a)?);
+    }
+    arg_ptrs.reverse();
+    sp &= !15;
+    let random = put(mm, &mut sp, &random_bytes())?;
+
+    let (_, _, _, hwcap) = instructions::cpuid(1, 0);
+    let mut auxv: Vec<(u32, usize)> = Vec::new();
+    if sysenter::enabled() {
+        auxv.push((AT_SYSINFO, vdso::kernel_vsyscall()));
+    }
+    auxv.push((AT_SYSINFO_EHDR, vdso::VDSO_BASE));
+    auxv.push((AT_HWCAP, hwcap as usize));
+    auxv.push((AT_PAGESZ, PAGE_SIZE));
+    auxv.push((AT_CLKTCK, crate::arch::x86::pit::HZ as usize));
+    auxv.push((AT_PHDR, info.phdr_vaddr.map_or(0, |p| base + p)));
+    auxv.push((AT_PHENT, 32));
+    auxv.push((AT_PHNUM, info.phnum));
+    auxv.push((AT_BASE, 0));
+    auxv.push((AT_FLAGS, 0));
+    auxv.push((AT_ENTRY, base + info.entry));
+    auxv.push((AT_UID, 0));
+    auxv.push((AT_EUID, 0));
+    auxv.push((AT_GID, 0));
+    auxv.push((AT_EGID, 0));
+    auxv.push((AT_SECURE, 0));
+    auxv.push((AT_RANDOM, random));
+    auxv.push((AT_EXECFN, execfn_addr));
+    auxv.push((AT_PLATFORM, platform));
+    auxv.push((AT_NULL, 0));
+
+    let mut words: Vec<u32> = Vec::new();
+    words.push(arg_ptrs.len() as u32);
+    words.extend(arg_ptrs.iter().map(|&p| p as u32));
+    words.push(0);
+    words.extend(env_ptrs.iter().map(|&p| p as u32));
+    words.push(0);
+    for (k, v) in auxv {
+        words.push(k);
+        words.push(v as u32);
+    }
+    sp = (sp - words.len() * 4) & !15;
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    mm.populate(sp, sp + bytes.len()).map_err(nomem)?;
+    mm.write_bytes(sp, &bytes).map_err(nomem)?;
+    Ok(sp)
+}
+
+/// Registers for the first instruction of a freshly loaded program.
+fn initial_regs(entry: usize, sp: usize) -> PtRegs {
+    PtRegs {
+        ip: entry as u32,
+        sp: sp as u32,
+        cs: u32::from(USER_CS),
+        ss: u32::from(USER_DS),
+        ds: u32::from(USER_DS),
+        es: u32::from(USER_DS),
+        flags: X86_EFLAGS_FIXED | X86_EFLAGS_IF,
+        ..PtRegs::default()
+    }
+}
+
+/// The file name part of a path (the process's `comm`, 15 bytes max).
+fn comm_of(path: &[u8]) -> String {
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    String::from_utf8_lossy(&name[..name.len().min(15)]).into_owned()
+}
+
+/// Read an executable from the root tree.
+fn read_program(path: &[u8], cwd: &[u8]) -> Result<&'static [u8], i32> {
+    crate::fs::file::read_whole_file(path, cwd)
+}
+
+/// `execve`: replace the current program. On success the frame `regs` now
+/// starts the new program (and the return goes by iret).
+pub fn exec_current(
+    regs: &mut PtRegs,
+    path: &[u8],
+    argv: &[Vec<u8>],
+    envp: &[Vec<u8>],
+) -> Result<(), i32> {
+    let cwd = with_current(|t| t.cwd.clone());
+    let file = read_program(path, cwd.as_bytes())?;
+    let loaded = load(file, argv, envp, path)?;
+    with_current(|t| {
+        // SAFETY: the new directory maps the kernel half like every other.
+        unsafe { paging::switch_pd(loaded.mm.pd_phys()) };
+        t.mm = Some(loaded.mm); // the old address space is freed here
+        t.comm = comm_of(path);
+        t.tls = [0; GDT_ENTRY_TLS_ENTRIES];
+        for i in 0..GDT_ENTRY_TLS_ENTRIES {
+            set_tls(i, 0);
+        }
+        *t.fpu = fpu::initial_state();
+        fpu::restore(&t.fpu);
+        t.files.close_on_exec();
+    });
+    *regs = PtRegs {
+        orig_ax: regs.orig_ax,
+        ..initial_regs(loaded.entry, loaded.sp)
+    };
+    Ok(())
+}
+
+/// Create pid 1 running `path`, with fds 0, 1, 2 on the console.
+pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), i32> {
+    let file = read_program(path.as_bytes(), b"/")?;
+    let loaded = load(file, argv, envp, path.as_bytes())?;
+    let stack = KernelStack::new().ok_or(ENOMEM)?;
+    let regs = initial_regs(loaded.entry, loaded.sp);
+    // SAFETY: a fresh, unused kernel stack.
+    let saved_sp = unsafe { switch::prepare_new_stack(stack.top(), &regs) };
+    let pid = sched::alloc_pid();
+    sched::add_task(Box::new(Task {
+        pid,
+        ppid: 0,
+        comm: comm_of(path.as_bytes()),
+        state: TaskState::Runnable,
+        kstack: stack,
+        saved_sp,
+        mm: Some(loaded.mm),
+        files: FdTable::with_console(),
+        fpu: Box::new(fpu::initial_state()),
+        tls: [0; GDT_ENTRY_TLS_ENTRIES],
+        clear_child_tid: 0,
+        cwd: String::from("/"),
+        slice: 0,
+    }));
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! A task (process): its kernel stack, saved context, address space, open
+//! files, FPU state and thread-local-storage descriptors.
+
+use crate::arch::x86::fpu::FpuState;
+use crate::arch::x86::gdt::GDT_ENTRY_TLS_ENTRIES;
+use crate::arch::x86::ptregs::PtRegs;
+use crate::arch::x86::switch::pt_regs_at;
+use crate::fs::file::FdTable;
+use crate::mm::addrspace::AddressSpace;
+use crate::mm::vmap::KernelStack;
+use alloc::boxed::Box;
+use alloc::string::String;
+
+pub type Pid = u32;
+
+/// Why a task sleeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitChannel {
+    /// Console input.
+    TtyInput,
+    /// One of its children changing state.
+    Child,
+    /// The next timer tick (`nanosleep`).
+    Timer,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskState {
+    Runnable,
+    Sleeping(WaitChannel),
+    /// Exited; holds the wait status (`exit_code << 8` or the signal).
+    Zombie(u32),
+}
+
+pub struct Task {
+    pub pid: Pid,
+    pub ppid: Pid,
+    /// The program name (Linux's `comm`), for fault reports and tracing.
+    pub comm: String,
+    pub state: TaskState,
+    pub kstack: KernelStack,
+    /// Kernel stack pointer saved by `switch_to`.
+    pub saved_sp: usize,
+    pub mm: Option<AddressSpace>,
+    pub files: FdTable,
+    pub fpu: Box<FpuState>,
+    /// This task's GDT TLS slots (`set_thread_area`).
+    pub tls: [u64; GDT_ENTRY_TLS_ENTRIES],
+    /// `set_tid_address`: cleared (and futex-woken) at exit.
+    pub clear_child_tid: usize,
+    pub cwd: String,
+    /// Timer ticks left in this time slice.
+    pub slice: u32,
+}
+
+impl Task {
+    /// The user registers saved at the top of the kernel stack.
+    pub fn regs(&mut self) -> &mut PtRegs {
+        // SAFETY: every task's kernel stack holds its PtRegs at the top
+        // (both entry paths and `prepare_new_stack` put it there), and the
+        // stack lives as long as the task.
+        unsafe { &mut *pt_regs_at(self.kstack.top()) }
+    }
+}

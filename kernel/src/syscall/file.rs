@@ -1,0 +1,354 @@
+//! File system calls: read, write, readv/writev, open/openat/close, ioctl,
+//! lseek, dup, getcwd, chdir, access. Every user buffer goes through
+//! `UserSlice`/`UserPtr`; the fd is checked first (`-EBADF`), then the
+//! buffer (`-EFAULT`), as Linux does.
+
+use super::args::{SysResult, SyscallContext, efault};
+use crate::fs::file::{FileKind, FileRef, open};
+use crate::fs::ramfs::{self, Device, NodeKind};
+use crate::fs::tty;
+use crate::mm::usercopy::UserSlice;
+use crate::proc::with_current;
+use abi::errno::*;
+use abi::fcntl::{
+    AT_FDCWD, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_RDONLY, O_TRUNC, O_WRONLY,
+};
+use abi::ioctl::*;
+use abi::types::Iovec;
+use alloc::vec::Vec;
+
+/// Largest iovec count (Linux's `UIO_MAXIOV`).
+const UIO_MAXIOV: usize = 1024;
+/// Largest single read/write (Linux's `MAX_RW_COUNT`, INT_MAX & PAGE_MASK).
+const MAX_RW_COUNT: usize = 0x7FFF_F000;
+
+fn file(fd: i32) -> Result<FileRef, i32> {
+    with_current(|t| t.files.get(fd))
+}
+
+fn readable(f: &FileRef) -> Result<FileKind, i32> {
+    let f = f.lock();
+    if f.flags & O_ACCMODE == O_WRONLY {
+        Err(EBADF)
+    } else {
+        Ok(f.kind)
+    }
+}
+
+fn writable(f: &FileRef) -> Result<FileKind, i32> {
+    let f = f.lock();
+    if f.flags & O_ACCMODE == O_RDONLY {
+        Err(EBADF)
+    } else {
+        Ok(f.kind)
+    }
+}
+
+/// Read into `buf` from `f`; shared by `read` and `readv`.
+fn do_read(f: &FileRef, buf: UserSlice) -> SysResult {
+    let len = buf.len().min(MAX_RW_COUNT);
+    match readable(f)? {
+        FileKind::Device(Device::Console) => {
+            // Validate the buffer before sleeping for input.
+            buf.check(true).map_err(efault)?;
+            let data = tty::read(len);
+            buf.write_prefix(&data).map_err(efault)?;
+            Ok(data.len())
+        }
+        FileKind::Device(Device::Null) => Ok(0),
+        FileKind::Device(Device::Zero) => {
+            buf.write_prefix(&alloc::vec![0u8; len]).map_err(efault)?;
+            Ok(len)
+        }
+        FileKind::Regular(ino) => {
+            let data = ramfs::root().node(ino).data;
+            let mut of = f.lock();
+            let start = of.offset.min(data.len());
+            let n = (data.len() - start).min(len);
+            buf.write_prefix(&data[start..start + n]).map_err(efault)?;
+            of.offset = start + n;
+            Ok(n)
+        }
+        FileKind::Dir(_) => Err(EISDIR),
+    }
+}
+
+/// Write `buf` to `f`; shared by `write` and `writev`.
+fn do_write(f: &FileRef, buf: UserSlice) -> SysResult {
+    let kind = writable(f)?;
+    let len = buf.len().min(MAX_RW_COUNT);
+    match kind {
+        FileKind::Device(Device::Console) => {
+            // In page-sized pieces, so a huge write needs no huge buffer.
+            let mut done = 0;
+            while done < len {
+                let n = (len - done).min(4096);
+                let chunk = UserSlice::new(buf.addr() + done, n).map_err(efault)?;
+                let data = chunk.read_to_vec().map_err(efault)?;
+                tty::write(&data);
+                done += n;
+            }
+            Ok(len)
+        }
+        FileKind::Device(_) => {
+            buf.check(false).map_err(efault)?;
+            Ok(len)
+        }
+        FileKind::Regular(_) | FileKind::Dir(_) => Err(EBADF),
+    }
+}
+
+/// `read(fd, buf, count)`.
+pub fn sys_read(ctx: &mut SyscallContext) -> SysResult {
+    let f = file(ctx.arg_i32(0))?;
+    let buf = ctx.user_slice(1, 2)?;
+    do_read(&f, buf)
+}
+
+/// `write(fd, buf, count)`.
+pub fn sys_write(ctx: &mut SyscallContext) -> SysResult {
+    let f = file(ctx.arg_i32(0))?;
+    let buf = ctx.user_slice(1, 2)?;
+    do_write(&f, buf)
+}
+
+/// Read an iovec array, checking Linux's limits.
+fn iovecs(ctx: &SyscallContext) -> Result<Vec<UserSlice>, i32> {
+    let cnt = ctx.arg_i32(2);
+    if cnt < 0 || cnt as usize > UIO_MAXIOV {
+        return Err(EINVAL);
+    }
+    let base = ctx.user_ptr::<Iovec>(1);
+    let mut out = Vec::with_capacity(cnt as usize);
+    let mut total: usize = 0;
+    for i in 0..cnt as usize {
+        let v = base.offset(i).map_err(efault)?.read().map_err(efault)?;
+        total = total
+            .checked_add(v.len as usize)
+            .filter(|&t| t <= i32::MAX as usize)
+            .ok_or(EINVAL)?;
+        out.push(UserSlice::new(v.base as usize, v.len as usize).map_err(efault)?);
+    }
+    Ok(out)
+}
+
+/// `writev(fd, iov, iovcnt)`.
+pub fn sys_writev(ctx: &mut SyscallContext) -> SysResult {
+    let f = file(ctx.arg_i32(0))?;
+    let mut done = 0;
+    for v in iovecs(ctx)? {
+        match do_write(&f, v) {
+            Ok(n) => done += n,
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(done)
+}
+
+/// `readv(fd, iov, iovcnt)`: stops at the first short read.
+pub fn sys_readv(ctx: &mut SyscallContext) -> SysResult {
+    let f = file(ctx.arg_i32(0))?;
+    let mut done = 0;
+    for v in iovecs(ctx)? {
+        match do_read(&f, v) {
+            Ok(n) => {
+                done += n;
+                if n < v.len() {
+                    break;
+                }
+            }
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(done)
+}
+
+fn open_common(dirfd: i32, path: &[u8], flags: u32) -> SysResult {
+    if path.is_empty() {
+        return Err(ENOENT);
+    }
+    if dirfd != AT_FDCWD && path[0] != b'/' {
+        // Relative to a directory fd: only fds that are directories.
+        let f = file(dirfd)?;
+        if !matches!(f.lock().kind, FileKind::Dir(_)) {
+            return Err(ENOTDIR);
+        }
+    }
+    let cwd = with_current(|t| t.cwd.clone());
+    let f = match open(path, cwd.as_bytes(), flags) {
+        Ok(f) => f,
+        Err(ENOENT) if flags & O_CREAT != 0 => return Err(EROFS),
+        Err(e) => return Err(e),
+    };
+    let kind = f.lock().kind;
+    match kind {
+        FileKind::Regular(_) if flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0 => {
+            return Err(EROFS);
+        }
+        FileKind::Dir(_) if flags & O_ACCMODE != O_RDONLY => return Err(EISDIR),
+        FileKind::Regular(_) | FileKind::Device(_) if flags & O_DIRECTORY != 0 => {
+            return Err(ENOTDIR);
+        }
+        _ => {}
+    }
+    with_current(|t| t.files.install(f, flags & O_CLOEXEC != 0, 0)).map(|fd| fd as usize)
+}
+
+/// `open(path, flags, mode)`: the initramfs is read-only.
+pub fn sys_open(ctx: &mut SyscallContext) -> SysResult {
+    let path = ctx.user_path(0)?;
+    open_common(AT_FDCWD, &path, ctx.arg(1))
+}
+
+/// `openat(dirfd, path, flags, mode)`.
+pub fn sys_openat(ctx: &mut SyscallContext) -> SysResult {
+    let path = ctx.user_path(1)?;
+    open_common(ctx.arg_i32(0), &path, ctx.arg(2))
+}
+
+/// `close(fd)`.
+pub fn sys_close(ctx: &mut SyscallContext) -> SysResult {
+    with_current(|t| t.files.close(ctx.arg_i32(0))).map(|_| 0)
+}
+
+/// `dup(fd)`.
+pub fn sys_dup(ctx: &mut SyscallContext) -> SysResult {
+    let f = file(ctx.arg_i32(0))?;
+    with_current(|t| t.files.install(f, false, 0)).map(|fd| fd as usize)
+}
+
+/// `dup2(old, new)`.
+pub fn sys_dup2(ctx: &mut SyscallContext) -> SysResult {
+    let (old, new) = (ctx.arg_i32(0), ctx.arg_i32(1));
+    let f = file(old)?;
+    if new < 0 {
+        return Err(EBADF);
+    }
+    if old == new {
+        return Ok(new as usize);
+    }
+    with_current(|t| t.files.install_at(new as usize, f, false)).map(|_| new as usize)
+}
+
+/// `ioctl(fd, request, arg)`: the console answers the TTY requests (so
+/// `isatty` works); everything else is `-ENOTTY`, as on Linux.
+pub fn sys_ioctl(ctx: &mut SyscallContext) -> SysResult {
+    let f = file(ctx.arg_i32(0))?;
+    let kind = f.lock().kind;
+    if kind != FileKind::Device(Device::Console) {
+        return Err(ENOTTY);
+    }
+    let arg = ctx.arg_usize(2);
+    match ctx.arg(1) {
+        TCGETS => crate::mm::usercopy::put_user(arg, &tty::termios())
+            .map_err(efault)
+            .map(|_| 0),
+        TCSETS | TCSETSW | TCSETSF => {
+            let t = crate::mm::usercopy::get_user(arg).map_err(efault)?;
+            tty::set_termios(t);
+            Ok(0)
+        }
+        TIOCGWINSZ => crate::mm::usercopy::put_user(arg, &tty::winsize())
+            .map_err(efault)
+            .map(|_| 0),
+        TIOCSWINSZ => Ok(0),
+        TIOCGPGRP => {
+            let pid = with_current(|t| t.pid);
+            crate::mm::usercopy::put_user(arg, &pid)
+                .map_err(efault)
+                .map(|_| 0)
+        }
+        TIOCSPGRP => Ok(0),
+        FIONREAD => {
+            let n = tty::available() as u32;
+            crate::mm::usercopy::put_user(arg, &n)
+                .map_err(efault)
+                .map(|_| 0)
+        }
+        _ => Err(ENOTTY),
+    }
+}
+
+/// The new offset for `lseek`-style calls.
+fn seek(fd: i32, offset: i64, whence: u32) -> Result<i64, i32> {
+    let f = file(fd)?;
+    let mut of = f.lock();
+    let size = match of.kind {
+        FileKind::Regular(ino) => ramfs::root().node(ino).data.len() as i64,
+        FileKind::Dir(_) => 0,
+        FileKind::Device(Device::Console) => return Err(ESPIPE),
+        FileKind::Device(_) => 0,
+    };
+    let new = match whence {
+        abi::fcntl::SEEK_SET => offset,
+        abi::fcntl::SEEK_CUR => of.offset as i64 + offset,
+        abi::fcntl::SEEK_END => size + offset,
+        _ => return Err(EINVAL),
+    };
+    if new < 0 {
+        return Err(EINVAL);
+    }
+    of.offset = new as usize;
+    Ok(new)
+}
+
+/// `_llseek(fd, offset_high, offset_low, *result, whence)`.
+pub fn sys_llseek(ctx: &mut SyscallContext) -> SysResult {
+    let off = ((ctx.arg(1) as u64) << 32 | ctx.arg(2) as u64) as i64;
+    let new = seek(ctx.arg_i32(0), off, ctx.arg(4))?;
+    crate::mm::usercopy::put_user(ctx.arg_usize(3), &new).map_err(efault)?;
+    Ok(0)
+}
+
+/// `getcwd(buf, size)`: returns the length including the NUL.
+pub fn sys_getcwd(ctx: &mut SyscallContext) -> SysResult {
+    let mut cwd = with_current(|t| t.cwd.clone()).into_bytes();
+    cwd.push(0);
+    let buf = ctx.user_slice(0, 1)?;
+    if buf.len() < cwd.len() {
+        return Err(ERANGE);
+    }
+    buf.write_prefix(&cwd).map_err(efault)?;
+    Ok(cwd.len())
+}
+
+/// `chdir(path)`.
+pub fn sys_chdir(ctx: &mut SyscallContext) -> SysResult {
+    let path = ctx.user_path(0)?;
+    if path.is_empty() {
+        return Err(ENOENT);
+    }
+    let fs = ramfs::root();
+    let cwd = with_current(|t| t.cwd.clone());
+    let cur = fs.lookup(cwd.as_bytes(), fs.root_ino(), true)?;
+    let ino = fs.lookup(&path, cur, true)?;
+    if !matches!(fs.node(ino).kind, NodeKind::Dir(_)) {
+        return Err(ENOTDIR);
+    }
+    let p = fs.path_of(ino);
+    with_current(|t| t.cwd = p);
+    Ok(0)
+}
+
+/// `access(path, mode)`: everything that exists is accessible to root,
+/// except writing to the read-only tree.
+pub fn sys_access(ctx: &mut SyscallContext) -> SysResult {
+    let path = ctx.user_path(0)?;
+    if path.is_empty() {
+        return Err(ENOENT);
+    }
+    let mode = ctx.arg(1);
+    if mode & !7 != 0 {
+        return Err(EINVAL);
+    }
+    let cwd = with_current(|t| t.cwd.clone());
+    let fs = ramfs::root();
+    let cur = fs.lookup(cwd.as_bytes(), fs.root_ino(), true)?;
+    let ino = fs.lookup(&path, cur, true)?;
+    if mode & 2 != 0 && !matches!(fs.node(ino).kind, NodeKind::Device(_)) {
+        return Err(EROFS);
+    }
+    Ok(0)
+}

@@ -1,0 +1,159 @@
+//! Memory system calls: brk, mmap2 (anonymous), munmap, mprotect.
+//! Anonymous memory is mapped lazily: the region is recorded now and each
+//! page is zero-filled on first touch (see `mm/addrspace.rs`).
+
+use super::args::{SysResult, SyscallContext};
+use crate::mm::addrspace::{Prot, Region, RegionKind};
+use crate::mm::{PAGE_SIZE, USER_TOP, page_ceil};
+use crate::proc::exec::MMAP_TOP;
+use crate::proc::with_current;
+use abi::errno::{EINVAL, ENODEV, ENOMEM};
+use abi::mman::*;
+
+fn prot_of(p: u32) -> Prot {
+    Prot {
+        read: p & PROT_READ != 0,
+        write: p & PROT_WRITE != 0,
+        exec: p & PROT_EXEC != 0,
+    }
+}
+
+/// `brk(addr)`: returns the new break, or the old one if it cannot move
+/// (Linux semantics: failure is not an error code).
+pub fn sys_brk(ctx: &mut SyscallContext) -> SysResult {
+    let want = ctx.arg_usize(0);
+    Ok(with_current(|t| {
+        let Some(mm) = t.mm.as_mut() else { return 0 };
+        if want < mm.brk_start {
+            return mm.brk;
+        }
+        let (Some(old_end), Some(new_end)) = (page_ceil(mm.brk), page_ceil(want)) else {
+            return mm.brk;
+        };
+        if new_end > old_end {
+            let free = mm
+                .regions()
+                .iter()
+                .all(|r| r.end <= old_end || r.start >= new_end);
+            if !free || new_end > MMAP_TOP {
+                return mm.brk;
+            }
+            let r = Region {
+                start: old_end,
+                end: new_end,
+                prot: Prot::RW,
+                kind: RegionKind::Anonymous,
+            };
+            if mm.add_region(r).is_err() {
+                return mm.brk;
+            }
+        } else if new_end < old_end {
+            mm.unmap(new_end, old_end);
+        }
+        mm.brk = want;
+        want
+    }))
+}
+
+/// `mmap2(addr, length, prot, flags, fd, pgoffset)`: anonymous private (or
+/// shared, which without threads behaves the same until fork) mappings.
+pub fn sys_mmap2(ctx: &mut SyscallContext) -> SysResult {
+    let (addr, len, prot, flags) = (ctx.arg_usize(0), ctx.arg_usize(1), ctx.arg(2), ctx.arg(3));
+    if len == 0 {
+        return Err(EINVAL);
+    }
+    let ty = flags & MAP_TYPE;
+    if ty != MAP_PRIVATE && ty != MAP_SHARED && ty != MAP_SHARED_VALIDATE {
+        return Err(EINVAL);
+    }
+    if flags & MAP_ANONYMOUS == 0 {
+        with_current(|t| t.files.get(ctx.arg_i32(4)))?;
+        return Err(ENODEV); // file mappings: not yet
+    }
+    let len = page_ceil(len).ok_or(ENOMEM)?;
+    if len > USER_TOP {
+        return Err(ENOMEM);
+    }
+    let fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0;
+    if fixed && addr % PAGE_SIZE != 0 {
+        return Err(EINVAL);
+    }
+    with_current(|t| {
+        let mm = t.mm.as_mut().ok_or(ENOMEM)?;
+        let start = if fixed {
+            if addr.checked_add(len).is_none_or(|e| e > USER_TOP) {
+                return Err(ENOMEM);
+            }
+            if flags & MAP_FIXED_NOREPLACE != 0
+                && mm
+                    .regions()
+                    .iter()
+                    .any(|r| r.start < addr + len && addr < r.end)
+            {
+                return Err(abi::errno::EEXIST);
+            }
+            mm.unmap(addr, addr + len);
+            addr
+        } else {
+            let hint_ok = addr != 0
+                && addr % PAGE_SIZE == 0
+                && addr.checked_add(len).is_some_and(|e| e <= MMAP_TOP)
+                && mm
+                    .regions()
+                    .iter()
+                    .all(|r| r.end <= addr || r.start >= addr + len);
+            if hint_ok {
+                addr
+            } else {
+                mm.find_free(len, page_ceil(mm.brk).unwrap_or(0), MMAP_TOP)
+                    .ok_or(ENOMEM)?
+            }
+        };
+        let r = Region {
+            start,
+            end: start + len,
+            prot: prot_of(prot),
+            kind: RegionKind::Anonymous,
+        };
+        mm.add_region(r).map_err(|_| ENOMEM)?;
+        Ok(start)
+    })
+}
+
+/// `munmap(addr, length)`.
+pub fn sys_munmap(ctx: &mut SyscallContext) -> SysResult {
+    let (addr, len) = (ctx.arg_usize(0), ctx.arg_usize(1));
+    if addr % PAGE_SIZE != 0 || len == 0 {
+        return Err(EINVAL);
+    }
+    let end = page_ceil(len)
+        .and_then(|l| addr.checked_add(l))
+        .filter(|&e| e <= USER_TOP)
+        .ok_or(EINVAL)?;
+    with_current(|t| {
+        if let Some(mm) = t.mm.as_mut() {
+            mm.unmap(addr, end);
+        }
+    });
+    Ok(0)
+}
+
+/// `mprotect(addr, length, prot)`.
+pub fn sys_mprotect(ctx: &mut SyscallContext) -> SysResult {
+    let (addr, len, prot) = (ctx.arg_usize(0), ctx.arg_usize(1), ctx.arg(2));
+    if addr % PAGE_SIZE != 0 || prot & !(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN) != 0 {
+        return Err(EINVAL);
+    }
+    if len == 0 {
+        return Ok(0);
+    }
+    let end = page_ceil(len)
+        .and_then(|l| addr.checked_add(l))
+        .filter(|&e| e <= USER_TOP)
+        .ok_or(ENOMEM)?;
+    with_current(|t| {
+        let mm = t.mm.as_mut().ok_or(ENOMEM)?;
+        mm.protect(addr, end, prot_of(prot)).map_err(|_| ENOMEM)?;
+        Ok(0)
+    })
+}
