@@ -31,8 +31,8 @@ unsafe fn read_phys<T: Copy>(pa: u32) -> Result<T, BootError> {
 /// `info` must be the physical address QEMU/GRUB passed with magic 0x2BADB002.
 pub unsafe fn parse(info: u32, out: &mut BootInfo) -> Result<(), BootError> {
     *out = BootInfo::new(BootProtocol::Multiboot1);
-    // SAFETY (for every read below): addresses come from the loader's info
-    // structure, which the caller vouches for.
+    // SAFETY: `info` is the loader's structure, which the caller vouches
+    // for; so are the addresses read from it below.
     let flags: u32 = unsafe { read_phys(info)? };
     out.info_range = (info, info + 120);
 

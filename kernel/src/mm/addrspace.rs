@@ -103,8 +103,8 @@ impl AddressSpace {
 
     /// Add a region; it must be page aligned, in user space and free.
     pub fn add_region(&mut self, r: Region) -> Result<(), MapError> {
-        if r.start % PAGE_SIZE != 0
-            || r.end % PAGE_SIZE != 0
+        if !r.start.is_multiple_of(PAGE_SIZE)
+            || !r.end.is_multiple_of(PAGE_SIZE)
             || r.start >= r.end
             || r.end > USER_TOP
         {

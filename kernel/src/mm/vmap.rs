@@ -36,7 +36,7 @@ impl KernelStack {
     /// A stack of `pages` pages (at most [`KSTACK_PAGES`]... times the slots
     /// it spans are not supported: one slot per stack).
     pub fn with_pages(pages: usize) -> Option<Self> {
-        assert!(pages >= 1 && pages <= KSTACK_PAGES);
+        assert!((1..=KSTACK_PAGES).contains(&pages));
         let slot = {
             let mut used = SLOT_USED.lock();
             let s = used.iter().position(|u| !u)?;

@@ -75,7 +75,7 @@ pub fn sys_mmap2(ctx: &mut SyscallContext) -> SysResult {
         return Err(ENOMEM);
     }
     let fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0;
-    if fixed && addr % PAGE_SIZE != 0 {
+    if fixed && !addr.is_multiple_of(PAGE_SIZE) {
         return Err(EINVAL);
     }
     with_current(|t| {
@@ -96,7 +96,7 @@ pub fn sys_mmap2(ctx: &mut SyscallContext) -> SysResult {
             addr
         } else {
             let hint_ok = addr != 0
-                && addr % PAGE_SIZE == 0
+                && addr.is_multiple_of(PAGE_SIZE)
                 && addr.checked_add(len).is_some_and(|e| e <= MMAP_TOP)
                 && mm
                     .regions()
@@ -123,7 +123,7 @@ pub fn sys_mmap2(ctx: &mut SyscallContext) -> SysResult {
 /// `munmap(addr, length)`.
 pub fn sys_munmap(ctx: &mut SyscallContext) -> SysResult {
     let (addr, len) = (ctx.arg_usize(0), ctx.arg_usize(1));
-    if addr % PAGE_SIZE != 0 || len == 0 {
+    if !addr.is_multiple_of(PAGE_SIZE) || len == 0 {
         return Err(EINVAL);
     }
     let end = page_ceil(len)
@@ -141,7 +141,9 @@ pub fn sys_munmap(ctx: &mut SyscallContext) -> SysResult {
 /// `mprotect(addr, length, prot)`.
 pub fn sys_mprotect(ctx: &mut SyscallContext) -> SysResult {
     let (addr, len, prot) = (ctx.arg_usize(0), ctx.arg_usize(1), ctx.arg(2));
-    if addr % PAGE_SIZE != 0 || prot & !(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN) != 0 {
+    if !addr.is_multiple_of(PAGE_SIZE)
+        || prot & !(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN) != 0
+    {
         return Err(EINVAL);
     }
     if len == 0 {

@@ -134,7 +134,7 @@ fn tls_descriptor(u: &UserDesc) -> Result<u64, i32> {
     }
     // Type: data/code per `contents`, writable unless read_exec_only, accessed.
     let typ = (u32::from(!u.read_exec_only()) << 1) | (u.contents() << 2) | 1;
-    let access = 0x80 * u32::from(!u.seg_not_present()) | 0x60 | 0x10 | typ;
+    let access = (u32::from(!u.seg_not_present()) << 7) | 0x60 | 0x10 | typ;
     let flags = (u32::from(u.limit_in_pages()) << 3)
         | (u32::from(u.seg_32bit()) << 2)
         | u32::from(u.useable());

@@ -74,8 +74,8 @@ pub unsafe fn init(ram_top: usize) {
         pa += 1 << 22;
     }
     for i in 0..VMAP_TABLES {
-        // SAFETY: as above.
-        let pt = unsafe { &raw const VMAP_PT[i] } as usize;
+        // SAFETY: as above; only the address is taken.
+        let pt = unsafe { (&raw const VMAP_PT).cast::<PageTable>().add(i) } as usize;
         pd.0[pde_index(VMAP_START) + i] = virt_to_phys(pt) as u32 | PTE_W | PTE_P;
     }
     // SAFETY: CR4.PSE is already on (set by _start); PGE makes the kernel's

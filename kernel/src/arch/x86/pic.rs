@@ -22,7 +22,7 @@ pub const IRQ_COM1: u8 = 4;
 
 /// Remap to `base`, `base + 8` and mask everything but `enabled`.
 pub fn init(base: u8, enabled: &[u8]) {
-    let mut mask: u16 = 0xFFFF & !(1 << 2); // keep the cascade line open
+    let mut mask: u16 = !(1 << 2); // keep the cascade line open
     for &irq in enabled {
         mask &= !(1 << irq);
     }
