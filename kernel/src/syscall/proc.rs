@@ -116,7 +116,33 @@ pub fn sys_set_thread_area(ctx: &mut SyscallContext) -> SysResult {
     let desc = tls_descriptor(&info)?;
     with_current(|t| t.tls[idx] = desc);
     set_tls(idx, desc);
+    forget_unloadable_selectors(ctx.regs, idx, desc);
     Ok(0)
+}
+
+/// After TLS slot `idx` changed: a saved DS/ES/FS/GS that names it but can
+/// no longer be loaded (cleared, or execute-only code) would make the
+/// return path's segment load fault inside the kernel. Linux then loads the
+/// null selector instead; so do we, ahead of time. CS/SS on a TLS slot (a
+/// far jump into a code descriptor) cannot be fixed up: that process dies.
+fn forget_unloadable_selectors(regs: &mut crate::arch::x86::ptregs::PtRegs, idx: usize, desc: u64) {
+    let sel = ((GDT_ENTRY_TLS_MIN + idx) << 3) as u32;
+    let access = (desc >> 40) as u8;
+    let present = access & 0x80 != 0;
+    let code = access & 0x08 != 0;
+    let readable = !code || access & 0x02 != 0;
+    let loadable = desc != 0 && present && readable;
+    for r in [&mut regs.ds, &mut regs.es, &mut regs.fs, &mut regs.gs] {
+        if *r & 0xFFFC == sel && !loadable {
+            *r = 0;
+        }
+    }
+    if (regs.cs & 0xFFFC == sel || regs.ss & 0xFFFC == sel) && !(present && desc != 0) {
+        crate::proc::fault::kill_current(
+            abi::signal::SIGSEGV,
+            format_args!("set_thread_area removed the segment CS/SS use"),
+        );
+    }
 }
 
 /// Encode a `user_desc` as a segment descriptor; an "empty" one clears.
