@@ -64,6 +64,9 @@ clippy: setup
 	$(CARGO) clippy --release -p rt -p programs --target $(TARGET) $(BUILD_STD) -- -D warnings
 	$(CARGO) clippy -p abi --all-targets -- -D warnings
 
+bench: setup
+	scripts/bench
+
 clean:
 	$(CARGO) clean
 	rm -rf build

@@ -24,6 +24,8 @@ pub struct Cmdline {
     pub loglevel: Option<u32>,
     /// `strace`: log every system call.
     pub strace: bool,
+    /// `bench_floor`: install the bare entry points `make bench` measures.
+    pub bench_floor: bool,
 }
 
 /// Split a command line into words, honouring double quotes.
@@ -65,6 +67,7 @@ impl Cmdline {
             init_env: Vec::from([String::from("HOME=/"), String::from("TERM=linux")]),
             loglevel: None,
             strace: false,
+            bench_floor: false,
         };
         let mut words = split_words(raw).into_iter().peekable();
         if let Some(first) = words.peek()
@@ -85,6 +88,8 @@ impl Cmdline {
                 c.loglevel = level.parse().ok();
             } else if w == "strace" {
                 c.strace = true;
+            } else if w == "bench_floor" {
+                c.bench_floor = true;
             } else if w.contains('=') {
                 c.init_env.push(w);
             } else {

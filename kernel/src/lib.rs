@@ -131,6 +131,9 @@ pub fn kernel_init(magic: u32, info_phys: u32) -> ! {
     core::mem::forget(stack); // the boot context lives forever (it becomes the idle task)
     tss::set_esp0(top);
     sysenter::init(top);
+    if cmdline.bench_floor {
+        arch::x86::floor::install();
+    }
 
     // SAFETY: `top` is the top of a mapped kernel stack nobody else uses;
     // we never return to the boot stack.

@@ -24,6 +24,26 @@ pub fn sys_uname(ctx: &mut SyscallContext) -> SysResult {
     Ok(0)
 }
 
+/// `reboot(magic1, magic2, cmd, arg)`: power off (or "restart", which in
+/// QEMU with -no-reboot is the same), after Linux's magic-number check.
+pub fn sys_reboot(ctx: &mut SyscallContext) -> SysResult {
+    const MAGIC1: u32 = 0xfee1_dead;
+    const MAGIC2: [u32; 4] = [672_274_793, 85_072_278, 369_367_448, 537_993_216];
+    const CMD_RESTART: u32 = 0x0123_4567;
+    const CMD_HALT: u32 = 0xcdef_0123;
+    const CMD_POWER_OFF: u32 = 0x4321_fedc;
+    if ctx.arg(0) != MAGIC1 || !MAGIC2.contains(&ctx.arg(1)) {
+        return Err(abi::errno::EINVAL);
+    }
+    match ctx.arg(2) {
+        CMD_POWER_OFF | CMD_HALT | CMD_RESTART => {
+            crate::println!("reboot: Power down");
+            crate::arch::x86::qemu::exit_qemu(crate::arch::x86::qemu::ExitCode::Success)
+        }
+        _ => Err(abi::errno::EINVAL),
+    }
+}
+
 /// `personality(persona)`: only `PER_LINUX` (0); 0xffffffff queries.
 pub fn sys_personality(ctx: &mut SyscallContext) -> SysResult {
     match ctx.arg(0) {

@@ -60,6 +60,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_DUP2, file::sys_dup2, "dd");
     sys!(NR_GETPPID, proc::sys_getppid, "");
     sys!(NR_GETTIMEOFDAY, time::sys_gettimeofday, "xx");
+    sys!(NR_REBOOT, info::sys_reboot, "xxxx");
     sys!(NR_MUNMAP, mem::sys_munmap, "xu");
     sys!(NR_PERSONALITY, info::sys_personality, "x");
     sys!(NR_WAIT4, proc::sys_wait4, "dxxx");

@@ -62,6 +62,15 @@ impl Gate {
 
 static mut IDT: [Gate; 256] = [Gate::MISSING; 256];
 
+/// Point `vector` at `handler` with an interrupt gate user code may call
+/// (used only by the `bench_floor` option).
+pub fn set_user_gate(vector: usize, handler: usize) {
+    // SAFETY: single CPU, interrupts masked in the kernel; the CPU reads a
+    // gate only when the vector is raised, and each 8-byte write here is of
+    // a complete, valid gate.
+    unsafe { (*(&raw mut IDT))[vector] = Gate::new(handler, KERNEL_CS, GATE_INTERRUPT_DPL3) };
+}
+
 #[repr(C, packed)]
 struct IdtPointer {
     limit: u16,

@@ -3,6 +3,7 @@
 
 pub mod boot;
 pub mod entry;
+pub mod floor;
 pub mod fpu;
 pub mod gdt;
 pub mod idt;

@@ -1,0 +1,303 @@
+//! `bench`: the cost of a system call, measured from user space with
+//! `rdtsc`, on our kernel and on Linux alike (a static i386 ELF that uses
+//! only the Linux ABI).
+//!
+//! Every metric is the median over `BATCHES` batches of the per-call cost
+//! in a batch of `ITERS` calls; the loops are in asm so both kernels run the
+//! very same instructions. Output lines (parsed by `scripts/bench`):
+//!
+//! ```text
+//! bench boot_tsc <tsc at the first instruction of main>
+//! bench <metric> <median cycles per call> <min> <max>
+//! ```
+//!
+//! `bench --floor` also measures the bare `sysenter`→`sysexit` and
+//! `int`→`iret` round trips, which only our kernel booted with the option
+//! `bench_floor` provides (see `kernel/src/arch/x86/floor.rs`).
+//! At the end the program powers the machine off with `reboot(2)`.
+
+#![no_std]
+#![no_main]
+
+extern crate alloc;
+
+use abi::syscalls::{NR_EXECVE, NR_GETPID, NR_REBOOT, NR_WAIT4, NR_WRITE};
+use alloc::vec::Vec;
+use core::arch::{asm, global_asm};
+use rt::{Args, println};
+
+rt::entry!(main);
+
+/// Batches per metric and calls per batch (30 × 10,000 as the issue asks).
+const BATCHES: usize = 30;
+const ITERS: u32 = 10_000;
+/// The value in EAX that the floor stubs recognise.
+const FLOOR_MAGIC: u32 = 0x7FFF_F100;
+
+fn rdtsc() -> u64 {
+    let (lo, hi): (u32, u32);
+    // SAFETY: RDTSC only reads the time-stamp counter.
+    unsafe { asm!("rdtsc", out("eax") lo, out("edx") hi, options(nomem, nostack)) };
+    (u64::from(hi) << 32) | u64::from(lo)
+}
+
+global_asm!(
+    r#"
+    .text
+    /* Each loop: u32 n on the stack (cdecl); callee-saved registers kept. */
+    .global bench_loop_empty
+    bench_loop_empty:
+        push esi
+        mov esi, [esp + 8]
+    bench_empty_again:
+        mov eax, {getpid}
+        dec esi
+        jnz bench_empty_again
+        pop esi
+        ret
+
+    .global bench_loop_int80
+    bench_loop_int80:
+        push esi
+        mov esi, [esp + 8]
+    bench_int80_again:
+        mov eax, {getpid}
+        int 0x80
+        dec esi
+        jnz bench_int80_again
+        pop esi
+        ret
+
+    /* (n, vsyscall address) */
+    .global bench_loop_vsyscall
+    bench_loop_vsyscall:
+        push esi
+        push edi
+        mov esi, [esp + 12]
+        mov edi, [esp + 16]
+    bench_vsys_again:
+        mov eax, {getpid}
+        call edi
+        dec esi
+        jnz bench_vsys_again
+        pop edi
+        pop esi
+        ret
+
+    /* The seeds' raw sequence: push ret; push ecx; push edx; push ebp;
+       mov ebp, esp; sysenter. The kernel returns to the vDSO landing pad,
+       which pops ebp, edx, ecx and returns to bench_raw_ret. */
+    .global bench_loop_raw_sysenter
+    bench_loop_raw_sysenter:
+        push esi
+        push ebp
+        mov esi, [esp + 12]
+    bench_raw_again:
+        mov eax, offset bench_raw_ret
+        push eax
+        mov eax, {getpid}
+        push ecx
+        push edx
+        push ebp
+        mov ebp, esp
+        sysenter
+    bench_raw_ret:
+        dec esi
+        jnz bench_raw_again
+        pop ebp
+        pop esi
+        ret
+
+    /* write(-1, NULL, 0) through the vDSO: the -EBADF path. (n, vsyscall) */
+    .global bench_loop_badfd
+    bench_loop_badfd:
+        push ebx
+        push esi
+        push edi
+        mov esi, [esp + 16]
+        mov edi, [esp + 20]
+    bench_badfd_again:
+        mov eax, {write}
+        mov ebx, -1
+        xor ecx, ecx
+        xor edx, edx
+        call edi
+        dec esi
+        jnz bench_badfd_again
+        pop edi
+        pop esi
+        pop ebx
+        ret
+
+    /* The hardware floor (our kernel with `bench_floor` only): sysenter to
+       a stub that does nothing but sti; sysexit back to EDX/ECX. */
+    .global bench_loop_floor_sysenter
+    bench_loop_floor_sysenter:
+        push esi
+        mov esi, [esp + 8]
+    bench_floor_se_again:
+        mov eax, {magic}
+        mov ecx, esp
+        mov edx, offset bench_floor_se_ret
+        sysenter
+    bench_floor_se_ret:
+        dec esi
+        jnz bench_floor_se_again
+        pop esi
+        ret
+
+    /* int 0x82 to a stub that is only iret. */
+    .global bench_loop_floor_int
+    bench_loop_floor_int:
+        push esi
+        mov esi, [esp + 8]
+    bench_floor_int_again:
+        int 0x82
+        dec esi
+        jnz bench_floor_int_again
+        pop esi
+        ret
+    "#,
+    getpid = const NR_GETPID,
+    write = const NR_WRITE,
+    magic = const FLOOR_MAGIC,
+);
+
+unsafe extern "C" {
+    fn bench_loop_empty(n: u32);
+    fn bench_loop_int80(n: u32);
+    fn bench_loop_vsyscall(n: u32, vsys: usize);
+    fn bench_loop_raw_sysenter(n: u32);
+    fn bench_loop_badfd(n: u32, vsys: usize);
+    fn bench_loop_floor_sysenter(n: u32);
+    fn bench_loop_floor_int(n: u32);
+}
+
+/// The measured loops (in asm above).
+#[derive(Clone, Copy)]
+enum Loop {
+    Empty,
+    Int80,
+    Vsyscall,
+    RawSysenter,
+    BadFd,
+    FloorSysenter,
+    FloorInt,
+}
+
+/// Run `n` iterations of a loop; `vsys` is `AT_SYSINFO` (for the vDSO loops).
+fn run(l: Loop, n: u32, vsys: usize) {
+    // SAFETY: each loop issues only getpid / write(-1, NULL, 0) system calls
+    // or the floor round trips, and keeps every register the cdecl ABI
+    // needs; the vDSO loops run only when `vsys` came from AT_SYSINFO and
+    // the floor loops only with --floor (our kernel booted with bench_floor).
+    unsafe {
+        match l {
+            Loop::Empty => bench_loop_empty(n),
+            Loop::Int80 => bench_loop_int80(n),
+            Loop::Vsyscall => bench_loop_vsyscall(n, vsys),
+            Loop::RawSysenter => bench_loop_raw_sysenter(n),
+            Loop::BadFd => bench_loop_badfd(n, vsys),
+            Loop::FloorSysenter => bench_loop_floor_sysenter(n),
+            Loop::FloorInt => bench_loop_floor_int(n),
+        }
+    }
+}
+
+/// Median, min and max of per-call cycles over the batches.
+fn measure(iters: u32, mut f: impl FnMut(u32)) -> (u64, u64, u64) {
+    f(iters.min(100)); // warm up: fault in pages, fill caches and TBs
+    let mut v: Vec<u64> = (0..BATCHES)
+        .map(|_| {
+            let t0 = rdtsc();
+            f(iters);
+            (rdtsc() - t0) / u64::from(iters)
+        })
+        .collect();
+    v.sort_unstable();
+    (v[BATCHES / 2], v[0], v[BATCHES - 1])
+}
+
+fn report(name: &str, r: (u64, u64, u64)) {
+    println!("bench {name} {} {} {}", r.0, r.1, r.2);
+}
+
+/// fork + exit + wait4 (or fork + execve + exit + wait4 when `exec`).
+fn spawn(exec: bool, self_path: &core::ffi::CStr) {
+    let pid = rt::sys::fork();
+    if pid == 0 {
+        if exec {
+            let argv = [self_path.as_ptr() as usize, c"--exit".as_ptr() as usize, 0];
+            // SAFETY: NUL-terminated strings and a NULL-terminated argv.
+            unsafe {
+                rt::syscall::syscall3(
+                    NR_EXECVE,
+                    self_path.as_ptr() as usize,
+                    argv.as_ptr() as usize,
+                    0,
+                )
+            };
+        }
+        rt::sys::exit_group(0);
+    }
+    let mut status = 0i32;
+    // SAFETY: a valid status pointer; no rusage.
+    unsafe { rt::syscall::syscall4(NR_WAIT4, pid as usize, &raw mut status as usize, 0, 0) };
+}
+
+fn main(args: &Args) -> i32 {
+    let boot_tsc = rdtsc();
+    if args.str(1) == Some("--exit") {
+        return 0;
+    }
+    println!("bench: start");
+    println!("bench boot_tsc {boot_tsc}");
+    let floor = (1..args.len()).any(|i| args.str(i) == Some("--floor"));
+    let vsys = rt::auxv::sysinfo();
+    println!(
+        "bench: AT_SYSINFO {}",
+        if vsys.is_some() { "present" } else { "absent" }
+    );
+
+    let v = vsys.unwrap_or(0);
+    report("empty_loop", measure(ITERS, |n| run(Loop::Empty, n, v)));
+    report("getpid_int80", measure(ITERS, |n| run(Loop::Int80, n, v)));
+    if vsys.is_some() {
+        report(
+            "getpid_vsyscall",
+            measure(ITERS, |n| run(Loop::Vsyscall, n, v)),
+        );
+        report(
+            "getpid_raw_sysenter",
+            measure(ITERS, |n| run(Loop::RawSysenter, n, v)),
+        );
+        report(
+            "write_badfd_vsyscall",
+            measure(ITERS, |n| run(Loop::BadFd, n, v)),
+        );
+    }
+    if floor {
+        report(
+            "floor_sysenter_sysexit",
+            measure(ITERS, |n| run(Loop::FloorSysenter, n, v)),
+        );
+        report(
+            "floor_int_iret",
+            measure(ITERS, |n| run(Loop::FloorInt, n, v)),
+        );
+    }
+    let self_path = c"/bench";
+    report(
+        "fork_exit_wait4",
+        measure(100, |n| (0..n).for_each(|_| spawn(false, self_path))),
+    );
+    report(
+        "fork_execve_wait4",
+        measure(20, |n| (0..n).for_each(|_| spawn(true, self_path))),
+    );
+    println!("bench: done");
+    // reboot(LINUX_REBOOT_MAGIC1, MAGIC2, LINUX_REBOOT_CMD_POWER_OFF)
+    // SAFETY: powers the machine off; no memory is passed.
+    unsafe { rt::syscall::syscall3(NR_REBOOT, 0xfee1_dead, 672_274_793, 0x4321_fedc) };
+    0
+}
