@@ -24,8 +24,12 @@ pub fn current_pid() -> Option<Pid> {
 /// Run `f` on the current task. Do not sleep or schedule inside `f`.
 pub fn with_current<R>(f: impl FnOnce(&mut Task) -> R) -> R {
     SCHED.with(|s| {
-        let pid = s.current.expect("no current task");
-        f(s.tasks.get_mut(&pid).expect("current task missing"))
+        assert!(!s.current_task.is_null(), "no current task");
+        // SAFETY: `current_task` points into the boxed current task, which
+        // stays in `s.tasks` while it is current (only zombies are reaped,
+        // and never by themselves); the SCHED borrow we hold excludes any
+        // other reference to it.
+        f(unsafe { &mut *s.current_task })
     })
 }
 

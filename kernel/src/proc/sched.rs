@@ -20,6 +20,9 @@ pub struct Scheduler {
     pub tasks: BTreeMap<Pid, Box<Task>>,
     runq: VecDeque<Pid>,
     pub current: Option<Pid>,
+    /// The current task itself (it lives in a `Box` in `tasks`, so the
+    /// address is stable): `with_current` needs no map lookup.
+    pub current_task: *mut Task,
     next_pid: Pid,
     /// The boot context's saved stack pointer (it becomes the idle loop).
     idle_sp: usize,
@@ -29,6 +32,7 @@ pub static SCHED: UpCell<Scheduler> = UpCell::new(Scheduler {
     tasks: BTreeMap::new(),
     runq: VecDeque::new(),
     current: None,
+    current_task: core::ptr::null_mut(),
     next_pid: 1,
     idle_sp: 0,
 });
@@ -109,6 +113,7 @@ pub fn schedule() {
             };
             s.current = Some(next);
             let next_task = s.tasks.get_mut(&next).unwrap();
+            s.current_task = &raw mut **next_task;
             next_task.slice = TIME_SLICE;
             let next_sp = next_task.saved_sp;
             let top = next_task.kstack.top();

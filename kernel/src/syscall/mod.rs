@@ -34,21 +34,34 @@ pub fn set_strace(on: bool) {
 /// Dispatch one system call; the result goes in `regs.ax`. With `strace`
 /// on, returns the trace line for the entry code to finish with the way
 /// back (`iret` or `sysexit`).
+#[inline(always)]
 pub fn do_syscall(regs: &mut PtRegs, path: EntryPath) -> Option<String> {
-    let nr = regs.orig_ax as usize;
-    // Formatted before the call (execve replaces the strings it names),
-    // printed whole after it, like strace.
-    let trace = STRACE
-        .load(Ordering::Relaxed)
-        .then(|| trace_call(regs, path));
-    regs.ax = (-ENOSYS) as u32;
-    if nr < NR_SYSCALLS {
-        let entry = &table::SYS_CALL_TABLE[nr];
-        let mut ctx = SyscallContext { regs, path };
-        let result = (entry.handler)(&mut ctx);
-        ctx.regs.ax = args::encode(result);
+    if STRACE.load(Ordering::Relaxed) {
+        return Some(do_syscall_traced(regs, path));
     }
-    trace.map(|line| alloc::format!("{line} = {}", args::decode_ret(regs.ax)))
+    dispatch(regs, path);
+    None
+}
+
+/// `ax = SYS_CALL_TABLE[orig_ax](args)`, or `-ENOSYS` past the table.
+#[inline(always)]
+fn dispatch(regs: &mut PtRegs, path: EntryPath) {
+    let nr = regs.orig_ax as usize;
+    regs.ax = match table::SYS_CALL_TABLE.get(nr) {
+        Some(entry) => args::encode((entry.handler)(&mut SyscallContext { regs, path })),
+        None => (-ENOSYS) as u32,
+    };
+}
+
+/// The same with tracing, kept out of the fast path. The line is formatted
+/// before the call (execve replaces the strings it names) and finished
+/// after it, like strace.
+#[cold]
+#[inline(never)]
+fn do_syscall_traced(regs: &mut PtRegs, path: EntryPath) -> String {
+    let line = trace_call(regs, path);
+    dispatch(regs, path);
+    alloc::format!("{line} = {}", args::decode_ret(regs.ax))
 }
 
 /// Print a finished trace line with the return instruction used.

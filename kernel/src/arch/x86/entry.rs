@@ -34,14 +34,19 @@
 //!
 //! Offsets into the frame come from `offset_of!` on [`PtRegs`].
 
-use super::gdt::{KERNEL_DS, USER_CS, USER_DS};
+use super::gdt::{USER_CS, USER_DS};
 use super::ptregs::{
-    PT_FLAGS, PT_GS, PT_IP, PT_ORIG_AX, PT_SP, PtRegs, X86_EFLAGS_FIXED, X86_EFLAGS_IF,
+    PT_DS, PT_ES, PT_FLAGS, PT_FS, PT_GS, PT_IP, PT_SP, PtRegs, X86_EFLAGS_AC, X86_EFLAGS_FIXED,
+    X86_EFLAGS_IF, X86_EFLAGS_NT, X86_EFLAGS_TF,
 };
 use core::arch::global_asm;
 
 /// Push the general and segment registers in `struct pt_regs` order and load
-/// the kernel data segment (the seeds' `SAVE_ALL`).
+/// the flat data segment (the seeds' `SAVE_ALL`). Like Linux, the kernel
+/// uses `__USER_DS` (flat 4 GiB, DPL 3) in DS/ES: ring 0 may use it, and it
+/// is what user code already has, so the SYSEXIT path need not reload them.
+/// They are loaded anyway on entry, because user code may have put any
+/// selector there. SS is the kernel's (DPL 0), from TSS.ss0 or SYSENTER.
 macro_rules! save_all {
     () => {
         "
@@ -57,9 +62,16 @@ macro_rules! save_all {
         pushl %edx
         pushl %ecx
         pushl %ebx
-        movl ${kernel_ds}, %edx
+        movl %ds, %edx                  /* loading a segment register is slow */
+        cmpl ${user_ds}, %edx           /* (descriptor checks), so skip it when */
+        jne 1f                          /* it already holds USER_DS, as it will */
+        movl %es, %edx                  /* unless user code changed it */
+        cmpl ${user_ds}, %edx
+        je 2f
+    1:  movl ${user_ds}, %edx
         movl %edx, %ds
         movl %edx, %es
+    2:
         "
     };
 }
@@ -83,18 +95,32 @@ global_asm!(
     /* RESTORE_ALL + iret: used by every path that returns by iret. */
     .global restore_all
     restore_all:
-        popl %ebx
+        /* Segment registers first, each only if it differs from the saved
+           value (loads are slow; usually nothing changed). */
+        movl %ds, %ecx
+        cmpl {pt_ds}(%esp), %ecx
+        je 5f
+        movw {pt_ds}(%esp), %ds
+    5:  movl %es, %ecx
+        cmpl {pt_es}(%esp), %ecx
+        je 6f
+        movw {pt_es}(%esp), %es
+    6:  movl %fs, %ecx
+        cmpl {pt_fs}(%esp), %ecx
+        je 7f
+        movw {pt_fs}(%esp), %fs
+    7:  movl %gs, %ecx
+        cmpl {pt_gs}(%esp), %ecx
+        je 8f
+        movw {pt_gs}(%esp), %gs
+    8:  popl %ebx
         popl %ecx
         popl %edx
         popl %esi
         popl %edi
         popl %ebp
         popl %eax
-        popl %ds
-        popl %es
-        popl %fs
-        popl %gs
-        addl $4, %esp                   /* orig_ax */
+        addl $20, %esp                  /* ds, es, fs, gs, orig_ax */
         iret
 
     /* sysenter: the CPU saved nothing, so build the iret frame by hand. */
@@ -104,15 +130,15 @@ global_asm!(
         pushl %ebp                      /* pt_regs->sp: the caller did mov %esp, %ebp */
         pushfl                          /* pt_regs->flags */
         orl ${eflags_if}, (%esp)        /* SYSENTER cleared IF; user code had it set */
+        testl ${eflags_user_only}, (%esp) /* TF, NT, AC are the user's: rarely set, */
+        jnz sysenter_fix_flags          /* and POPF is slow, so only when they are */
+    sysenter_flags_ok:
         pushl ${user_cs}                /* pt_regs->cs */
         pushl $0                        /* pt_regs->ip: set by do_fast_syscall_32 */
         pushl %eax                      /* pt_regs->orig_ax */
     "#,
         save_all!(),
         r#"
-        /* TF, NT, AC and DF are the user's: do not run the kernel with them. */
-        pushl ${eflags_fixed}
-        popfl
         movl %esp, %eax
         pushl %eax                      /* &PtRegs */
         call {do_fast}
@@ -122,22 +148,35 @@ global_asm!(
 
         /* SYSEXIT: EIP = EDX, ESP = ECX (SDM Vol. 2B, SYSEXIT). */
         movl {pt_ip}(%esp), %edx
-        movl {pt_sp}(%esp), %ecx
         popl %ebx
         addl $8, %esp                   /* cx, dx: the vDSO pops its own */
         popl %esi
         popl %edi
         popl %ebp
         popl %eax
-        popl %ds
-        popl %es
-        popl %fs
-        popl %gs
-        addl ${flags_from_orig_ax}, %esp /* now at pt_regs->flags */
+        addl $8, %esp                   /* ds, es: USER_DS already (sysexit_allowed checked) */
+        movl %fs, %ecx                  /* fs, gs: the kernel never changes them, */
+        cmpl (%esp), %ecx               /* but another task may have run: reload */
+        je 3f                           /* only if they differ (segment loads are slow) */
+        movw (%esp), %fs
+    3:  movl %gs, %ecx
+        cmpl 4(%esp), %ecx
+        je 4f
+        movw 4(%esp), %gs
+    4:  movl {pt_sp_from_fs}(%esp), %ecx /* ECX = user esp for SYSEXIT */
+        addl ${flags_from_fs}, %esp     /* now at pt_regs->flags */
         btrl $9, (%esp)                 /* restore flags but IF ... */
         popfl
         sti                             /* ... which STI sets with a one-instruction shadow */
         sysexit
+
+    /* Rare: the user entered with TF, NT or AC set. Run the kernel without
+       them (NT would turn a later iret into a task switch). The CPU's own
+       flags still have them, so clear them with POPF. */
+    sysenter_fix_flags:
+        pushl ${eflags_fixed}
+        popfl
+        jmp sysenter_flags_ok
 
     /* Exceptions and IRQs. Each stub pushes an error code if the CPU did not
        (into orig_ax; -1 for IRQs) and its vector into the gs slot, the way
@@ -158,7 +197,7 @@ global_asm!(
         movl {pt_gs}(%esp), %ecx        /* the vector */
         movl %gs, %edx
         movl %edx, {pt_gs}(%esp)        /* the real gs */
-        movl ${kernel_ds}, %edx
+        movl ${user_ds}, %edx
         movl %edx, %ds
         movl %edx, %es
         movl %esp, %eax
@@ -192,15 +231,18 @@ global_asm!(
     .endr
     "#
     ),
-    kernel_ds = const KERNEL_DS as u32,
     user_ds = const USER_DS as u32,
     user_cs = const USER_CS as u32,
     eflags_if = const X86_EFLAGS_IF,
     eflags_fixed = const X86_EFLAGS_FIXED,
     pt_ip = const PT_IP,
-    pt_sp = const PT_SP,
     pt_gs = const PT_GS,
-    flags_from_orig_ax = const PT_FLAGS - PT_ORIG_AX,
+    pt_ds = const PT_DS,
+    pt_es = const PT_ES,
+    pt_fs = const PT_FS,
+    flags_from_fs = const PT_FLAGS - PT_FS,
+    pt_sp_from_fs = const PT_SP - PT_FS,
+    eflags_user_only = const X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_AC,
     do_int80 = sym do_int80_syscall_32,
     do_fast = sym do_fast_syscall_32,
     do_trap = sym super::traps::do_trap,
@@ -245,7 +287,7 @@ extern "C" fn do_fast_syscall_32(regs: &mut PtRegs) -> u32 {
     // Argument 6 lives at the user's stack pointer; fetch it through the
     // checked path. A bad pointer is -EFAULT, and we return by iret to the
     // landing pad, whose `pop %ebp` then faults on the same bad stack.
-    match crate::mm::usercopy::get_user::<u32>(regs.sp as usize) {
+    match crate::mm::usercopy::get_user_u32(regs.sp as usize) {
         Ok(arg6) => regs.bp = arg6,
         Err(e) => {
             regs.ax = e.as_ret();
@@ -259,13 +301,16 @@ extern "C" fn do_fast_syscall_32(regs: &mut PtRegs) -> u32 {
     u32::from(sysexit)
 }
 
-/// SYSEXIT can only restore EIP/ESP (from EDX/ECX) and fixed CS/SS, so use it
-/// only when the frame still says exactly that (Linux's checks in
+/// SYSEXIT can only restore EIP/ESP (from EDX/ECX) and fixed CS/SS (and our
+/// exit path skips DS/ES, which hold USER_DS in the kernel), so use it only
+/// when the frame still says exactly that (Linux's checks in
 /// `do_fast_syscall_32`); after exec, a signal, or a debugger, use iret.
 fn sysexit_allowed(regs: &PtRegs, pad: usize) -> bool {
     use super::ptregs::{X86_EFLAGS_NT, X86_EFLAGS_RF, X86_EFLAGS_TF, X86_EFLAGS_VM};
     regs.cs == u32::from(USER_CS)
         && regs.ss == u32::from(USER_DS)
+        && regs.ds & 0xFFFF == u32::from(USER_DS)
+        && regs.es & 0xFFFF == u32::from(USER_DS)
         && regs.ip as usize == pad
         && regs.flags & (X86_EFLAGS_RF | X86_EFLAGS_TF | X86_EFLAGS_VM | X86_EFLAGS_NT) == 0
 }

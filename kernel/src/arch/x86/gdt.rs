@@ -97,16 +97,20 @@ pub unsafe fn init(tss: usize, tss_size: usize, df_tss: usize) {
             "push {tmp}",
             "retf",
             "2:",
+            "mov {tmp:e}, {ss}",
+            "mov ss, {tmp:e}",
             "mov {tmp:e}, {ds}",
             "mov ds, {tmp:e}",
             "mov es, {tmp:e}",
-            "mov ss, {tmp:e}",
             "xor {tmp:e}, {tmp:e}",
             "mov fs, {tmp:e}",
             "mov gs, {tmp:e}",
             ptr = in(reg) &ptr,
             cs = const KERNEL_CS as u32,
-            ds = const KERNEL_DS as u32,
+            ss = const KERNEL_DS as u32,
+            // The kernel's DS/ES are the flat USER_DS, as on Linux (see
+            // `save_all!` in entry.rs).
+            ds = const USER_DS as u32,
             tmp = out(reg) _,
         );
     }

@@ -39,6 +39,9 @@ const _: () = assert!(size_of::<PtRegs>() == 17 * 4);
 
 /// Byte offsets for the asm stubs (`offset_of!`, never typed by hand).
 pub const PT_AX: usize = offset_of!(PtRegs, ax);
+pub const PT_DS: usize = offset_of!(PtRegs, ds);
+pub const PT_ES: usize = offset_of!(PtRegs, es);
+pub const PT_FS: usize = offset_of!(PtRegs, fs);
 pub const PT_GS: usize = offset_of!(PtRegs, gs);
 pub const PT_ORIG_AX: usize = offset_of!(PtRegs, orig_ax);
 pub const PT_IP: usize = offset_of!(PtRegs, ip);

@@ -9,7 +9,7 @@
 //! CR3): the IDT's vector 8 is a task gate to it, so a double fault, typically
 //! a kernel stack overflow, runs on a known-good stack (SDM Vol. 3A, 7.3).
 
-use super::gdt::{KERNEL_CS, KERNEL_DS};
+use super::gdt::{KERNEL_CS, KERNEL_DS, USER_DS};
 use core::mem::size_of;
 use x86::bits32::task::TaskStateSegment;
 
@@ -44,8 +44,8 @@ pub unsafe fn init(doublefault_entry: usize, kernel_pd_phys: usize) -> (usize, u
         df.eflags = 0x2; // reserved bit 1; interrupts off
         df.cs = KERNEL_CS;
         df.ss = KERNEL_DS;
-        df.ds = KERNEL_DS;
-        df.es = KERNEL_DS;
+        df.ds = USER_DS;
+        df.es = USER_DS;
         df.ss0 = KERNEL_DS;
         df.esp0 = df.esp;
         df.iobp_offset = TSS_SIZE as u16;
