@@ -132,6 +132,7 @@ global_asm!(
         orl ${eflags_if}, (%esp)        /* SYSENTER cleared IF; user code had it set */
         testl ${eflags_user_only}, (%esp) /* TF, NT, AC are the user's: rarely set, */
         jnz sysenter_fix_flags          /* and POPF is slow, so only when they are */
+    .global sysenter_flags_ok
     sysenter_flags_ok:
         pushl ${user_cs}                /* pt_regs->cs */
         pushl $0                        /* pt_regs->ip: set by do_fast_syscall_32 */
@@ -173,10 +174,13 @@ global_asm!(
     /* Rare: the user entered with TF, NT or AC set. Run the kernel without
        them (NT would turn a later iret into a task switch). The CPU's own
        flags still have them, so clear them with POPF. */
+    .global sysenter_fix_flags
     sysenter_fix_flags:
         pushl ${eflags_fixed}
         popfl
         jmp sysenter_flags_ok
+    .global sysenter_fix_flags_end
+    sysenter_fix_flags_end:
 
     /* Exceptions and IRQs. Each stub pushes an error code if the CPU did not
        (into orig_ax; -1 for IRQs) and its vector into the gs slot, the way

@@ -59,9 +59,17 @@ pub fn set_stack(stack_top: usize) {
     }
 }
 
-/// Is `ip` within the first instructions of `entry_SYSENTER_32`, before it
-/// clears TF? (Used by the #DB handler.)
+unsafe extern "C" {
+    fn sysenter_flags_ok();
+    fn sysenter_fix_flags();
+    fn sysenter_fix_flags_end();
+}
+
+/// Is `ip` in the part of `entry_SYSENTER_32` that runs before TF is
+/// cleared? SYSENTER does not clear TF, so a user `sysenter` with TF set
+/// single-steps these instructions (Linux's `is_sysenter_singlestep`).
 pub fn in_sysenter_entry(ip: usize) -> bool {
-    let start = entry_SYSENTER_32 as *const () as usize;
-    (start..start + 64).contains(&ip)
+    let addr = |f: unsafe extern "C" fn()| f as *const () as usize;
+    (addr(entry_SYSENTER_32)..=addr(sysenter_flags_ok)).contains(&ip)
+        || (addr(sysenter_fix_flags)..=addr(sysenter_fix_flags_end)).contains(&ip)
 }

@@ -7,7 +7,7 @@
 //! the exceptions are faults on user memory inside the user-copy routines,
 //! which resume at a fixup address so the system call returns `-EFAULT`.
 
-use super::ptregs::{PtRegs, X86_EFLAGS_TF};
+use super::ptregs::PtRegs;
 use super::{idt::IRQ_BASE, paging::read_cr2, pic};
 use abi::signal::{SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP};
 
@@ -134,10 +134,11 @@ fn kernel_exception(regs: &mut PtRegs, vector: u32) {
         regs.ip = fixup as u32;
         return;
     }
-    // A user `sysenter` with TF set traps on the entry stub's first
-    // instructions; the stub clears TF itself, so just continue.
+    // A user `sysenter` with TF set single-steps the entry stub until it
+    // clears TF itself; ignore those steps (as Linux does). TF stays in the
+    // saved user flags, so the return goes by iret and the user process
+    // gets its SIGTRAP on the next instruction, as on Linux.
     if vector == X86_TRAP_DB && crate::arch::x86::sysenter::in_sysenter_entry(regs.ip as usize) {
-        regs.flags &= !X86_EFLAGS_TF;
         return;
     }
     let cr2 = if vector == X86_TRAP_PF { read_cr2() } else { 0 };

@@ -33,6 +33,7 @@ mod io;
 mod mem;
 mod proc;
 mod time;
+mod tls;
 mod tty;
 mod vdso;
 
@@ -85,6 +86,7 @@ const TESTS: &[Test] = tests![
     proc::wait_bad_status,
     proc::execve_errors,
     proc::faults_kill_child,
+    tls::set_thread_area_tls,
     // Memory.
     mem::brk,
     mem::mmap2_anon,
