@@ -5,8 +5,9 @@
 //! console log level, `strace` turns on system-call tracing. Everything after
 //! `--` goes to init's `argv[1..]`. As on Linux, words the kernel does not
 //! know are handed to init too: `name=value` into its environment, plain
-//! words into its arguments. QEMU's Multiboot loader puts the kernel's own
-//! path first; a first word that is a path (has a `/` and no `=`) is skipped.
+//! words into its arguments. QEMU's Multiboot loader (and GRUB's `multiboot`)
+//! put the kernel's own file name first; a first word that looks like one
+//! (a `/` or a `.`, and no `=`) is skipped. No kernel option looks like that.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -71,7 +72,7 @@ impl Cmdline {
         };
         let mut words = split_words(raw).into_iter().peekable();
         if let Some(first) = words.peek()
-            && first.contains('/')
+            && (first.contains('/') || first.contains('.'))
             && !first.contains('=')
         {
             words.next();
@@ -110,6 +111,19 @@ mod tests {
         assert_eq!(c.init, "/bin/prog");
         assert_eq!(c.init_args, ["a1", "arg two", "x=y"]);
         assert!(!c.strace);
+    }
+
+    #[test_case]
+    fn skips_a_kernel_file_name_without_a_slash() {
+        let c = Cmdline::parse("kernel.elf init=/bin/usertests -- tls");
+        assert_eq!(c.init, "/bin/usertests");
+        assert_eq!(c.init_args, ["tls"]);
+        let c = Cmdline::parse("quiet strace");
+        assert_eq!(
+            c.init_args,
+            ["quiet"],
+            "a plain first word is an option, not a file name"
+        );
     }
 
     #[test_case]

@@ -75,8 +75,10 @@ vdso_sysenter:				/* local symbol: the SYSENTER itself    */
 	 * Never reached after a successful sysenter: the kernel returns to the
 	 * landing pad, past this instruction.  Linux keeps `int $0x80` here as
 	 * the fallback path (its vDSO patches the sysenter away on CPUs without
-	 * SEP), and so do we: with it, the pad below is also the return address
-	 * of an int $0x80 made from the vDSO, which is where the name comes from.
+	 * SEP); with it, the pad below is also the return address of an
+	 * int $0x80 made from the vDSO, which is where the name comes from.
+	 * We keep the same layout but do not patch: on a CPU without SEP the
+	 * kernel gives no AT_SYSINFO, so C libraries use int $0x80 directly.
 	 */
 	int	$0x80
 

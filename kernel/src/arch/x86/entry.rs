@@ -96,21 +96,23 @@ global_asm!(
     .global restore_all
     restore_all:
         /* Segment registers first, each only if it differs from the saved
-           value (loads are slow; usually nothing changed). */
-        movl %ds, %ecx
-        cmpl {pt_ds}(%esp), %ecx
+           value (loads are slow; usually nothing changed). Compare 16 bits:
+           a 32-bit push of a segment register may leave the upper half as
+           it was (SDM Vol. 2B, PUSH). */
+        movw %ds, %cx
+        cmpw {pt_ds}(%esp), %cx
         je 5f
         movw {pt_ds}(%esp), %ds
-    5:  movl %es, %ecx
-        cmpl {pt_es}(%esp), %ecx
+    5:  movw %es, %cx
+        cmpw {pt_es}(%esp), %cx
         je 6f
         movw {pt_es}(%esp), %es
-    6:  movl %fs, %ecx
-        cmpl {pt_fs}(%esp), %ecx
+    6:  movw %fs, %cx
+        cmpw {pt_fs}(%esp), %cx
         je 7f
         movw {pt_fs}(%esp), %fs
-    7:  movl %gs, %ecx
-        cmpl {pt_gs}(%esp), %ecx
+    7:  movw %gs, %cx
+        cmpw {pt_gs}(%esp), %cx
         je 8f
         movw {pt_gs}(%esp), %gs
     8:  popl %ebx
@@ -156,12 +158,12 @@ global_asm!(
         popl %ebp
         popl %eax
         addl $8, %esp                   /* ds, es: USER_DS already (sysexit_allowed checked) */
-        movl %fs, %ecx                  /* fs, gs: the kernel never changes them, */
-        cmpl (%esp), %ecx               /* but another task may have run: reload */
+        movw %fs, %cx                   /* fs, gs: the kernel never changes them, */
+        cmpw (%esp), %cx                /* but another task may have run: reload */
         je 3f                           /* only if they differ (segment loads are slow) */
         movw (%esp), %fs
-    3:  movl %gs, %ecx
-        cmpl 4(%esp), %ecx
+    3:  movw %gs, %cx
+        cmpw 4(%esp), %cx
         je 4f
         movw 4(%esp), %gs
     4:  movl {pt_sp_from_fs}(%esp), %ecx /* ECX = user esp for SYSEXIT */
