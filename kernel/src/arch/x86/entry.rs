@@ -96,25 +96,31 @@ global_asm!(
     .global restore_all
     restore_all:
         /* Segment registers first, each only if it differs from the saved
-           value (loads are slow; usually nothing changed). Compare 16 bits:
-           a 32-bit push of a segment register may leave the upper half as
-           it was (SDM Vol. 2B, PUSH). */
-        movw %ds, %cx
-        cmpw {pt_ds}(%esp), %cx
+           value (loads are slow; usually nothing changed). A 32-bit push of
+           a segment register may leave the slot's upper half stale (SDM
+           Vol. 2B, PUSH): then the compare fails and we reload the same
+           selector, which is merely slower; zero-extending first costs more
+           under TCG than it saves. */
+        movl %ds, %ecx
+        movl {pt_ds}(%esp), %edx
+        cmpl %edx, %ecx
         je 5f
-        movw {pt_ds}(%esp), %ds
-    5:  movw %es, %cx
-        cmpw {pt_es}(%esp), %cx
+        movl %edx, %ds
+    5:  movl %es, %ecx
+        movl {pt_es}(%esp), %edx
+        cmpl %edx, %ecx
         je 6f
-        movw {pt_es}(%esp), %es
-    6:  movw %fs, %cx
-        cmpw {pt_fs}(%esp), %cx
+        movl %edx, %es
+    6:  movl %fs, %ecx
+        movl {pt_fs}(%esp), %edx
+        cmpl %edx, %ecx
         je 7f
-        movw {pt_fs}(%esp), %fs
-    7:  movw %gs, %cx
-        cmpw {pt_gs}(%esp), %cx
+        movl %edx, %fs
+    7:  movl %gs, %ecx
+        movl {pt_gs}(%esp), %edx
+        cmpl %edx, %ecx
         je 8f
-        movw {pt_gs}(%esp), %gs
+        movl %edx, %gs
     8:  popl %ebx
         popl %ecx
         popl %edx
@@ -150,7 +156,6 @@ global_asm!(
         jz restore_all                  /* frame changed: return by iret */
 
         /* SYSEXIT: EIP = EDX, ESP = ECX (SDM Vol. 2B, SYSEXIT). */
-        movl {pt_ip}(%esp), %edx
         popl %ebx
         addl $8, %esp                   /* cx, dx: the vDSO pops its own */
         popl %esi
@@ -158,15 +163,18 @@ global_asm!(
         popl %ebp
         popl %eax
         addl $8, %esp                   /* ds, es: USER_DS already (sysexit_allowed checked) */
-        movw %fs, %cx                   /* fs, gs: the kernel never changes them, */
-        cmpw (%esp), %cx                /* but another task may have run: reload */
-        je 3f                           /* only if they differ (segment loads are slow) */
-        movw (%esp), %fs
-    3:  movw %gs, %cx
-        cmpw 4(%esp), %cx
+        movl %fs, %ecx                  /* fs, gs: the kernel never changes them, */
+        movl (%esp), %edx               /* but another task may have run: reload */
+        cmpl %edx, %ecx                 /* only if they differ (segment loads are slow) */
+        je 3f
+        movl %edx, %fs
+    3:  movl %gs, %ecx
+        movl 4(%esp), %edx
+        cmpl %edx, %ecx
         je 4f
-        movw 4(%esp), %gs
-    4:  movl {pt_sp_from_fs}(%esp), %ecx /* ECX = user esp for SYSEXIT */
+        movl %edx, %gs
+    4:  movl {ip_from_fs}(%esp), %edx   /* SYSEXIT: EIP = EDX, ESP = ECX */
+        movl {sp_from_fs}(%esp), %ecx
         addl ${flags_from_fs}, %esp     /* now at pt_regs->flags */
         btrl $9, (%esp)                 /* restore flags but IF ... */
         popfl
@@ -241,13 +249,13 @@ global_asm!(
     user_cs = const USER_CS as u32,
     eflags_if = const X86_EFLAGS_IF,
     eflags_fixed = const X86_EFLAGS_FIXED,
-    pt_ip = const PT_IP,
     pt_gs = const PT_GS,
     pt_ds = const PT_DS,
     pt_es = const PT_ES,
     pt_fs = const PT_FS,
     flags_from_fs = const PT_FLAGS - PT_FS,
-    pt_sp_from_fs = const PT_SP - PT_FS,
+    sp_from_fs = const PT_SP - PT_FS,
+    ip_from_fs = const PT_IP - PT_FS,
     eflags_user_only = const X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_AC,
     do_int80 = sym do_int80_syscall_32,
     do_fast = sym do_fast_syscall_32,
