@@ -51,7 +51,8 @@ fn dump_cpu_state() {
         crate::arch::x86::instructions::read_eflags()
     );
     println!("  CR0: {cr0:08x} CR2: {cr2:08x} CR3: {cr3:08x} CR4: {cr4:08x}");
-    if let Some(pid) = crate::proc::current_pid() {
+    // try_with: the panic may have struck while the scheduler was borrowed.
+    if let Some(Some(pid)) = crate::proc::sched::SCHED.try_with(|s| s.current) {
         println!("  current pid: {pid}");
     }
 }

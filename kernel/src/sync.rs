@@ -23,6 +23,15 @@ impl<T> UpCell<T> {
         }
     }
 
+    /// Like [`UpCell::with`], but `None` instead of a panic if the value is
+    /// borrowed (for the panic path, which may interrupt a borrow).
+    pub fn try_with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+        if self.borrowed.get() {
+            return None;
+        }
+        Some(self.with(f))
+    }
+
     /// Run `f` with exclusive access. Panics on re-entry.
     pub fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         assert!(!self.borrowed.replace(true), "UpCell borrowed twice");

@@ -4,10 +4,15 @@
 use core::arch::asm;
 
 /// `hlt`: sleep until the next interrupt.
+///
+/// Like `cli` and `sti; hlt; cli` below, not `nomem`: interrupt handlers
+/// read and write kernel memory, so the compiler must finish every store
+/// before these instructions (and reload after them), e.g. the borrow flag
+/// of an `UpCell` that an interrupt handler will take.
 #[inline]
 pub fn hlt() {
-    // SAFETY: hlt only waits for an interrupt; it touches no memory.
-    unsafe { asm!("hlt", options(nomem, nostack, preserves_flags)) }
+    // SAFETY: hlt only waits for an interrupt.
+    unsafe { asm!("hlt", options(nostack, preserves_flags)) }
 }
 
 /// `cli`: mask maskable interrupts.
@@ -15,7 +20,7 @@ pub fn hlt() {
 pub fn cli() {
     // SAFETY: the kernel runs with interrupts off except while idle; masking
     // them is always safe.
-    unsafe { asm!("cli", options(nomem, nostack)) }
+    unsafe { asm!("cli", options(nostack)) }
 }
 
 /// `sti; hlt`: enable interrupts and sleep, with no window between the two
@@ -24,7 +29,7 @@ pub fn cli() {
 pub fn sti_hlt_cli() {
     // SAFETY: interrupt handlers preserve all registers and the kernel stack
     // is valid; interrupts are masked again before we return.
-    unsafe { asm!("sti", "hlt", "cli", options(nomem, nostack)) }
+    unsafe { asm!("sti", "hlt", "cli", options(nostack)) }
 }
 
 /// `pushfd; pop`: read EFLAGS.
