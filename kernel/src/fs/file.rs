@@ -16,6 +16,11 @@ pub enum FileKind {
     Device(Device),
     Regular(Ino),
     Dir(Ino),
+    /// One end of a pipe (`fs/pipe.rs`).
+    Pipe {
+        id: u32,
+        write: bool,
+    },
 }
 
 /// An open file description.
@@ -25,6 +30,15 @@ pub struct OpenFile {
     pub offset: usize,
     /// `O_*` status flags given to `open`.
     pub flags: u32,
+}
+
+impl Drop for OpenFile {
+    /// The last descriptor of this open file went away: a pipe end closes.
+    fn drop(&mut self) {
+        if let FileKind::Pipe { id, write } = self.kind {
+            super::pipe::close_end(id, write);
+        }
+    }
 }
 
 pub type FileRef = Arc<Mutex<OpenFile>>;
@@ -39,6 +53,11 @@ struct FdEntry {
 }
 
 /// A process's descriptor table.
+///
+/// Methods that remove descriptors hand the removed files back instead of
+/// dropping them: the last drop of a pipe end wakes sleepers through the
+/// scheduler, so callers drop them after releasing the current task
+/// (`with_current`), never inside it.
 #[derive(Clone, Default)]
 pub struct FdTable {
     fds: Vec<Option<FdEntry>>,
@@ -83,28 +102,34 @@ impl FdTable {
         Ok(slot as i32)
     }
 
-    /// Put `file` at exactly `fd` (closing what was there), as `dup2` does.
-    pub fn install_at(&mut self, fd: usize, file: FileRef, cloexec: bool) -> Result<(), i32> {
+    /// Put `file` at exactly `fd`, as `dup2` does; returns what was there.
+    #[must_use = "drop the old file outside with_current"]
+    pub fn install_at(
+        &mut self,
+        fd: usize,
+        file: FileRef,
+        cloexec: bool,
+    ) -> Result<Option<FileRef>, i32> {
         if fd >= NR_OPEN {
             return Err(EBADF);
         }
         if self.fds.len() <= fd {
             self.fds.resize(fd + 1, None);
         }
-        self.fds[fd] = Some(FdEntry { file, cloexec });
-        Ok(())
+        Ok(self.fds[fd]
+            .replace(FdEntry { file, cloexec })
+            .map(|e| e.file))
     }
 
-    /// Close `fd`.
-    pub fn close(&mut self, fd: i32) -> Result<(), i32> {
+    /// Close `fd`; returns the file.
+    #[must_use = "drop the file outside with_current"]
+    pub fn close(&mut self, fd: i32) -> Result<FileRef, i32> {
         let i = usize::try_from(fd).map_err(|_| EBADF)?;
-        match self.fds.get_mut(i) {
-            Some(e @ Some(_)) => {
-                *e = None;
-                Ok(())
-            }
-            _ => Err(EBADF),
-        }
+        self.fds
+            .get_mut(i)
+            .and_then(|e| e.take())
+            .map(|e| e.file)
+            .ok_or(EBADF)
     }
 
     /// `FD_CLOEXEC` of `fd`.
@@ -121,17 +146,21 @@ impl FdTable {
         Ok(())
     }
 
-    pub fn close_all(&mut self) {
-        self.fds.clear();
+    /// Close everything; returns the files.
+    #[must_use = "drop the files outside with_current"]
+    pub fn close_all(&mut self) -> Vec<FileRef> {
+        self.fds.drain(..).flatten().map(|e| e.file).collect()
     }
 
-    /// Close the descriptors marked close-on-exec.
-    pub fn close_on_exec(&mut self) {
-        for e in self.fds.iter_mut() {
-            if e.as_ref().is_some_and(|e| e.cloexec) {
-                *e = None;
-            }
-        }
+    /// Close the descriptors marked close-on-exec; returns the files.
+    #[must_use = "drop the files outside with_current"]
+    pub fn close_on_exec(&mut self) -> Vec<FileRef> {
+        self.fds
+            .iter_mut()
+            .filter(|e| e.as_ref().is_some_and(|e| e.cloexec))
+            .filter_map(|e| e.take())
+            .map(|e| e.file)
+            .collect()
     }
 }
 

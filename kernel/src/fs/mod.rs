@@ -3,5 +3,6 @@
 
 pub mod cpio;
 pub mod file;
+pub mod pipe;
 pub mod ramfs;
 pub mod tty;

@@ -25,6 +25,8 @@ use crate::mm::vmap::KernelStack;
 use crate::mm::{PAGE_SIZE, frame, page_ceil, page_floor};
 use abi::auxv::*;
 use abi::errno::{E2BIG, ENOEXEC, ENOMEM};
+use abi::signal::SIG_IGN;
+use abi::types::KSigaction;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -281,7 +283,7 @@ pub fn exec_current(
     let cwd = with_current(|t| t.cwd.clone());
     let file = read_program(path, cwd.as_bytes())?;
     let loaded = load(file, argv, envp, path)?;
-    with_current(|t| {
+    let closed = with_current(|t| {
         // SAFETY: the new directory maps the kernel half like every other.
         unsafe { paging::switch_pd(loaded.mm.pd_phys()) };
         t.mm = Some(loaded.mm); // the old address space is freed here
@@ -292,8 +294,17 @@ pub fn exec_current(
         }
         *t.fpu = fpu::initial_state();
         fpu::restore(&t.fpu);
-        t.files.close_on_exec();
+        let closed = t.files.close_on_exec();
+        // Handlers do not survive exec (their code is gone); ignored
+        // signals stay ignored (POSIX, Linux's flush_signal_handlers).
+        for a in t.sigactions.iter_mut() {
+            if a.sa_handler != SIG_IGN {
+                *a = KSigaction::ZERO;
+            }
+        }
+        closed
     });
+    drop(closed); // outside the task borrow: a pipe end may wake its peer
     *regs = PtRegs {
         orig_ax: regs.orig_ax,
         ..initial_regs(loaded.entry, loaded.sp)
@@ -324,6 +335,8 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         clear_child_tid: 0,
         cwd: String::from("/"),
         slice: 0,
+        sigactions: Box::new([KSigaction::ZERO; abi::signal::NSIG]),
+        sigmask: 0,
     }));
     Ok(())
 }

@@ -39,19 +39,47 @@ pub fn current_mm_allows(addr: usize, len: usize, write: bool) -> bool {
         && with_current(|t| t.mm.as_ref().is_some_and(|m| m.allows(addr, len, write)))
 }
 
+/// How `clone` wants the child set up (beyond a plain `fork`).
+#[derive(Default)]
+pub struct CloneArgs {
+    /// A new user stack pointer for the child.
+    pub stack: Option<usize>,
+    /// `CLONE_CHILD_SETTID`: write the child's tid here, in the child.
+    pub child_settid: Option<usize>,
+    /// `CLONE_CHILD_CLEARTID`: the child's `clear_child_tid`.
+    pub child_cleartid: Option<usize>,
+}
+
 /// `fork`: a copy of the current process whose `fork` returns 0.
 pub fn fork(regs: &PtRegs) -> Result<Pid, i32> {
+    clone(regs, CloneArgs::default())
+}
+
+/// `fork` with `clone`'s extras: a copy of the current process (its own
+/// address space: no threads here) whose system call returns 0.
+pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, i32> {
     let stack = KernelStack::new().ok_or(ENOMEM)?;
     let pid = sched::alloc_pid();
     let mut child_regs = *regs;
     child_regs.ax = 0;
+    if let Some(sp) = args.stack {
+        child_regs.sp = sp as u32;
+    }
     // SAFETY: a fresh, unused kernel stack.
     let saved_sp = unsafe { switch::prepare_new_stack(stack.top(), &child_regs) };
     let child = with_current(|parent| -> Result<Box<Task>, i32> {
-        let mm = match &parent.mm {
+        let mut mm = match &parent.mm {
             Some(m) => Some(m.duplicate().map_err(|_| ENOMEM)?),
             None => None,
         };
+        if let (Some(addr), Some(m)) = (args.child_settid, mm.as_mut()) {
+            // In the child's memory, which is not the current one.
+            if !m.allows(addr, 4, true) || m.populate(addr, addr + 4).is_err() {
+                return Err(abi::errno::EFAULT);
+            }
+            m.write_bytes(addr, &pid.to_le_bytes())
+                .map_err(|_| abi::errno::EFAULT)?;
+        }
         let mut fpu_state = parent.fpu.clone();
         fpu::save(&mut fpu_state);
         Ok(Box::new(Task {
@@ -65,9 +93,11 @@ pub fn fork(regs: &PtRegs) -> Result<Pid, i32> {
             files: parent.files.clone(),
             fpu: fpu_state,
             tls: parent.tls,
-            clear_child_tid: 0,
+            clear_child_tid: args.child_cleartid.unwrap_or(0),
             cwd: parent.cwd.clone(),
             slice: 0,
+            sigactions: parent.sigactions.clone(),
+            sigmask: parent.sigmask,
         }))
     })?;
     sched::add_task(child);
@@ -76,16 +106,17 @@ pub fn fork(regs: &PtRegs) -> Result<Pid, i32> {
 
 /// End the current process with wait status `status` (Linux's `do_exit`).
 pub fn exit(status: u32) -> ! {
-    let (pid, ppid, comm) = with_current(|t| {
-        t.files.close_all();
+    let (pid, ppid, comm, files) = with_current(|t| {
+        let files = t.files.close_all();
         // Leave the address space before freeing it.
         // SAFETY: the kernel page directory maps the kernel half like every
         // process directory does.
         unsafe { paging::switch_pd(paging::kernel_pd_phys()) };
         t.mm = None;
         t.state = TaskState::Zombie(status);
-        (t.pid, t.ppid, t.comm.clone())
+        (t.pid, t.ppid, t.comm.clone(), files)
     });
+    drop(files); // pipe ends close here, waking their peers
     if pid == 1 {
         crate::init_exited(&comm, status);
     }

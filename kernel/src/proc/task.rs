@@ -8,6 +8,8 @@ use crate::arch::x86::switch::pt_regs_at;
 use crate::fs::file::FdTable;
 use crate::mm::addrspace::AddressSpace;
 use crate::mm::vmap::KernelStack;
+use abi::signal::NSIG;
+use abi::types::KSigaction;
 use alloc::boxed::Box;
 use alloc::string::String;
 
@@ -20,8 +22,10 @@ pub enum WaitChannel {
     TtyInput,
     /// One of its children changing state.
     Child,
-    /// The next timer tick (`nanosleep`).
+    /// The next timer tick (`nanosleep`, `poll` timeouts).
     Timer,
+    /// Data or room in a pipe (by id).
+    Pipe(u32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +55,10 @@ pub struct Task {
     pub cwd: String,
     /// Timer ticks left in this time slice.
     pub slice: u32,
+    /// Signal dispositions (`rt_sigaction`), index = signal - 1.
+    pub sigactions: Box<[KSigaction; NSIG]>,
+    /// Blocked signals (`rt_sigprocmask`).
+    pub sigmask: u64,
 }
 
 impl Task {

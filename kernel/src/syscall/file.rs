@@ -4,18 +4,21 @@
 //! buffer (`-EFAULT`), as Linux does.
 
 use super::args::{SysResult, SyscallContext, efault};
-use crate::fs::file::{FileKind, FileRef, open};
+use crate::fs::file::{FileKind, FileRef, OpenFile, open};
+use crate::fs::pipe;
 use crate::fs::ramfs::{self, Device, NodeKind};
 use crate::fs::tty;
 use crate::mm::usercopy::UserSlice;
 use crate::proc::with_current;
 use abi::errno::*;
 use abi::fcntl::{
-    AT_FDCWD, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_RDONLY, O_TRUNC, O_WRONLY,
+    AT_FDCWD, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY,
 };
 use abi::ioctl::*;
 use abi::types::Iovec;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
+use spin::Mutex;
 
 /// Largest iovec count (Linux's `UIO_MAXIOV`).
 const UIO_MAXIOV: usize = 1024;
@@ -70,6 +73,14 @@ fn do_read(f: &FileRef, buf: UserSlice) -> SysResult {
             Ok(n)
         }
         FileKind::Dir(_) => Err(EISDIR),
+        FileKind::Pipe { id, .. } => {
+            // Validate the buffer before sleeping for data.
+            buf.check(true).map_err(efault)?;
+            let nonblock = f.lock().flags & O_NONBLOCK != 0;
+            let data = pipe::read(id, len, nonblock).map_err(|_| EAGAIN)?;
+            buf.write_prefix(&data).map_err(efault)?;
+            Ok(data.len())
+        }
     }
 }
 
@@ -95,7 +106,89 @@ fn do_write(f: &FileRef, buf: UserSlice) -> SysResult {
             Ok(len)
         }
         FileKind::Regular(_) | FileKind::Dir(_) => Err(EBADF),
+        FileKind::Pipe { id, .. } => {
+            let nonblock = f.lock().flags & O_NONBLOCK != 0;
+            let mut done = 0;
+            // Whole chunks of at least PIPE_BUF, so small writes stay atomic.
+            while done < len {
+                let n = (len - done).min(pipe::PIPE_CAPACITY);
+                let chunk = UserSlice::new(buf.addr() + done, n).map_err(efault)?;
+                let data = match chunk.read_to_vec() {
+                    Ok(d) => d,
+                    Err(_) if done > 0 => return Ok(done),
+                    Err(_) => return Err(EFAULT),
+                };
+                match pipe::write(id, &data, nonblock) {
+                    Ok(w) => done += w,
+                    Err((w, _)) if done + w > 0 => return Ok(done + w),
+                    Err((_, pipe::WriteError::WouldBlock)) => return Err(EAGAIN),
+                    Err((_, pipe::WriteError::Broken)) => return Err(broken_pipe()),
+                }
+            }
+            Ok(done)
+        }
     }
+}
+
+/// Writing to a pipe nobody reads: `SIGPIPE`, whose default action ends
+/// the process; if the process ignores it, `-EPIPE`.
+fn broken_pipe() -> i32 {
+    if super::signal::ignored(abi::signal::SIGPIPE) {
+        EPIPE
+    } else {
+        crate::proc::exit(abi::signal::SIGPIPE as u32)
+    }
+}
+
+/// `pipe(fds)`.
+pub fn sys_pipe(ctx: &mut SyscallContext) -> SysResult {
+    make_pipe(ctx.arg_usize(0), 0)
+}
+
+/// `pipe2(fds, flags)`: `O_CLOEXEC` and `O_NONBLOCK`.
+pub fn sys_pipe2(ctx: &mut SyscallContext) -> SysResult {
+    let flags = ctx.arg(1);
+    if flags & !(O_CLOEXEC | O_NONBLOCK | abi::fcntl::O_DIRECT) != 0 {
+        return Err(EINVAL);
+    }
+    make_pipe(ctx.arg_usize(0), flags)
+}
+
+fn make_pipe(fds: usize, flags: u32) -> SysResult {
+    // Check the result array first, so a bad pointer leaks nothing.
+    UserSlice::new(fds, 8)
+        .and_then(|s| s.check(true))
+        .map_err(efault)?;
+    let id = pipe::create();
+    let end = |write: bool| {
+        let access = if write {
+            abi::fcntl::O_WRONLY
+        } else {
+            O_RDONLY
+        };
+        Arc::new(Mutex::new(OpenFile {
+            kind: FileKind::Pipe { id, write },
+            offset: 0,
+            flags: access | (flags & O_NONBLOCK),
+        }))
+    };
+    let (r, w) = (end(false), end(true));
+    let cloexec = flags & O_CLOEXEC != 0;
+    let rfd = with_current(|t| t.files.install(r, cloexec, 0))?;
+    let wfd = match with_current(|t| t.files.install(w, cloexec, 0)) {
+        Ok(fd) => fd,
+        Err(e) => {
+            let closed = with_current(|t| t.files.close(rfd));
+            drop(closed);
+            return Err(e);
+        }
+    };
+    if let Err(e) = crate::mm::usercopy::put_user(fds, &[rfd, wfd]) {
+        let closed = with_current(|t| [t.files.close(rfd), t.files.close(wfd)]);
+        drop(closed);
+        return Err(efault(e));
+    }
+    Ok(0)
 }
 
 /// `read(fd, buf, count)`.
@@ -210,6 +303,7 @@ pub fn sys_openat(ctx: &mut SyscallContext) -> SysResult {
 
 /// `close(fd)`.
 pub fn sys_close(ctx: &mut SyscallContext) -> SysResult {
+    // The file is dropped here, after the task borrow ends.
     with_current(|t| t.files.close(ctx.arg_i32(0))).map(|_| 0)
 }
 
@@ -229,6 +323,7 @@ pub fn sys_dup2(ctx: &mut SyscallContext) -> SysResult {
     if old == new {
         return Ok(new as usize);
     }
+    // The old file is dropped here, after the task borrow ends.
     with_current(|t| t.files.install_at(new as usize, f, false)).map(|_| new as usize)
 }
 
@@ -237,10 +332,19 @@ pub fn sys_dup2(ctx: &mut SyscallContext) -> SysResult {
 pub fn sys_ioctl(ctx: &mut SyscallContext) -> SysResult {
     let f = file(ctx.arg_i32(0))?;
     let kind = f.lock().kind;
+    let arg = ctx.arg_usize(2);
+    if let FileKind::Pipe { id, .. } = kind {
+        if ctx.arg(1) != FIONREAD {
+            return Err(ENOTTY);
+        }
+        let n = pipe::status(id).0 as u32;
+        return crate::mm::usercopy::put_user(arg, &n)
+            .map_err(efault)
+            .map(|_| 0);
+    }
     if kind != FileKind::Device(Device::Console) {
         return Err(ENOTTY);
     }
-    let arg = ctx.arg_usize(2);
     match ctx.arg(1) {
         TCGETS => crate::mm::usercopy::put_user(arg, &tty::termios())
             .map_err(efault)
@@ -278,7 +382,7 @@ fn seek(fd: i32, offset: i64, whence: u32) -> Result<i64, i32> {
     let size = match of.kind {
         FileKind::Regular(ino) => ramfs::root().node(ino).data.len() as i64,
         FileKind::Dir(_) => 0,
-        FileKind::Device(Device::Console) => return Err(ESPIPE),
+        FileKind::Device(Device::Console) | FileKind::Pipe { .. } => return Err(ESPIPE),
         FileKind::Device(_) => 0,
     };
     let new = match whence {
@@ -351,4 +455,67 @@ pub fn sys_access(ctx: &mut SyscallContext) -> SysResult {
         return Err(EROFS);
     }
     Ok(0)
+}
+
+/// `poll(fds, nfds, timeout_ms)`: readiness of consoles, pipes and files;
+/// waits (tick by tick) until something is ready or the timeout passes.
+pub fn sys_poll(ctx: &mut SyscallContext) -> SysResult {
+    const POLLIN: i16 = 0x1;
+    const POLLOUT: i16 = 0x4;
+    const POLLERR: i16 = 0x8;
+    const POLLHUP: i16 = 0x10;
+    const POLLNVAL: i16 = 0x20;
+    let nfds = ctx.arg_usize(1);
+    if nfds > crate::fs::file::NR_OPEN {
+        return Err(EINVAL);
+    }
+    let base = ctx.user_ptr::<abi::types::Pollfd>(0);
+    let mut fds = Vec::with_capacity(nfds);
+    for i in 0..nfds {
+        fds.push(base.offset(i).map_err(efault)?.read().map_err(efault)?);
+    }
+    let timeout = ctx.arg_i32(2);
+    let deadline =
+        crate::time::uptime_ns().saturating_add(u64::from(timeout.max(0) as u32) * 1_000_000);
+    loop {
+        let mut ready = 0;
+        for p in fds.iter_mut() {
+            p.revents = 0;
+            if p.fd < 0 {
+                continue;
+            }
+            let Ok(f) = file(p.fd) else {
+                p.revents = POLLNVAL;
+                ready += 1;
+                continue;
+            };
+            let kind = f.lock().kind;
+            let state = match kind {
+                FileKind::Device(Device::Console) => {
+                    POLLOUT | if tty::available() > 0 { POLLIN } else { 0 }
+                }
+                FileKind::Pipe { id, write: false } => {
+                    let (n, _, writers) = pipe::status(id);
+                    (if n > 0 { POLLIN } else { 0 }) | if writers == 0 { POLLHUP } else { 0 }
+                }
+                FileKind::Pipe { id, write: true } => {
+                    let (n, readers, _) = pipe::status(id);
+                    (if n < pipe::PIPE_CAPACITY { POLLOUT } else { 0 })
+                        | if readers == 0 { POLLERR } else { 0 }
+                }
+                _ => POLLIN | POLLOUT,
+            };
+            p.revents = state & (p.events | POLLERR | POLLHUP);
+            if p.revents != 0 {
+                ready += 1;
+            }
+        }
+        if ready > 0 || timeout == 0 || (timeout > 0 && crate::time::uptime_ns() >= deadline) {
+            for (i, p) in fds.iter().enumerate() {
+                base.offset(i).map_err(efault)?.write(p).map_err(efault)?;
+            }
+            return Ok(ready);
+        }
+        crate::proc::sched::sleep(crate::proc::task::WaitChannel::Timer);
+    }
 }

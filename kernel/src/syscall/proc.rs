@@ -40,6 +40,113 @@ pub fn sys_fork(ctx: &mut SyscallContext) -> SysResult {
     process::fork(ctx.regs).map(|p| p as usize)
 }
 
+/// `clone(flags, newsp, parent_tid, tls, child_tid)` (i386 argument order,
+/// Linux's `CONFIG_CLONE_BACKWARDS`). The forms C libraries use for `fork`
+/// (`SIGCHLD` plus the tid flags) and `posix_spawn` (`CLONE_VM |
+/// CLONE_VFORK` with a new stack, which works the same on a copy) are
+/// served; threads (`CLONE_THREAD`, or `CLONE_VM` alone) are not yet:
+/// `-ENOSYS`, and the C library reports it.
+pub fn sys_clone(ctx: &mut SyscallContext) -> SysResult {
+    const CLONE_VM: u32 = 0x100;
+    const CLONE_FS: u32 = 0x200;
+    const CLONE_FILES: u32 = 0x400;
+    const CLONE_SIGHAND: u32 = 0x800;
+    const CLONE_VFORK: u32 = 0x4000;
+    const CLONE_THREAD: u32 = 0x10000;
+    const CLONE_SETTLS: u32 = 0x80000;
+    const CLONE_PARENT_SETTID: u32 = 0x100000;
+    const CLONE_CHILD_CLEARTID: u32 = 0x200000;
+    const CLONE_CHILD_SETTID: u32 = 0x1000000;
+    let flags = ctx.arg(0);
+    let known = 0xFF
+        | CLONE_VM
+        | CLONE_FS
+        | CLONE_FILES
+        | CLONE_SIGHAND
+        | CLONE_VFORK
+        | CLONE_THREAD
+        | CLONE_SETTLS
+        | CLONE_PARENT_SETTID
+        | CLONE_CHILD_CLEARTID
+        | CLONE_CHILD_SETTID;
+    if flags & !known != 0 {
+        return Err(EINVAL);
+    }
+    if flags & CLONE_THREAD != 0
+        || flags & (CLONE_VM | CLONE_VFORK) == CLONE_VM
+        || flags & CLONE_SETTLS != 0
+    {
+        return Err(abi::errno::ENOSYS);
+    }
+    let newsp = ctx.arg_usize(1);
+    let args = process::CloneArgs {
+        stack: (newsp != 0).then_some(newsp),
+        child_settid: (flags & CLONE_CHILD_SETTID != 0).then(|| ctx.arg_usize(4)),
+        child_cleartid: (flags & CLONE_CHILD_CLEARTID != 0).then(|| ctx.arg_usize(4)),
+    };
+    let ptid = ctx.user_ptr::<u32>(2);
+    let pid = process::clone(ctx.regs, args)?;
+    if flags & CLONE_PARENT_SETTID != 0 {
+        ptid.write(&pid).map_err(efault)?;
+    }
+    if flags & CLONE_VFORK != 0 {
+        // The parent waits until the child execs or exits; with a copied
+        // address space, letting the child run first is enough.
+        sched::schedule();
+    }
+    Ok(pid as usize)
+}
+
+/// `set_robust_list(head, len)`: accepted (no threads, no futexes to clean).
+pub fn sys_set_robust_list(ctx: &mut SyscallContext) -> SysResult {
+    if ctx.arg(1) != 12 {
+        return Err(EINVAL);
+    }
+    Ok(0)
+}
+
+/// `sched_yield()`.
+pub fn sys_sched_yield(_: &mut SyscallContext) -> SysResult {
+    sched::schedule();
+    Ok(0)
+}
+
+/// `sched_getaffinity(pid, len, mask)`: one CPU.
+pub fn sys_sched_getaffinity(ctx: &mut SyscallContext) -> SysResult {
+    if ctx.arg(1) < 4 || !ctx.arg(1).is_multiple_of(4) {
+        return Err(EINVAL);
+    }
+    ctx.user_ptr::<u32>(2).write(&1).map_err(efault)?;
+    Ok(4)
+}
+
+/// `getpgrp()`, `getpgid(pid)`, `getsid(pid)`, `setsid()`: every process
+/// leads its own group and session (no job control yet).
+pub fn sys_getpgrp(_: &mut SyscallContext) -> SysResult {
+    Ok(with_current(|t| t.pid) as usize)
+}
+
+/// `setpgid(pid, pgid)`: accepted.
+pub fn sys_setpgid(ctx: &mut SyscallContext) -> SysResult {
+    if ctx.arg_i32(1) < 0 {
+        return Err(EINVAL);
+    }
+    Ok(0)
+}
+
+/// `getgroups32(size, list)`: no supplementary groups.
+pub fn sys_getgroups(ctx: &mut SyscallContext) -> SysResult {
+    if ctx.arg_i32(0) < 0 {
+        return Err(EINVAL);
+    }
+    Ok(0)
+}
+
+/// `umask(mask)`: the tree is read-only, so the mask only round-trips.
+pub fn sys_umask(_: &mut SyscallContext) -> SysResult {
+    Ok(0o022)
+}
+
 /// `execve(path, argv, envp)`.
 pub fn sys_execve(ctx: &mut SyscallContext) -> SysResult {
     let path = ctx.user_path(0)?;

@@ -1,17 +1,28 @@
-//! Signals, minimal: handlers are accepted and remembered as "default"
-//! (musl and Rust's std install some at start-up), masks are accepted, and
-//! a signal sent to oneself with default action "terminate" ends the
-//! process with that signal (what `abort()` and `raise()` need). Delivering
-//! to user handlers is future work.
+//! Signals, the part that exists so far: dispositions are recorded per
+//! process (`rt_sigaction` reports the real old action), masks are kept,
+//! and a signal a process sends itself takes its *default* action — ignore
+//! or terminate — unless the process ignores it. Running user handlers
+//! (building a signal frame and `sigreturn`) is future work; a signal with
+//! a handler installed is, for now, treated as its default action.
 
 use super::args::{SysResult, SyscallContext, efault};
 use crate::proc::with_current;
 use abi::errno::{EINVAL, ESRCH};
-use abi::signal::{NSIG, SIGCHLD, SIGKILL, SIGSTOP, SIGURG, SIGWINCH};
+use abi::signal::{NSIG, SIG_IGN, SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIGURG, SIGWINCH};
 use abi::types::KSigaction;
 
 fn valid(sig: i32) -> bool {
     (1..=NSIG as i32).contains(&sig)
+}
+
+/// Signals whose default action is to do nothing.
+fn default_ignored(sig: i32) -> bool {
+    matches!(sig, SIGCHLD | SIGURG | SIGWINCH | SIGCONT)
+}
+
+/// Does the current process ignore `sig` (explicitly, not by default)?
+pub fn ignored(sig: i32) -> bool {
+    valid(sig) && with_current(|t| t.sigactions[sig as usize - 1].sa_handler == SIG_IGN)
 }
 
 /// `rt_sigaction(sig, *act, *oact, sigsetsize)`.
@@ -21,15 +32,21 @@ pub fn sys_rt_sigaction(ctx: &mut SyscallContext) -> SysResult {
         return Err(EINVAL);
     }
     let act = ctx.user_ptr::<KSigaction>(1);
-    if !act.is_null() {
-        act.read().map_err(efault)?;
-        if sig == SIGKILL || sig == SIGSTOP {
-            return Err(EINVAL);
-        }
+    let new = if act.is_null() {
+        None
+    } else {
+        Some(act.read().map_err(efault)?)
+    };
+    if new.is_some() && (sig == SIGKILL || sig == SIGSTOP) {
+        return Err(EINVAL);
     }
+    let old = with_current(|t| t.sigactions[sig as usize - 1]);
     let oact = ctx.user_ptr::<KSigaction>(2);
     if !oact.is_null() {
-        oact.write(&KSigaction::ZERO).map_err(efault)?;
+        oact.write(&old).map_err(efault)?;
+    }
+    if let Some(a) = new {
+        with_current(|t| t.sigactions[sig as usize - 1] = a);
     }
     Ok(0)
 }
@@ -40,16 +57,42 @@ pub fn sys_rt_sigprocmask(ctx: &mut SyscallContext) -> SysResult {
         return Err(EINVAL);
     }
     let set = ctx.user_ptr::<[u32; 2]>(1);
-    if !set.is_null() {
-        set.read().map_err(efault)?;
-        if ctx.arg(0) > 2 {
-            return Err(EINVAL);
-        }
+    let new = if set.is_null() {
+        None
+    } else {
+        Some(set.read().map_err(efault)?)
+    };
+    let how = ctx.arg(0);
+    if new.is_some() && how > 2 {
+        return Err(EINVAL);
     }
+    let old = with_current(|t| t.sigmask);
     let oset = ctx.user_ptr::<[u32; 2]>(2);
     if !oset.is_null() {
-        oset.write(&[0, 0]).map_err(efault)?;
+        oset.write(&[old as u32, (old >> 32) as u32])
+            .map_err(efault)?;
     }
+    if let Some(s) = new {
+        // SIGKILL and SIGSTOP cannot be blocked.
+        let bits =
+            (u64::from(s[1]) << 32 | u64::from(s[0])) & !(1 << (SIGKILL - 1) | 1 << (SIGSTOP - 1));
+        with_current(|t| {
+            t.sigmask = match how {
+                0 => t.sigmask | bits,  // SIG_BLOCK
+                1 => t.sigmask & !bits, // SIG_UNBLOCK
+                _ => bits,              // SIG_SETMASK
+            }
+        });
+    }
+    Ok(0)
+}
+
+/// `rt_sigpending(*set, sigsetsize)`: nothing is ever left pending here.
+pub fn sys_rt_sigpending(ctx: &mut SyscallContext) -> SysResult {
+    if ctx.arg(1) > 8 {
+        return Err(EINVAL);
+    }
+    ctx.user_ptr::<[u32; 2]>(0).write(&[0, 0]).map_err(efault)?;
     Ok(0)
 }
 
@@ -70,14 +113,11 @@ fn send(pid: i32, sig: i32) -> SysResult {
     }
     let me = with_current(|t| t.pid) as i32;
     if pid != me && pid != 0 && pid != -1 {
-        return if crate::proc::sched::SCHED.with(|s| s.tasks.contains_key(&(pid as u32))) {
-            Ok(0)
-        } else {
-            Err(ESRCH)
-        };
+        let exists = crate::proc::sched::SCHED.with(|s| s.tasks.contains_key(&(pid as u32)));
+        // Other processes: existence checks only, for now.
+        return if exists { Ok(0) } else { Err(ESRCH) };
     }
-    // Signals whose default action is to be ignored.
-    if sig == 0 || sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH {
+    if sig == 0 || default_ignored(sig) || ignored(sig) {
         return Ok(0);
     }
     crate::proc::exit(sig as u32 & 0x7F)
@@ -91,4 +131,9 @@ pub fn sys_kill(ctx: &mut SyscallContext) -> SysResult {
 /// `tgkill(tgid, tid, sig)`.
 pub fn sys_tgkill(ctx: &mut SyscallContext) -> SysResult {
     send(ctx.arg_i32(1), ctx.arg_i32(2))
+}
+
+/// `tkill(tid, sig)` (musl's `raise`).
+pub fn sys_tkill(ctx: &mut SyscallContext) -> SysResult {
+    send(ctx.arg_i32(0), ctx.arg_i32(1))
 }

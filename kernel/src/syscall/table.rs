@@ -89,5 +89,34 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_TGKILL, signal::sys_tgkill, "ddd");
     sys!(NR_OPENAT, file::sys_openat, "dsxx");
     sys!(NR_CLOCK_GETTIME64, time::sys_clock_gettime64, "dx");
+    sys!(NR_PIPE, file::sys_pipe, "x");
+    sys!(NR_PIPE2, file::sys_pipe2, "xx");
+    sys!(NR_POLL, file::sys_poll, "xud");
+    sys!(NR_CLONE, proc::sys_clone, "xxxxx");
+    sys!(NR_CLOCK_NANOSLEEP, time::sys_clock_nanosleep, "dxxx");
+    sys!(
+        NR_CLOCK_NANOSLEEP_TIME64,
+        time::sys_clock_nanosleep_time64,
+        "dxxx"
+    );
+    sys!(NR_SET_ROBUST_LIST, proc::sys_set_robust_list, "xu");
+    sys!(NR_SCHED_YIELD, proc::sys_sched_yield, "");
+    sys!(NR_SCHED_GETAFFINITY, proc::sys_sched_getaffinity, "dux");
+    sys!(NR_GETPGRP, proc::sys_getpgrp, "");
+    sys!(NR_GETPGID, proc::sys_getpgrp, "d");
+    sys!(NR_GETSID, proc::sys_getpgrp, "d");
+    sys!(NR_SETSID, proc::sys_getpgrp, "");
+    sys!(NR_SETPGID, proc::sys_setpgid, "dd");
+    sys!(NR_GETGROUPS, proc::sys_getgroups, "dx");
+    sys!(NR_GETGROUPS32, proc::sys_getgroups, "dx");
+    sys!(NR_UMASK, proc::sys_umask, "x");
+    sys!(NR_GETRLIMIT, info::sys_getrlimit, "dx");
+    sys!(NR_UGETRLIMIT, info::sys_getrlimit, "dx");
+    sys!(NR_SETRLIMIT, info::sys_setrlimit, "dx");
+    sys!(NR_PRLIMIT64, info::sys_prlimit64, "ddxx");
+    sys!(NR_GETRANDOM, info::sys_getrandom, "xux");
+    sys!(NR_SYSINFO, info::sys_sysinfo, "x");
+    sys!(NR_RT_SIGPENDING, signal::sys_rt_sigpending, "xu");
+    sys!(NR_TKILL, signal::sys_tkill, "dd");
     t
 };

@@ -76,15 +76,65 @@ pub fn sys_clock_gettime64(ctx: &mut SyscallContext) -> SysResult {
     Ok(0)
 }
 
-/// `nanosleep(*req, *rem)`: sleeps across timer ticks.
-pub fn sys_nanosleep(ctx: &mut SyscallContext) -> SysResult {
-    let req = ctx.user_ptr::<Timespec>(0).read().map_err(efault)?;
-    if req.tv_sec < 0 || !(0..1_000_000_000).contains(&req.tv_nsec) {
-        return Err(EINVAL);
-    }
-    let deadline = time::uptime_ns() + req.tv_sec as u64 * 1_000_000_000 + req.tv_nsec as u64;
-    while time::uptime_ns() < deadline {
+/// Sleep until the monotonic clock reaches `deadline_ns` (waking on each
+/// timer tick to look).
+pub fn sleep_until(deadline_ns: u64) {
+    while time::uptime_ns() < deadline_ns {
         sched::sleep(WaitChannel::Timer);
     }
+}
+
+fn duration_ns(t: &Timespec64) -> Result<u64, i32> {
+    if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
+        return Err(EINVAL);
+    }
+    Ok((t.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(t.tv_nsec as u64))
+}
+
+/// `nanosleep(*req, *rem)`.
+pub fn sys_nanosleep(ctx: &mut SyscallContext) -> SysResult {
+    let r = ctx.user_ptr::<Timespec>(0).read().map_err(efault)?;
+    let ns = duration_ns(&Timespec64 {
+        tv_sec: r.tv_sec.into(),
+        tv_nsec: r.tv_nsec.into(),
+    })?;
+    sleep_until(time::uptime_ns().saturating_add(ns));
     Ok(0)
+}
+
+/// `clock_nanosleep(clock, flags, *req, *rem)` (and `clock_nanosleep_time64`
+/// with a 64-bit timespec): relative, or absolute with `TIMER_ABSTIME`.
+fn clock_nanosleep(clock_id: i32, flags: u32, req: Timespec64) -> SysResult {
+    const TIMER_ABSTIME: u32 = 1;
+    let ns = duration_ns(&req)?;
+    let (now_s, now_ns) = clock(clock_id)?;
+    let now = now_s * 1_000_000_000 + u64::from(now_ns);
+    let wait = if flags & TIMER_ABSTIME != 0 {
+        ns.saturating_sub(now)
+    } else {
+        ns
+    };
+    sleep_until(time::uptime_ns().saturating_add(wait));
+    Ok(0)
+}
+
+/// `clock_nanosleep(clock, flags, *req, *rem)`.
+pub fn sys_clock_nanosleep(ctx: &mut SyscallContext) -> SysResult {
+    let r = ctx.user_ptr::<Timespec>(2).read().map_err(efault)?;
+    clock_nanosleep(
+        ctx.arg_i32(0),
+        ctx.arg(1),
+        Timespec64 {
+            tv_sec: r.tv_sec.into(),
+            tv_nsec: r.tv_nsec.into(),
+        },
+    )
+}
+
+/// `clock_nanosleep_time64(clock, flags, *req, *rem)`.
+pub fn sys_clock_nanosleep_time64(ctx: &mut SyscallContext) -> SysResult {
+    let r = ctx.user_ptr::<Timespec64>(2).read().map_err(efault)?;
+    clock_nanosleep(ctx.arg_i32(0), ctx.arg(1), r)
 }

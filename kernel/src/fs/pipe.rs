@@ -1,0 +1,163 @@
+//! Pipes: a bounded byte queue between a read end and a write end
+//! (Linux's `fs/pipe.c`, without the page juggling).
+//!
+//! An open file refers to a pipe by id (`FileKind::Pipe`); the queue and the
+//! count of open ends live here. A reader sleeps while the pipe is empty and
+//! a writer exists; a writer sleeps while it is full and a reader exists.
+//! Reading with no writers left is end-of-file; writing with no readers left
+//! is `EPIPE` (and `SIGPIPE`, decided by the caller).
+
+use crate::proc::sched;
+use crate::proc::task::WaitChannel;
+use crate::sync::UpCell;
+use alloc::collections::{BTreeMap, VecDeque};
+
+/// Bytes a pipe holds (Linux's default: 16 pages).
+pub const PIPE_CAPACITY: usize = 16 * 4096;
+/// Writes up to this size are atomic (POSIX `PIPE_BUF`).
+pub const PIPE_BUF: usize = 4096;
+
+struct Pipe {
+    data: VecDeque<u8>,
+    readers: usize,
+    writers: usize,
+}
+
+struct Pipes {
+    next_id: u32,
+    pipes: BTreeMap<u32, Pipe>,
+}
+
+static PIPES: UpCell<Pipes> = UpCell::new(Pipes {
+    next_id: 1,
+    pipes: BTreeMap::new(),
+});
+
+/// A new pipe with one read end and one write end open; returns its id.
+pub fn create() -> u32 {
+    PIPES.with(|p| {
+        let id = p.next_id;
+        p.next_id += 1;
+        p.pipes.insert(
+            id,
+            Pipe {
+                data: VecDeque::new(),
+                readers: 1,
+                writers: 1,
+            },
+        );
+        id
+    })
+}
+
+/// One end was closed (its open file description went away).
+pub fn close_end(id: u32, write_end: bool) {
+    PIPES.with(|p| {
+        if let Some(pipe) = p.pipes.get_mut(&id) {
+            if write_end {
+                pipe.writers -= 1;
+            } else {
+                pipe.readers -= 1;
+            }
+            if pipe.readers == 0 && pipe.writers == 0 {
+                p.pipes.remove(&id);
+            }
+        }
+    });
+    // Readers waiting for data see EOF; writers waiting for room see EPIPE.
+    sched::wake(WaitChannel::Pipe(id), None);
+}
+
+/// A non-blocking read found the pipe empty (`EAGAIN`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct WouldBlock;
+
+/// Read up to `max` bytes, sleeping while the pipe is empty and has a
+/// writer. `Ok(empty)` is end-of-file.
+pub fn read(id: u32, max: usize, nonblock: bool) -> Result<alloc::vec::Vec<u8>, WouldBlock> {
+    loop {
+        let got = PIPES.with(|p| {
+            let pipe = p.pipes.get_mut(&id)?;
+            if pipe.data.is_empty() {
+                return (pipe.writers == 0).then(alloc::vec::Vec::new);
+            }
+            let n = pipe.data.len().min(max);
+            Some(pipe.data.drain(..n).collect())
+        });
+        if let Some(v) = got {
+            if !v.is_empty() {
+                sched::wake(WaitChannel::Pipe(id), None); // room for writers
+            }
+            return Ok(v);
+        }
+        if nonblock || max == 0 {
+            return if max == 0 {
+                Ok(alloc::vec::Vec::new())
+            } else {
+                Err(WouldBlock)
+            };
+        }
+        sched::sleep(WaitChannel::Pipe(id));
+    }
+}
+
+/// Why a write stopped.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteError {
+    /// No reader is left (`EPIPE`/`SIGPIPE`).
+    Broken,
+    /// Non-blocking and full (`EAGAIN`).
+    WouldBlock,
+}
+
+/// Write all of `data`, sleeping while the pipe is full and has a reader.
+/// Writes of at most [`PIPE_BUF`] bytes are never interleaved with others.
+/// Returns the bytes written before a reader vanished, if any were.
+pub fn write(id: u32, data: &[u8], nonblock: bool) -> Result<usize, (usize, WriteError)> {
+    let mut done = 0;
+    while done < data.len() {
+        let step = PIPES.with(|p| {
+            let Some(pipe) = p.pipes.get_mut(&id) else {
+                return Err(WriteError::Broken);
+            };
+            if pipe.readers == 0 {
+                return Err(WriteError::Broken);
+            }
+            let room = PIPE_CAPACITY - pipe.data.len();
+            let left = data.len() - done;
+            // Atomic small writes: all or nothing.
+            let n = if left <= PIPE_BUF && room < left {
+                0
+            } else {
+                room.min(left)
+            };
+            pipe.data.extend(&data[done..done + n]);
+            Ok(n)
+        });
+        match step {
+            Ok(0) if nonblock => {
+                return if done > 0 {
+                    Ok(done)
+                } else {
+                    Err((0, WriteError::WouldBlock))
+                };
+            }
+            Ok(0) => sched::sleep(WaitChannel::Pipe(id)),
+            Ok(n) => {
+                done += n;
+                sched::wake(WaitChannel::Pipe(id), None); // data for readers
+            }
+            Err(e) => return Err((done, e)),
+        }
+    }
+    Ok(done)
+}
+
+/// (readable bytes, readers, writers), for `poll` and `FIONREAD`.
+pub fn status(id: u32) -> (usize, usize, usize) {
+    PIPES.with(|p| {
+        p.pipes
+            .get(&id)
+            .map_or((0, 0, 0), |x| (x.data.len(), x.readers, x.writers))
+    })
+}
