@@ -442,6 +442,58 @@ abi_structs! {
         pub ss_size: u32,
     }
 
+    /// `struct sigcontext_32` (`arch/x86/include/uapi/asm/sigcontext.h`): the
+    /// registers saved in a signal frame and restored by `sigreturn`.
+    pub struct Sigcontext (88 bytes) {
+        pub gs: u32,
+        pub fs: u32,
+        pub es: u32,
+        pub ds: u32,
+        pub di: u32,
+        pub si: u32,
+        pub bp: u32,
+        pub sp: u32,
+        pub bx: u32,
+        pub dx: u32,
+        pub cx: u32,
+        pub ax: u32,
+        /// The exception vector that caused the signal (or 0).
+        pub trapno: u32,
+        /// The exception's error code.
+        pub err: u32,
+        pub ip: u32,
+        pub cs: u32,
+        pub flags: u32,
+        pub sp_at_signal: u32,
+        pub ss: u32,
+        /// Pointer to the saved FPU state (0: none in the frame).
+        pub fpstate: u32,
+        /// The low word of the blocked mask before the handler.
+        pub oldmask: u32,
+        /// The faulting address for SIGSEGV.
+        pub cr2: u32,
+    }
+
+    /// `siginfo_t` (`include/uapi/asm-generic/siginfo.h`), 128 bytes: the
+    /// first three fields, then the union (for `kill`: pid, uid; for faults:
+    /// the address).
+    pub struct Siginfo (128 bytes) {
+        pub si_signo: i32,
+        pub si_errno: i32,
+        pub si_code: i32,
+        pub fields: [u32; 29],
+    }
+
+    /// `struct ucontext` (`include/uapi/asm-generic/ucontext.h`) for i386.
+    pub struct Ucontext (116 bytes) {
+        pub uc_flags: u32,
+        pub uc_link: u32,
+        pub uc_stack: SignalStack,
+        pub uc_mcontext: Sigcontext,
+        /// The blocked mask to restore (64 signals).
+        pub uc_sigmask: [u32; 2],
+    }
+
     /// `struct pollfd` for `poll`/`ppoll` (`include/uapi/asm-generic/poll.h`).
     pub struct Pollfd (8 bytes) {
         /// File descriptor (ignored if negative).

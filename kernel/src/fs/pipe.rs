@@ -68,13 +68,10 @@ pub fn close_end(id: u32, write_end: bool) {
     sched::wake(WaitChannel::Pipe(id), None);
 }
 
-/// A non-blocking read found the pipe empty (`EAGAIN`).
-#[derive(Debug, PartialEq, Eq)]
-pub struct WouldBlock;
-
 /// Read up to `max` bytes, sleeping while the pipe is empty and has a
-/// writer. `Ok(empty)` is end-of-file.
-pub fn read(id: u32, max: usize, nonblock: bool) -> Result<alloc::vec::Vec<u8>, WouldBlock> {
+/// writer. `Ok(empty)` is end-of-file; `Err(EAGAIN)` for a non-blocking read
+/// of an empty pipe, `Err(EINTR)` if a signal arrives while waiting.
+pub fn read(id: u32, max: usize, nonblock: bool) -> Result<alloc::vec::Vec<u8>, i32> {
     loop {
         let got = PIPES.with(|p| {
             let pipe = p.pipes.get_mut(&id)?;
@@ -94,8 +91,11 @@ pub fn read(id: u32, max: usize, nonblock: bool) -> Result<alloc::vec::Vec<u8>, 
             return if max == 0 {
                 Ok(alloc::vec::Vec::new())
             } else {
-                Err(WouldBlock)
+                Err(abi::errno::EAGAIN)
             };
+        }
+        if crate::proc::signal::pending() {
+            return Err(abi::errno::EINTR);
         }
         sched::sleep(WaitChannel::Pipe(id));
     }
@@ -108,6 +108,8 @@ pub enum WriteError {
     Broken,
     /// Non-blocking and full (`EAGAIN`).
     WouldBlock,
+    /// A signal arrived while waiting for room (`EINTR`).
+    Interrupted,
 }
 
 /// Write all of `data`, sleeping while the pipe is full and has a reader.
@@ -140,6 +142,13 @@ pub fn write(id: u32, data: &[u8], nonblock: bool) -> Result<usize, (usize, Writ
                     Ok(done)
                 } else {
                     Err((0, WriteError::WouldBlock))
+                };
+            }
+            Ok(0) if crate::proc::signal::pending() => {
+                return if done > 0 {
+                    Ok(done)
+                } else {
+                    Err((0, WriteError::Interrupted))
                 };
             }
             Ok(0) => sched::sleep(WaitChannel::Pipe(id)),

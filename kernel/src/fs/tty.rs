@@ -115,9 +115,10 @@ fn input_byte(t: &mut Tty, mut b: u8, echo: &mut Vec<u8>) {
     }
 }
 
-/// Read into `out` (at most `out.len()` bytes): sleeps until input is
-/// ready. In canonical mode returns at most one line; 0 means end of file.
-pub fn read(max: usize) -> Vec<u8> {
+/// Read at most `max` bytes: sleeps until input is ready. In canonical mode
+/// returns at most one line; empty means end of file. `Err(EINTR)` if a
+/// signal arrives first.
+pub fn read(max: usize) -> Result<Vec<u8>, i32> {
     loop {
         // Poll too: a byte may have arrived while interrupts were masked.
         serial_interrupt();
@@ -141,10 +142,13 @@ pub fn read(max: usize) -> Vec<u8> {
             (!out.is_empty()).then_some(out)
         });
         if let Some(v) = got {
-            return v;
+            return Ok(v);
         }
         if max == 0 {
-            return Vec::new();
+            return Ok(Vec::new());
+        }
+        if crate::proc::signal::pending() {
+            return Err(abi::errno::EINTR);
         }
         sched::sleep(WaitChannel::TtyInput);
     }

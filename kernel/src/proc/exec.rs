@@ -302,6 +302,7 @@ pub fn exec_current(
                 *a = KSigaction::ZERO;
             }
         }
+        t.sig_fpu.clear(); // no handler will return into the old program
         closed
     });
     drop(closed); // outside the task borrow: a pipe end may wake its peer
@@ -337,6 +338,10 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         slice: 0,
         sigactions: Box::new([KSigaction::ZERO; abi::signal::NSIG]),
         sigmask: 0,
+        sigpending: 0,
+        siginfo: alloc::collections::BTreeMap::new(),
+        sig_fpu: Vec::new(),
+        fault_trapno: 0,
     }));
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod elf;
 pub mod exec;
 pub mod fault;
 pub mod sched;
+pub mod signal;
 pub mod task;
 pub mod vdso;
 
@@ -98,6 +99,10 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, i32> {
             slice: 0,
             sigactions: parent.sigactions.clone(),
             sigmask: parent.sigmask,
+            sigpending: 0, // pending signals are not inherited
+            siginfo: alloc::collections::BTreeMap::new(),
+            sig_fpu: alloc::vec::Vec::new(),
+            fault_trapno: 0,
         }))
     })?;
     sched::add_task(child);

@@ -37,6 +37,19 @@ pub static SCHED: UpCell<Scheduler> = UpCell::new(Scheduler {
     idle_sp: 0,
 });
 
+impl Scheduler {
+    /// Wake task `pid` if it sleeps, whatever it waits for (a signal came:
+    /// its system call sees it and returns `-EINTR`).
+    pub fn make_runnable(&mut self, pid: Pid) {
+        if let Some(t) = self.tasks.get_mut(&pid)
+            && matches!(t.state, TaskState::Sleeping(_))
+        {
+            t.state = TaskState::Runnable;
+            self.runq.push_back(pid);
+        }
+    }
+}
+
 /// A fresh pid.
 pub fn alloc_pid() -> Pid {
     SCHED.with(|s| {

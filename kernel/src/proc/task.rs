@@ -9,9 +9,11 @@ use crate::fs::file::FdTable;
 use crate::mm::addrspace::AddressSpace;
 use crate::mm::vmap::KernelStack;
 use abi::signal::NSIG;
-use abi::types::KSigaction;
+use abi::types::{KSigaction, Siginfo};
 use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 pub type Pid = u32;
 
@@ -59,6 +61,14 @@ pub struct Task {
     pub sigactions: Box<[KSigaction; NSIG]>,
     /// Blocked signals (`rt_sigprocmask`).
     pub sigmask: u64,
+    /// Signals sent but not yet delivered, and their `siginfo`.
+    pub sigpending: u64,
+    pub siginfo: BTreeMap<i32, Siginfo>,
+    /// FPU states of the code interrupted by running handlers (restored by
+    /// `sigreturn`).
+    pub sig_fpu: Vec<Box<FpuState>>,
+    /// The exception vector behind a pending fault signal (for the frame).
+    pub fault_trapno: u32,
 }
 
 impl Task {

@@ -54,7 +54,7 @@ fn do_read(f: &FileRef, buf: UserSlice) -> SysResult {
         FileKind::Device(Device::Console) => {
             // Validate the buffer before sleeping for input.
             buf.check(true).map_err(efault)?;
-            let data = tty::read(len);
+            let data = tty::read(len)?;
             buf.write_prefix(&data).map_err(efault)?;
             Ok(data.len())
         }
@@ -77,7 +77,7 @@ fn do_read(f: &FileRef, buf: UserSlice) -> SysResult {
             // Validate the buffer before sleeping for data.
             buf.check(true).map_err(efault)?;
             let nonblock = f.lock().flags & O_NONBLOCK != 0;
-            let data = pipe::read(id, len, nonblock).map_err(|_| EAGAIN)?;
+            let data = pipe::read(id, len, nonblock)?;
             buf.write_prefix(&data).map_err(efault)?;
             Ok(data.len())
         }
@@ -122,6 +122,7 @@ fn do_write(f: &FileRef, buf: UserSlice) -> SysResult {
                     Ok(w) => done += w,
                     Err((w, _)) if done + w > 0 => return Ok(done + w),
                     Err((_, pipe::WriteError::WouldBlock)) => return Err(EAGAIN),
+                    Err((_, pipe::WriteError::Interrupted)) => return Err(EINTR),
                     Err((_, pipe::WriteError::Broken)) => return Err(broken_pipe()),
                 }
             }
@@ -130,14 +131,17 @@ fn do_write(f: &FileRef, buf: UserSlice) -> SysResult {
     }
 }
 
-/// Writing to a pipe nobody reads: `SIGPIPE`, whose default action ends
-/// the process; if the process ignores it, `-EPIPE`.
+/// Writing to a pipe nobody reads: `SIGPIPE` (whose default action ends
+/// the process on the way out) and `-EPIPE`, as Linux's `pipe_write`.
 fn broken_pipe() -> i32 {
-    if super::signal::ignored(abi::signal::SIGPIPE) {
-        EPIPE
-    } else {
-        crate::proc::exit(abi::signal::SIGPIPE as u32)
-    }
+    let me = with_current(|t| t.pid);
+    let sig = abi::signal::SIGPIPE;
+    let _ = crate::proc::signal::send(
+        me,
+        sig,
+        crate::proc::signal::user_info(sig, abi::signal::SI_USER, me),
+    );
+    EPIPE
 }
 
 /// `pipe(fds)`.
@@ -515,6 +519,9 @@ pub fn sys_poll(ctx: &mut SyscallContext) -> SysResult {
                 base.offset(i).map_err(efault)?.write(p).map_err(efault)?;
             }
             return Ok(ready);
+        }
+        if crate::proc::signal::pending() {
+            return Err(EINTR);
         }
         crate::proc::sched::sleep(crate::proc::task::WaitChannel::Timer);
     }

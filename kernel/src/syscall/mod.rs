@@ -8,6 +8,7 @@
 
 pub mod args;
 pub mod file;
+pub mod fs;
 pub mod info;
 pub mod mem;
 pub mod proc;
@@ -31,21 +32,15 @@ pub fn set_strace(on: bool) {
     STRACE.store(on, Ordering::Relaxed);
 }
 
-/// Dispatch one system call; the result goes in `regs.ax`. With `strace`
-/// on, returns the trace line for the entry code to finish with the way
-/// back (`iret` or `sysexit`).
+/// Is the `strace` option on? (One load on the fast path.)
 #[inline(always)]
-pub fn do_syscall(regs: &mut PtRegs, path: EntryPath) -> Option<String> {
-    if STRACE.load(Ordering::Relaxed) {
-        return Some(do_syscall_traced(regs, path));
-    }
-    dispatch(regs, path);
-    None
+pub fn tracing() -> bool {
+    STRACE.load(Ordering::Relaxed)
 }
 
 /// `ax = SYS_CALL_TABLE[orig_ax](args)`, or `-ENOSYS` past the table.
 #[inline(always)]
-fn dispatch(regs: &mut PtRegs, path: EntryPath) {
+pub fn dispatch(regs: &mut PtRegs, path: EntryPath) {
     let nr = regs.orig_ax as usize;
     regs.ax = match table::SYS_CALL_TABLE.get(nr) {
         Some(entry) => args::encode((entry.handler)(&mut SyscallContext { regs, path })),
@@ -58,17 +53,15 @@ fn dispatch(regs: &mut PtRegs, path: EntryPath) {
 /// after it, like strace.
 #[cold]
 #[inline(never)]
-fn do_syscall_traced(regs: &mut PtRegs, path: EntryPath) -> String {
+pub fn do_syscall_traced(regs: &mut PtRegs, path: EntryPath) -> String {
     let line = trace_call(regs, path);
     dispatch(regs, path);
     alloc::format!("{line} = {}", args::decode_ret(regs.ax))
 }
 
 /// Print a finished trace line with the return instruction used.
-pub fn trace_return(line: Option<String>, how: &str) {
-    if let Some(line) = line {
-        crate::println!("{line} ({how})");
-    }
+pub fn trace_return(line: &str, how: &str) {
+    crate::println!("{line} ({how})");
 }
 
 /// `[pid] path name(args)` for the trace. Calls that do not return

@@ -191,6 +191,7 @@ pub fn sys_wait4(ctx: &mut SyscallContext) -> SysResult {
                 return Ok(pid as usize);
             }
             Reaped::NotYet if options & abi::wait::WNOHANG != 0 => return Ok(0),
+            Reaped::NotYet if crate::proc::signal::pending() => return Err(abi::errno::EINTR),
             Reaped::NotYet => sched::sleep(WaitChannel::Child),
         }
     }

@@ -1,28 +1,15 @@
-//! Signals, the part that exists so far: dispositions are recorded per
-//! process (`rt_sigaction` reports the real old action), masks are kept,
-//! and a signal a process sends itself takes its *default* action — ignore
-//! or terminate — unless the process ignores it. Running user handlers
-//! (building a signal frame and `sigreturn`) is future work; a signal with
-//! a handler installed is, for now, treated as its default action.
+//! Signal system calls: dispositions, masks, sending, and the return from
+//! a handler. Delivery itself (frames on the user stack) is in
+//! `proc/signal.rs`.
 
 use super::args::{SysResult, SyscallContext, efault};
-use crate::proc::with_current;
+use crate::proc::{signal, with_current};
 use abi::errno::{EINVAL, ESRCH};
-use abi::signal::{NSIG, SIG_IGN, SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIGURG, SIGWINCH};
+use abi::signal::{NSIG, SI_TKILL, SI_USER, SIGKILL, SIGSTOP};
 use abi::types::KSigaction;
 
 fn valid(sig: i32) -> bool {
     (1..=NSIG as i32).contains(&sig)
-}
-
-/// Signals whose default action is to do nothing.
-fn default_ignored(sig: i32) -> bool {
-    matches!(sig, SIGCHLD | SIGURG | SIGWINCH | SIGCONT)
-}
-
-/// Does the current process ignore `sig` (explicitly, not by default)?
-pub fn ignored(sig: i32) -> bool {
-    valid(sig) && with_current(|t| t.sigactions[sig as usize - 1].sa_handler == SIG_IGN)
 }
 
 /// `rt_sigaction(sig, *act, *oact, sigsetsize)`.
@@ -87,12 +74,15 @@ pub fn sys_rt_sigprocmask(ctx: &mut SyscallContext) -> SysResult {
     Ok(0)
 }
 
-/// `rt_sigpending(*set, sigsetsize)`: nothing is ever left pending here.
+/// `rt_sigpending(*set, sigsetsize)`: the signals raised while blocked.
 pub fn sys_rt_sigpending(ctx: &mut SyscallContext) -> SysResult {
     if ctx.arg(1) > 8 {
         return Err(EINVAL);
     }
-    ctx.user_ptr::<[u32; 2]>(0).write(&[0, 0]).map_err(efault)?;
+    let p = with_current(|t| t.sigpending & t.sigmask);
+    ctx.user_ptr::<[u32; 2]>(0)
+        .write(&[p as u32, (p >> 32) as u32])
+        .map_err(efault)?;
     Ok(0)
 }
 
@@ -107,33 +97,54 @@ pub fn sys_sigaltstack(ctx: &mut SyscallContext) -> SysResult {
     Ok(0)
 }
 
-fn send(pid: i32, sig: i32) -> SysResult {
+/// Send `sig` (0: only check) to `pid`; `0` and `-1` (group, everyone)
+/// mean the caller itself here: each process is its own group, and there is
+/// no one else a broadcast would reach that a teaching kernel must kill.
+fn send(pid: i32, sig: i32, code: i32) -> SysResult {
     if sig != 0 && !valid(sig) {
         return Err(EINVAL);
     }
-    let me = with_current(|t| t.pid) as i32;
-    if pid != me && pid != 0 && pid != -1 {
-        let exists = crate::proc::sched::SCHED.with(|s| s.tasks.contains_key(&(pid as u32)));
-        // Other processes: existence checks only, for now.
+    let me = with_current(|t| t.pid);
+    let target = if pid == 0 || pid == -1 {
+        me
+    } else {
+        u32::try_from(pid).map_err(|_| ESRCH)?
+    };
+    if sig == 0 {
+        let exists = crate::proc::sched::SCHED.with(|s| s.tasks.contains_key(&target));
         return if exists { Ok(0) } else { Err(ESRCH) };
     }
-    if sig == 0 || default_ignored(sig) || ignored(sig) {
-        return Ok(0);
-    }
-    crate::proc::exit(sig as u32 & 0x7F)
+    signal::send(target, sig, signal::user_info(sig, code, me))?;
+    Ok(0)
 }
 
 /// `kill(pid, sig)`.
 pub fn sys_kill(ctx: &mut SyscallContext) -> SysResult {
-    send(ctx.arg_i32(0), ctx.arg_i32(1))
+    send(ctx.arg_i32(0), ctx.arg_i32(1), SI_USER)
 }
 
 /// `tgkill(tgid, tid, sig)`.
 pub fn sys_tgkill(ctx: &mut SyscallContext) -> SysResult {
-    send(ctx.arg_i32(1), ctx.arg_i32(2))
+    if ctx.arg_i32(0) <= 0 || ctx.arg_i32(1) <= 0 {
+        return Err(EINVAL);
+    }
+    send(ctx.arg_i32(1), ctx.arg_i32(2), SI_TKILL)
 }
 
 /// `tkill(tid, sig)` (musl's `raise`).
 pub fn sys_tkill(ctx: &mut SyscallContext) -> SysResult {
-    send(ctx.arg_i32(0), ctx.arg_i32(1))
+    if ctx.arg_i32(0) <= 0 {
+        return Err(EINVAL);
+    }
+    send(ctx.arg_i32(0), ctx.arg_i32(1), SI_TKILL)
+}
+
+/// `sigreturn()`: back from a handler (`proc/signal.rs`).
+pub fn sys_sigreturn(ctx: &mut SyscallContext) -> SysResult {
+    signal::sys_sigreturn(ctx.regs)
+}
+
+/// `rt_sigreturn()`: back from an `SA_SIGINFO` handler.
+pub fn sys_rt_sigreturn(ctx: &mut SyscallContext) -> SysResult {
+    signal::sys_rt_sigreturn(ctx.regs)
 }

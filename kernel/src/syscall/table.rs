@@ -118,5 +118,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SYSINFO, info::sys_sysinfo, "x");
     sys!(NR_RT_SIGPENDING, signal::sys_rt_sigpending, "xu");
     sys!(NR_TKILL, signal::sys_tkill, "dd");
+    sys!(NR_SIGRETURN, signal::sys_sigreturn, "");
+    sys!(NR_RT_SIGRETURN, signal::sys_rt_sigreturn, "");
     t
 };

@@ -77,11 +77,15 @@ pub fn sys_clock_gettime64(ctx: &mut SyscallContext) -> SysResult {
 }
 
 /// Sleep until the monotonic clock reaches `deadline_ns` (waking on each
-/// timer tick to look).
-pub fn sleep_until(deadline_ns: u64) {
+/// timer tick to look); `Err(EINTR)` if a signal arrives first.
+pub fn sleep_until(deadline_ns: u64) -> Result<(), i32> {
     while time::uptime_ns() < deadline_ns {
+        if crate::proc::signal::pending() {
+            return Err(abi::errno::EINTR);
+        }
         sched::sleep(WaitChannel::Timer);
     }
+    Ok(())
 }
 
 fn duration_ns(t: &Timespec64) -> Result<u64, i32> {
@@ -100,7 +104,7 @@ pub fn sys_nanosleep(ctx: &mut SyscallContext) -> SysResult {
         tv_sec: r.tv_sec.into(),
         tv_nsec: r.tv_nsec.into(),
     })?;
-    sleep_until(time::uptime_ns().saturating_add(ns));
+    sleep_until(time::uptime_ns().saturating_add(ns))?;
     Ok(0)
 }
 
@@ -116,7 +120,7 @@ fn clock_nanosleep(clock_id: i32, flags: u32, req: Timespec64) -> SysResult {
     } else {
         ns
     };
-    sleep_until(time::uptime_ns().saturating_add(wait));
+    sleep_until(time::uptime_ns().saturating_add(wait))?;
     Ok(0)
 }
 

@@ -286,8 +286,13 @@ pub enum EntryPath {
 
 /// Called by `entry_INT80_32` with the frame it built.
 extern "C" fn do_int80_syscall_32(regs: &mut PtRegs) {
-    let trace = crate::syscall::do_syscall(regs, EntryPath::Int80);
-    crate::syscall::trace_return(trace, "iret");
+    if crate::syscall::tracing() {
+        let line = crate::syscall::do_syscall_traced(regs, EntryPath::Int80);
+        crate::syscall::trace_return(&line, "iret");
+    } else {
+        crate::syscall::dispatch(regs, EntryPath::Int80);
+    }
+    crate::proc::signal::on_return_to_user(regs);
 }
 
 /// Called by `entry_SYSENTER_32`, like Linux's `do_fast_syscall_32`: the
@@ -309,10 +314,17 @@ extern "C" fn do_fast_syscall_32(regs: &mut PtRegs) -> u32 {
             return 0;
         }
     }
-    let trace = crate::syscall::do_syscall(regs, EntryPath::Sysenter);
-    let sysexit = sysexit_allowed(regs, pad);
-    crate::syscall::trace_return(trace, if sysexit { "sysexit" } else { "iret" });
-    u32::from(sysexit)
+    if crate::syscall::tracing() {
+        let line = crate::syscall::do_syscall_traced(regs, EntryPath::Sysenter);
+        crate::proc::signal::on_return_to_user(regs);
+        let sysexit = sysexit_allowed(regs, pad);
+        crate::syscall::trace_return(&line, if sysexit { "sysexit" } else { "iret" });
+        return u32::from(sysexit);
+    }
+    crate::syscall::dispatch(regs, EntryPath::Sysenter);
+    // A signal handler to run changes EIP, so the return below is an iret.
+    crate::proc::signal::on_return_to_user(regs);
+    u32::from(sysexit_allowed(regs, pad))
 }
 
 /// SYSEXIT can only restore EIP/ESP (from EDX/ECX) and fixed CS/SS (and our

@@ -82,12 +82,13 @@ pub extern "C" fn do_trap(regs: &mut PtRegs, vector: u32) {
         // preemption) and must not leave the PIC waiting meanwhile.
         pic::end_of_interrupt(irq as u8);
         crate::irq::handle(irq, regs);
-        return;
-    }
-    if regs.user_mode() {
+    } else if regs.user_mode() {
         user_exception(regs, vector);
     } else {
         kernel_exception(regs, vector);
+    }
+    if regs.user_mode() {
+        crate::proc::signal::on_return_to_user(regs);
     }
 }
 
@@ -98,16 +99,28 @@ fn user_exception(regs: &mut PtRegs, vector: u32) {
         if crate::proc::fault::handle_user_page_fault(addr, error) {
             return;
         }
-        crate::proc::fault::kill_current(
+        // si_code: SEGV_MAPERR for a missing page, SEGV_ACCERR otherwise.
+        let code = if error & 1 == 0 {
+            abi::signal::SEGV_MAPERR
+        } else {
+            abi::signal::SEGV_ACCERR
+        };
+        crate::proc::signal::force_fault(
             SIGSEGV,
+            code,
+            addr,
+            vector,
             format_args!(
                 "segfault at {:x} ip {:08x} sp {:08x} error {:x}",
                 addr, regs.ip, regs.sp, error
             ),
         );
     } else {
-        crate::proc::fault::kill_current(
+        crate::proc::signal::force_fault(
             exception_signal(vector),
+            abi::signal::SI_KERNEL,
+            regs.ip as usize,
+            vector,
             format_args!(
                 "trap {} ip:{:x} sp:{:x} error:{:x}",
                 exception_name(vector),
