@@ -266,14 +266,15 @@ fn open_common(dirfd: i32, path: &[u8], flags: u32) -> SysResult {
     if path.is_empty() {
         return Err(ENOENT);
     }
+    let mut cwd = with_current(|t| t.cwd.clone());
     if dirfd != AT_FDCWD && path[0] != b'/' {
         // Relative to a directory fd: only fds that are directories.
         let f = file(dirfd)?;
-        if !matches!(f.lock().kind, FileKind::Dir(_)) {
+        let FileKind::Dir(ino) = f.lock().kind else {
             return Err(ENOTDIR);
-        }
+        };
+        cwd = ramfs::root().path_of(ino);
     }
-    let cwd = with_current(|t| t.cwd.clone());
     let f = match open(path, cwd.as_bytes(), flags) {
         Ok(f) => f,
         Err(ENOENT) if flags & O_CREAT != 0 => return Err(EROFS),
@@ -377,37 +378,6 @@ pub fn sys_ioctl(ctx: &mut SyscallContext) -> SysResult {
         }
         _ => Err(ENOTTY),
     }
-}
-
-/// The new offset for `lseek`-style calls.
-fn seek(fd: i32, offset: i64, whence: u32) -> Result<i64, i32> {
-    let f = file(fd)?;
-    let mut of = f.lock();
-    let size = match of.kind {
-        FileKind::Regular(ino) => ramfs::root().node(ino).data.len() as i64,
-        FileKind::Dir(_) => 0,
-        FileKind::Device(Device::Console) | FileKind::Pipe { .. } => return Err(ESPIPE),
-        FileKind::Device(_) => 0,
-    };
-    let new = match whence {
-        abi::fcntl::SEEK_SET => offset,
-        abi::fcntl::SEEK_CUR => of.offset as i64 + offset,
-        abi::fcntl::SEEK_END => size + offset,
-        _ => return Err(EINVAL),
-    };
-    if new < 0 {
-        return Err(EINVAL);
-    }
-    of.offset = new as usize;
-    Ok(new)
-}
-
-/// `_llseek(fd, offset_high, offset_low, *result, whence)`.
-pub fn sys_llseek(ctx: &mut SyscallContext) -> SysResult {
-    let off = ((ctx.arg(1) as u64) << 32 | ctx.arg(2) as u64) as i64;
-    let new = seek(ctx.arg_i32(0), off, ctx.arg(4))?;
-    crate::mm::usercopy::put_user(ctx.arg_usize(3), &new).map_err(efault)?;
-    Ok(0)
 }
 
 /// `getcwd(buf, size)`: returns the length including the NUL.

@@ -5,7 +5,7 @@
 //! `d` signed, `u` unsigned, `x` hex/pointer, `s` user string.
 
 use super::args::{SysResult, SyscallContext};
-use super::{file, info, mem, proc, signal, time};
+use super::{file, fs, info, mem, proc, signal, time};
 use abi::errno::ENOSYS;
 use abi::syscalls::*;
 
@@ -66,7 +66,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_WAIT4, proc::sys_wait4, "dxxx");
     sys!(NR_UNAME, info::sys_uname, "x");
     sys!(NR_MPROTECT, mem::sys_mprotect, "xux");
-    sys!(NR__LLSEEK, file::sys_llseek, "duuxd");
+    sys!(NR__LLSEEK, fs::sys_llseek, "duuxd");
     sys!(NR_READV, file::sys_readv, "dxd");
     sys!(NR_WRITEV, file::sys_writev, "dxd");
     sys!(NR_NANOSLEEP, time::sys_nanosleep, "xx");
@@ -119,6 +119,21 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_RT_SIGPENDING, signal::sys_rt_sigpending, "xu");
     sys!(NR_TKILL, signal::sys_tkill, "dd");
     sys!(NR_SIGRETURN, signal::sys_sigreturn, "");
+    sys!(NR_LSEEK, fs::sys_lseek, "ddd");
+    sys!(NR_FCNTL, fs::sys_fcntl, "ddx");
+    sys!(NR_READLINK, fs::sys_readlink, "sxd");
+    sys!(NR_GETDENTS, fs::sys_getdents, "dxu");
+    sys!(NR_STAT64, fs::sys_stat64, "sx");
+    sys!(NR_LSTAT64, fs::sys_lstat64, "sx");
+    sys!(NR_FSTAT64, fs::sys_fstat64, "dx");
+    sys!(NR_GETDENTS64, fs::sys_getdents64, "dxu");
+    sys!(NR_FCNTL64, fs::sys_fcntl64, "ddx");
+    sys!(NR_FSTATAT64, fs::sys_fstatat64, "dsxx");
+    sys!(NR_READLINKAT, fs::sys_readlinkat, "dsxd");
+    sys!(NR_FACCESSAT, fs::sys_faccessat, "dsx");
+    sys!(NR_DUP3, fs::sys_dup3, "ddx");
+    sys!(NR_STATX, fs::sys_statx, "dsxxx");
+    sys!(NR_FACCESSAT2, fs::sys_faccessat2, "dsxx");
     sys!(NR_RT_SIGRETURN, signal::sys_rt_sigreturn, "");
     t
 };

@@ -41,17 +41,13 @@ use super::ptregs::{
 };
 use core::arch::global_asm;
 
-/// Push the general and segment registers in `struct pt_regs` order and load
-/// the flat data segment (the seeds' `SAVE_ALL`). Like Linux, the kernel
-/// uses `__USER_DS` (flat 4 GiB, DPL 3) in DS/ES: ring 0 may use it, and it
-/// is what user code already has, so the SYSEXIT path need not reload them.
-/// They are loaded anyway on entry, because user code may have put any
-/// selector there. SS is the kernel's (DPL 0), from TSS.ss0 or SYSENTER.
-macro_rules! save_all {
+/// Push everything of `struct pt_regs` below `gs`, in its order (the part of
+/// the seeds' `SAVE_ALL` that every entry shares; the exception path puts
+/// `gs` in place afterwards).
+macro_rules! push_regs_below_gs {
     () => {
         "
         cld
-        pushl %gs
         pushl %fs
         pushl %es
         pushl %ds
@@ -62,10 +58,23 @@ macro_rules! save_all {
         pushl %edx
         pushl %ecx
         pushl %ebx
-        movl %ds, %edx                  /* loading a segment register is slow */
-        cmpl ${user_ds}, %edx           /* (descriptor checks), so skip it when */
-        jne 1f                          /* it already holds USER_DS, as it will */
-        movl %es, %edx                  /* unless user code changed it */
+        "
+    };
+}
+
+/// Make DS/ES the flat data segment. Like Linux, the kernel uses
+/// `__USER_DS` (flat 4 GiB, DPL 3) in DS/ES: ring 0 may use it, and it is
+/// what user code already has, so the SYSEXIT path need not reload them.
+/// They are checked on entry because user code may have put any selector
+/// there; a load is slow (descriptor checks), so only when needed. SS is
+/// the kernel's (DPL 0), from TSS.ss0 or SYSENTER. Clobbers EDX.
+macro_rules! load_user_ds {
+    () => {
+        "
+        movl %ds, %edx
+        cmpl ${user_ds}, %edx
+        jne 1f
+        movl %es, %edx
         cmpl ${user_ds}, %edx
         je 2f
     1:  movl ${user_ds}, %edx
@@ -73,6 +82,14 @@ macro_rules! save_all {
         movl %edx, %es
     2:
         "
+    };
+}
+
+/// The seeds' `SAVE_ALL`: push the general and segment registers in
+/// `struct pt_regs` order, then load the kernel's data segments.
+macro_rules! save_all {
+    () => {
+        concat!("pushl %gs\n", push_regs_below_gs!(), load_user_ds!())
     };
 }
 
@@ -197,23 +214,15 @@ global_asm!(
        Linux's common_exception borrows that slot for the handler address. */
     .global trap_common
     trap_common:
-        cld
-        pushl %fs
-        pushl %es
-        pushl %ds
-        pushl %eax
-        pushl %ebp
-        pushl %edi
-        pushl %esi
-        pushl %edx
-        pushl %ecx
-        pushl %ebx
+    "#,
+        push_regs_below_gs!(),
+        r#"
         movl {pt_gs}(%esp), %ecx        /* the vector */
         movl %gs, %edx
         movl %edx, {pt_gs}(%esp)        /* the real gs */
-        movl ${user_ds}, %edx
-        movl %edx, %ds
-        movl %edx, %es
+    "#,
+        load_user_ds!(),
+        r#"
         movl %esp, %eax
         pushl %ecx                      /* vector */
         pushl %eax                      /* &PtRegs */
