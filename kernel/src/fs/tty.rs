@@ -70,20 +70,52 @@ pub fn write(bytes: &[u8]) {
 pub fn serial_interrupt() {
     let mut echo = Vec::new();
     let mut any = false;
+    let mut signal = None;
     while let Some(b) = serial::try_read_byte() {
         any = true;
-        with_tty(|t| input_byte(t, b, &mut echo));
+        signal = with_tty(|t| input_byte(t, b, &mut echo)).or(signal);
     }
     if !echo.is_empty() {
         write(&echo);
+    }
+    if let Some(sig) = signal {
+        signal_foreground(sig);
     }
     if any {
         sched::wake(WaitChannel::TtyInput, None);
     }
 }
 
-fn input_byte(t: &mut Tty, mut b: u8, echo: &mut Vec<u8>) {
+/// Ctrl-C / Ctrl-\ (ISIG): signal every process but init. With one terminal
+/// and no job control yet, that stands in for the foreground process group.
+fn signal_foreground(sig: i32) {
+    let pids: Vec<u32> =
+        sched::SCHED.with(|s| s.tasks.keys().copied().filter(|&p| p != 1).collect());
+    for pid in pids {
+        let _ = crate::proc::signal::send(
+            pid,
+            sig,
+            crate::proc::signal::user_info(sig, abi::signal::SI_KERNEL, 0),
+        );
+    }
+}
+
+/// One input byte through the line discipline; returns a signal to send
+/// for the ISIG characters.
+fn input_byte(t: &mut Tty, mut b: u8, echo: &mut Vec<u8>) -> Option<i32> {
     let lflag = t.termios.c_lflag;
+    let cc = t.termios.c_cc;
+    if lflag & ISIG != 0 && (b == cc[VINTR] || b == cc[VQUIT]) {
+        t.line.clear();
+        if lflag & ECHO != 0 {
+            echo.extend_from_slice(if b == cc[VINTR] { b"^C\n" } else { b"^\\\n" });
+        }
+        return Some(if b == cc[VINTR] {
+            abi::signal::SIGINT
+        } else {
+            abi::signal::SIGQUIT
+        });
+    }
     if b == b'\r' && t.termios.c_iflag & ICRNL != 0 {
         b = b'\n';
     }
@@ -92,9 +124,8 @@ fn input_byte(t: &mut Tty, mut b: u8, echo: &mut Vec<u8>) {
         if lflag & ECHO != 0 {
             echo.push(b);
         }
-        return;
+        return None;
     }
-    let cc = t.termios.c_cc;
     if b == cc[VERASE] || b == 8 {
         if t.line.pop().is_some() && lflag & ECHO != 0 {
             echo.extend_from_slice(b"\x08 \x08");
@@ -113,6 +144,7 @@ fn input_byte(t: &mut Tty, mut b: u8, echo: &mut Vec<u8>) {
             echo.push(b);
         }
     }
+    None
 }
 
 /// Read at most `max` bytes: sleeps until input is ready. In canonical mode

@@ -2,7 +2,8 @@
 //! reports how each ended.
 //!
 //! - `init PROG...` runs each `PROG` (an absolute path) in turn; without
-//!   arguments it runs [`DEFAULT_PROGRAMS`].
+//!   arguments it runs [`DEFAULT_PROGRAMS`], the demonstration programs
+//!   and then an interactive shell (`/bin/sh`).
 //! - Each program runs in a child: `fork`, then `execve(PROG, [PROG], ENV)`
 //!   in the child, `wait4` in the parent, which prints
 //!   `init: PROG exited with status S` or `init: PROG killed by signal N`.
@@ -32,6 +33,7 @@ const DEFAULT_PROGRAMS: &[&CStr] = &[
     c"/bin/sysenter_hello",
     c"/bin/int80_hello",
     c"/bin/usertests",
+    c"/bin/sh",
 ];
 
 /// The environment every program gets.
