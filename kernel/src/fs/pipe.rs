@@ -16,6 +16,10 @@ use alloc::collections::{BTreeMap, VecDeque};
 pub const PIPE_CAPACITY: usize = 16 * 4096;
 /// Writes up to this size are atomic (POSIX `PIPE_BUF`).
 pub const PIPE_BUF: usize = 4096;
+/// All pipes together may buffer this much of the kernel heap (Linux
+/// limits pipe memory per user, `pipe-user-pages-hard`); past it, writers
+/// wait as if their pipe were full.
+pub const PIPES_TOTAL_MAX: usize = 2 << 20;
 
 struct Pipe {
     data: VecDeque<u8>,
@@ -26,11 +30,14 @@ struct Pipe {
 struct Pipes {
     next_id: u32,
     pipes: BTreeMap<u32, Pipe>,
+    /// Bytes buffered in all pipes.
+    total: usize,
 }
 
 static PIPES: UpCell<Pipes> = UpCell::new(Pipes {
     next_id: 1,
     pipes: BTreeMap::new(),
+    total: 0,
 });
 
 /// A new pipe with one read end and one write end open; returns its id.
@@ -60,7 +67,9 @@ pub fn close_end(id: u32, write_end: bool) {
                 pipe.readers -= 1;
             }
             if pipe.readers == 0 && pipe.writers == 0 {
+                let left = pipe.data.len();
                 p.pipes.remove(&id);
+                p.total -= left;
             }
         }
     });
@@ -79,7 +88,10 @@ pub fn read(id: u32, max: usize, nonblock: bool) -> Result<alloc::vec::Vec<u8>, 
                 return (pipe.writers == 0).then(alloc::vec::Vec::new);
             }
             let n = pipe.data.len().min(max);
-            Some(pipe.data.drain(..n).collect())
+            let v: alloc::vec::Vec<u8> = pipe.data.drain(..n).collect();
+            pipe.data.shrink_to(PIPE_BUF); // give the heap back
+            p.total -= n;
+            Some(v)
         });
         if let Some(v) = got {
             if !v.is_empty() {
@@ -119,13 +131,14 @@ pub fn write(id: u32, data: &[u8], nonblock: bool) -> Result<usize, (usize, Writ
     let mut done = 0;
     while done < data.len() {
         let step = PIPES.with(|p| {
+            let total = p.total;
             let Some(pipe) = p.pipes.get_mut(&id) else {
                 return Err(WriteError::Broken);
             };
             if pipe.readers == 0 {
                 return Err(WriteError::Broken);
             }
-            let room = PIPE_CAPACITY - pipe.data.len();
+            let room = (PIPE_CAPACITY - pipe.data.len()).min(PIPES_TOTAL_MAX.saturating_sub(total));
             let left = data.len() - done;
             // Atomic small writes: all or nothing.
             let n = if left <= PIPE_BUF && room < left {
@@ -134,6 +147,7 @@ pub fn write(id: u32, data: &[u8], nonblock: bool) -> Result<usize, (usize, Writ
                 room.min(left)
             };
             pipe.data.extend(&data[done..done + n]);
+            p.total += n;
             Ok(n)
         });
         match step {

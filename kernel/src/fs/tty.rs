@@ -13,6 +13,9 @@ use abi::types::{Termios, Winsize};
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
+/// Most bytes held for `read` (Linux's `N_TTY_BUF_SIZE`); more are dropped.
+const N_TTY_BUF_SIZE: usize = 4096;
+
 struct Tty {
     termios: Termios,
     /// The line being edited (canonical mode).
@@ -120,6 +123,9 @@ fn input_byte(t: &mut Tty, mut b: u8, echo: &mut Vec<u8>) -> Option<i32> {
         b = b'\n';
     }
     if lflag & ICANON == 0 {
+        if t.ready.len() >= N_TTY_BUF_SIZE {
+            return None;
+        }
         t.ready.push_back(alloc::vec![b]);
         if lflag & ECHO != 0 {
             echo.push(b);
@@ -138,7 +144,7 @@ fn input_byte(t: &mut Tty, mut b: u8, echo: &mut Vec<u8>) -> Option<i32> {
         if lflag & ECHO != 0 {
             echo.push(b'\n');
         }
-    } else {
+    } else if t.line.len() < N_TTY_BUF_SIZE - 1 {
         t.line.push(b);
         if lflag & ECHO != 0 {
             echo.push(b);

@@ -60,6 +60,8 @@ pub enum MapError {
     NoMemory,
     Overlap,
     OutOfRange,
+    /// The page is shared with other address spaces.
+    Shared,
 }
 
 /// One process's user address space.
@@ -206,6 +208,18 @@ impl AddressSpace {
         if !self.allows_any(start, end) {
             return Err(MapError::OutOfRange);
         }
+        // A shared page (the vDSO) is never made writable: every process
+        // would see the change.
+        let mut va = start;
+        while prot.write && va < end {
+            if let Some(pte) = self.pte(va, false)
+                && *pte & PTE_P != 0
+                && *pte & PTE_OWNED == 0
+            {
+                return Err(MapError::Shared);
+            }
+            va += PAGE_SIZE;
+        }
         let mut out = Vec::new();
         for r in self.regions.drain(..) {
             if r.end <= start || end <= r.start {
@@ -236,6 +250,13 @@ impl AddressSpace {
                     *pte |= PTE_W
                 } else {
                     *pte &= !PTE_W
+                }
+                // PROT_NONE: keep the page, but only for the kernel (U/S 0),
+                // so any user access faults.
+                if prot.read || prot.write || prot.exec {
+                    *pte |= PTE_U
+                } else {
+                    *pte &= !PTE_U
                 }
                 invlpg(va);
             }

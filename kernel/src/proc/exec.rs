@@ -40,7 +40,7 @@ pub const MMAP_TOP: usize = STACK_TOP - STACK_MAX - PAGE_SIZE;
 /// Load address of static PIE executables (Linux i386 without ASLR).
 pub const PIE_BASE: usize = 0x5655_5000;
 /// Limit on the bytes of argv + envp strings (Linux: a quarter of the stack).
-const MAX_ARG_BYTES: usize = STACK_MAX / 4;
+pub const MAX_ARG_BYTES: usize = STACK_MAX / 4;
 
 /// A loaded program, ready to run.
 pub struct Loaded {
@@ -92,6 +92,9 @@ fn map_segments(
     let mut ranges: Vec<(usize, usize, Prot)> = Vec::new();
     for s in &info.segments {
         let start = page_floor(base + s.vaddr);
+        if start < crate::syscall::mem::MMAP_MIN_ADDR {
+            return Err(abi::errno::EPERM); // as mmap_min_addr refuses it on Linux
+        }
         let end = page_ceil(base + s.vaddr + s.memsz).ok_or(ENOEXEC)?;
         for va in (start..end).step_by(PAGE_SIZE) {
             match mm.translate(va) {
@@ -302,7 +305,6 @@ pub fn exec_current(
                 *a = KSigaction::ZERO;
             }
         }
-        t.sig_fpu.clear(); // no handler will return into the old program
         closed
     });
     drop(closed); // outside the task borrow: a pipe end may wake its peer
@@ -340,7 +342,6 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         sigmask: 0,
         sigpending: 0,
         siginfo: alloc::collections::BTreeMap::new(),
-        sig_fpu: Vec::new(),
         fault_trapno: 0,
     }));
     Ok(())

@@ -101,7 +101,6 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, i32> {
             sigmask: parent.sigmask,
             sigpending: 0, // pending signals are not inherited
             siginfo: alloc::collections::BTreeMap::new(),
-            sig_fpu: alloc::vec::Vec::new(),
             fault_trapno: 0,
         }))
     })?;

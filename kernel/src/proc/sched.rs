@@ -154,6 +154,7 @@ pub fn schedule() {
                 for (i, d) in tls.iter().enumerate() {
                     gdt::set_tls(i, *d);
                 }
+                gdt::forget_cached_fs_gs();
                 // SAFETY: `pd` is the next task's directory (with the kernel
                 // half), `next_fpu` points into its boxed state, and
                 // `next_sp` was saved by switch_to/prepare_new_stack on its

@@ -24,7 +24,6 @@ use crate::arch::x86::ptregs::{
 use crate::mm::usercopy::{copy_to_user, get_user};
 use abi::signal::*;
 use abi::types::{KSigaction, Sigcontext, Siginfo, Ucontext};
-use alloc::boxed::Box;
 use core::mem::size_of;
 use core::sync::atomic::{AtomicBool, Ordering};
 
@@ -199,8 +198,12 @@ fn sigcontext_of(regs: &PtRegs, oldmask: u32, trapno: u32, cr2: u32) -> Sigconte
 fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) -> Result<(), ()> {
     let rt = act.sa_flags & SA_SIGINFO != 0;
     let size = if rt { RT_SIZE } else { SIGFRAME_SIZE };
+    // The interrupted FPU state goes on the user stack first (FXSAVE wants
+    // 16-byte alignment), as Linux does: a handler that never returns (it
+    // longjmps out) then leaves nothing behind in the kernel.
+    let fx = (regs.sp as usize).checked_sub(FPSTATE_SIZE).ok_or(())? & !63;
     // Linux's align_sigframe: (sp + 4) is 16-aligned at the handler's entry.
-    let frame = ((regs.sp as usize).checked_sub(size).ok_or(())? + 4) & !15;
+    let frame = (fx.checked_sub(size).ok_or(())? + 4) & !15;
     let frame = frame.checked_sub(4).ok_or(())?;
     let (oldmask, trapno) = with_current(|t| (t.sigmask, core::mem::take(&mut t.fault_trapno)));
     let cr2 = if sig == SIGSEGV || sig == SIGBUS {
@@ -208,7 +211,11 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
     } else {
         0
     };
-    let sc = sigcontext_of(regs, oldmask as u32, trapno, cr2);
+    let mut sc = sigcontext_of(regs, oldmask as u32, trapno, cr2);
+    sc.fpstate = fx as u32;
+    let mut fpu_now = fpu::initial_state();
+    fpu::save(&mut fpu_now);
+    copy_to_user(fx, &fpu_now.0).map_err(|_| ())?;
     let mut buf = alloc::vec![0u8; size];
     let mut put = |off: usize, b: &[u8]| buf[off..off + b.len()].copy_from_slice(b);
     let retcode_off = if rt { RT_RETCODE } else { SIGFRAME_RETCODE };
@@ -245,11 +252,9 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
     }
     copy_to_user(frame, &buf).map_err(|_| ())?;
 
-    // The handler starts with a clean FPU; the interrupted state waits.
+    // The handler starts with a clean FPU; the interrupted state waits in
+    // the frame.
     with_current(|t| {
-        let mut saved = Box::new(fpu::initial_state());
-        fpu::save(&mut saved);
-        t.sig_fpu.push(saved);
         let add = u64::from(act.sa_mask[1]) << 32 | u64::from(act.sa_mask[0]);
         let self_bit = if act.sa_flags & SA_NODEFER != 0 {
             0
@@ -282,21 +287,47 @@ fn data_selector_ok(sel: u32) -> bool {
         return true;
     }
     let idx = (sel >> 3) as usize;
+    // RPL 3, in the GDT (TI clear: there is no LDT), a TLS slot, and a
+    // present data segment (set_thread_area makes nothing else).
     sel & 3 == 3
+        && sel & 4 == 0
         && (GDT_ENTRY_TLS_MIN..GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES).contains(&idx)
-        && with_current(|t| t.tls[idx - GDT_ENTRY_TLS_MIN] >> 47 & 1 == 1) // present
+        && with_current(|t| {
+            let access = (t.tls[idx - GDT_ENTRY_TLS_MIN] >> 40) as u8;
+            access & 0x80 != 0 && access & 0x18 == 0x10 // present, S=1, data
+        })
+}
+
+/// Bytes of the FPU state saved in a signal frame (an FXSAVE image).
+const FPSTATE_SIZE: usize = 512;
+
+/// Load the FPU state saved at user address `at` (or a clean one if there
+/// is none or it cannot be read). MXCSR is masked first: reserved bits set
+/// by a tampered frame would make FXRSTOR fault in the kernel.
+fn restore_fpu(at: usize) {
+    let mut state = fpu::initial_state();
+    if at != 0 && crate::mm::usercopy::copy_from_user(&mut state.0, at).is_err() {
+        state = fpu::initial_state();
+    }
+    let mask = match u32::from_le_bytes([state.0[28], state.0[29], state.0[30], state.0[31]]) {
+        0 => 0xFFBF, // MXCSR_MASK 0 means the default mask (SDM Vol. 1, 11.6.6)
+        m => m & 0xFFFF,
+    };
+    let mxcsr = u32::from_le_bytes([state.0[24], state.0[25], state.0[26], state.0[27]]) & mask;
+    state.0[24..28].copy_from_slice(&mxcsr.to_le_bytes());
+    fpu::restore(&state);
 }
 
 /// Restore the registers a signal frame saved; validates everything the
 /// user could have tampered with, since the frame lives in user memory.
 fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, i32> {
-    let bad = sc.cs & 0xFFFF != u32::from(USER_CS)
-        || sc.ss & 0xFFFF != u32::from(USER_DS)
-        || ![sc.ds, sc.es, sc.fs, sc.gs]
-            .iter()
-            .all(|&s| data_selector_ok(s));
+    // CS/SS that iret could not load: SIGSEGV, as Linux's iret fault.
+    let bad = sc.cs & 0xFFFF != u32::from(USER_CS) || sc.ss & 0xFFFF != u32::from(USER_DS);
+    // A data selector that cannot be loaded becomes the null selector, as
+    // Linux's segment-load fixups do.
+    let seg = |s: u32| if data_selector_ok(s) { s & 0xFFFF } else { 0 };
     if bad {
-        super::fault::kill_current(SIGSEGV, format_args!("bad sigreturn frame"));
+        bad_frame();
     }
     // Only the flags user code may change (Linux's FIX_EFLAGS).
     const FIX: u32 = X86_EFLAGS_AC
@@ -317,10 +348,10 @@ fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, i32> 
         di: sc.di,
         bp: sc.bp,
         ax: sc.ax,
-        ds: sc.ds & 0xFFFF,
-        es: sc.es & 0xFFFF,
-        fs: sc.fs & 0xFFFF,
-        gs: sc.gs & 0xFFFF,
+        ds: seg(sc.ds),
+        es: seg(sc.es),
+        fs: seg(sc.fs),
+        gs: seg(sc.gs),
         orig_ax: u32::MAX, // not a system call: nothing to restart
         ip: sc.ip,
         cs: u32::from(USER_CS),
@@ -328,30 +359,39 @@ fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, i32> 
         sp: sc.sp,
         ss: u32::from(USER_DS),
     };
-    with_current(|t| {
-        t.sigmask = mask & !(sigbit(SIGKILL) | sigbit(SIGSTOP));
-        if let Some(f) = t.sig_fpu.pop() {
-            fpu::restore(&f);
-        }
-    });
+    with_current(|t| t.sigmask = mask & !(sigbit(SIGKILL) | sigbit(SIGSTOP)));
+    restore_fpu(sc.fpstate as usize);
     IN_FLIGHT.store(true, Ordering::Relaxed); // unblocked signals may be waiting
     Ok(sc.ax as usize)
+}
+
+/// An unreadable or tampered frame: SIGSEGV, as Linux's `force_sig(SIGSEGV)`.
+fn bad_frame() -> ! {
+    super::fault::kill_current(SIGSEGV, format_args!("bad sigreturn frame"))
 }
 
 /// `sigreturn()`: the frame is `sigframe_ia32`, 8 bytes below `esp` (the
 /// handler's `ret` popped pretcode, the restorer popped `sig`).
 pub fn sys_sigreturn(regs: &mut PtRegs) -> Result<usize, i32> {
     let frame = (regs.sp as usize).wrapping_sub(8);
-    let sc: Sigcontext = get_user(frame + SIGFRAME_SC).map_err(|_| abi::errno::EFAULT)?;
-    let hi: u32 = get_user(frame + SIGFRAME_EXTRAMASK).map_err(|_| abi::errno::EFAULT)?;
+    let (Ok(sc), Ok(hi)) = (
+        get_user::<Sigcontext>(frame + SIGFRAME_SC),
+        get_user::<u32>(frame + SIGFRAME_EXTRAMASK),
+    ) else {
+        bad_frame()
+    };
     restore(regs, &sc, u64::from(hi) << 32 | u64::from(sc.oldmask))
 }
 
 /// `rt_sigreturn()`: the frame is `rt_sigframe_ia32`, 4 bytes below `esp`.
 pub fn sys_rt_sigreturn(regs: &mut PtRegs) -> Result<usize, i32> {
     let frame = (regs.sp as usize).wrapping_sub(4);
-    let sc: Sigcontext = get_user(frame + RT_UC + UC_MCONTEXT).map_err(|_| abi::errno::EFAULT)?;
-    let m: [u32; 2] = get_user(frame + RT_UC + UC_SIGMASK).map_err(|_| abi::errno::EFAULT)?;
+    let (Ok(sc), Ok(m)) = (
+        get_user::<Sigcontext>(frame + RT_UC + UC_MCONTEXT),
+        get_user::<[u32; 2]>(frame + RT_UC + UC_SIGMASK),
+    ) else {
+        bad_frame()
+    };
     restore(regs, &sc, u64::from(m[1]) << 32 | u64::from(m[0]))
 }
 

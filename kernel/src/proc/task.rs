@@ -13,7 +13,6 @@ use abi::types::{KSigaction, Siginfo};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
-use alloc::vec::Vec;
 
 pub type Pid = u32;
 
@@ -64,9 +63,6 @@ pub struct Task {
     /// Signals sent but not yet delivered, and their `siginfo`.
     pub sigpending: u64,
     pub siginfo: BTreeMap<i32, Siginfo>,
-    /// FPU states of the code interrupted by running handlers (restored by
-    /// `sigreturn`).
-    pub sig_fpu: Vec<Box<FpuState>>,
     /// The exception vector behind a pending fault signal (for the frame).
     pub fault_trapno: u32,
 }

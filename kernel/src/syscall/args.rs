@@ -60,8 +60,10 @@ pub fn read_user_str(addr: usize, max: usize) -> Result<Vec<u8>, i32> {
     })
 }
 
-/// Read a NULL-terminated array of string pointers (argv, envp).
-pub fn read_user_str_array(addr: usize, max_items: usize) -> Result<Vec<Vec<u8>>, i32> {
+/// Read a NULL-terminated array of string pointers (argv, envp), taking
+/// at most `*budget` bytes in all (`-E2BIG` past it, checked while copying
+/// so a hostile array cannot exhaust the heap).
+pub fn read_user_str_array(addr: usize, budget: &mut usize) -> Result<Vec<Vec<u8>>, i32> {
     let mut out = Vec::new();
     if addr == 0 {
         return Ok(out);
@@ -76,10 +78,18 @@ pub fn read_user_str_array(addr: usize, max_items: usize) -> Result<Vec<Vec<u8>>
         if p == 0 {
             return Ok(out);
         }
-        if out.len() >= max_items {
-            return Err(abi::errno::E2BIG);
-        }
-        out.push(read_user_str(p as usize, 128 * 1024)?);
+        // Each pointer costs its slot on the new stack too.
+        *budget = budget.checked_sub(4).ok_or(abi::errno::E2BIG)?;
+        // Linux's MAX_ARG_STRLEN is 32 pages.
+        let s = read_user_str(p as usize, (128 * 1024).min(*budget)).map_err(|e| {
+            if e == ENAMETOOLONG {
+                abi::errno::E2BIG
+            } else {
+                e
+            }
+        })?;
+        *budget = budget.checked_sub(s.len() + 1).ok_or(abi::errno::E2BIG)?;
+        out.push(s);
     }
 }
 

@@ -10,6 +10,10 @@ use crate::proc::with_current;
 use abi::errno::{EINVAL, ENODEV, ENOMEM};
 use abi::mman::*;
 
+/// The lowest address `mmap2` hands out or accepts (Linux's default
+/// `vm.mmap_min_addr`).
+pub const MMAP_MIN_ADDR: usize = 64 * 1024;
+
 fn prot_of(p: u32) -> Prot {
     Prot {
         read: p & PROT_READ != 0,
@@ -78,6 +82,11 @@ pub fn sys_mmap2(ctx: &mut SyscallContext) -> SysResult {
     if fixed && !addr.is_multiple_of(PAGE_SIZE) {
         return Err(EINVAL);
     }
+    // Linux's vm.mmap_min_addr: nothing is mapped at the bottom 64 KiB, so
+    // a kernel NULL dereference can never reach user-controlled data.
+    if fixed && addr < MMAP_MIN_ADDR {
+        return Err(abi::errno::EPERM);
+    }
     with_current(|t| {
         let mm = t.mm.as_mut().ok_or(ENOMEM)?;
         let start = if fixed {
@@ -95,7 +104,7 @@ pub fn sys_mmap2(ctx: &mut SyscallContext) -> SysResult {
             mm.unmap(addr, addr + len);
             addr
         } else {
-            let hint_ok = addr != 0
+            let hint_ok = addr >= MMAP_MIN_ADDR
                 && addr.is_multiple_of(PAGE_SIZE)
                 && addr.checked_add(len).is_some_and(|e| e <= MMAP_TOP)
                 && mm
@@ -105,8 +114,8 @@ pub fn sys_mmap2(ctx: &mut SyscallContext) -> SysResult {
             if hint_ok {
                 addr
             } else {
-                mm.find_free(len, page_ceil(mm.brk).unwrap_or(0), MMAP_TOP)
-                    .ok_or(ENOMEM)?
+                let floor = page_ceil(mm.brk).unwrap_or(0).max(MMAP_MIN_ADDR);
+                mm.find_free(len, floor, MMAP_TOP).ok_or(ENOMEM)?
             }
         };
         let r = Region {

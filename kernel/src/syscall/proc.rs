@@ -150,8 +150,10 @@ pub fn sys_umask(_: &mut SyscallContext) -> SysResult {
 /// `execve(path, argv, envp)`.
 pub fn sys_execve(ctx: &mut SyscallContext) -> SysResult {
     let path = ctx.user_path(0)?;
-    let argv = read_user_str_array(ctx.arg_usize(1), 4096)?;
-    let envp = read_user_str_array(ctx.arg_usize(2), 4096)?;
+    // Linux allows a quarter of the stack limit for argv + envp.
+    let mut budget = crate::proc::exec::MAX_ARG_BYTES;
+    let argv = read_user_str_array(ctx.arg_usize(1), &mut budget)?;
+    let envp = read_user_str_array(ctx.arg_usize(2), &mut budget)?;
     if path.is_empty() {
         return Err(abi::errno::ENOENT);
     }
@@ -224,6 +226,7 @@ pub fn sys_set_thread_area(ctx: &mut SyscallContext) -> SysResult {
     let desc = tls_descriptor(&info)?;
     with_current(|t| t.tls[idx] = desc);
     set_tls(idx, desc);
+    crate::arch::x86::gdt::forget_cached_fs_gs();
     forget_unloadable_selectors(ctx.regs, idx, desc);
     Ok(0)
 }
@@ -263,7 +266,10 @@ fn tls_descriptor(u: &UserDesc) -> Result<u64, i32> {
     if empty || (u.base_addr == 0 && u.limit == 0 && u.flags == 0) {
         return Ok(0);
     }
-    if u.contents() == 3 {
+    // Linux's tls_desc_okay: 32-bit data (or stack) segments only. A code
+    // segment here would let user code put CS on a descriptor it can later
+    // change under the kernel's iret.
+    if !u.seg_32bit() || u.contents() > 1 {
         return Err(EINVAL);
     }
     // Type: data/code per `contents`, writable unless read_exec_only, accessed.

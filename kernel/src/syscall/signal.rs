@@ -114,6 +114,18 @@ fn send(pid: i32, sig: i32, code: i32) -> SysResult {
         let exists = crate::proc::sched::SCHED.with(|s| s.tasks.contains_key(&target));
         return if exists { Ok(0) } else { Err(ESRCH) };
     }
+    // Init gets only the signals it has handlers for (Linux's
+    // SIGNAL_UNKILLABLE): SIGKILL from a program must not power off.
+    if target == 1 && me != 1 {
+        let handled = crate::proc::sched::SCHED.with(|s| {
+            s.tasks
+                .get(&1)
+                .is_some_and(|t| t.sigactions[sig as usize - 1].sa_handler > abi::signal::SIG_IGN)
+        });
+        if !handled {
+            return Ok(0);
+        }
+    }
     signal::send(target, sig, signal::user_info(sig, code, me))?;
     Ok(0)
 }

@@ -41,6 +41,13 @@ unsafe extern "C" {
     fn entry_INT_floor();
 }
 
+/// Is `ip` in the floor's SYSENTER stub (which, like the real entry, runs
+/// with the user's TF until SYSEXIT)?
+pub fn in_floor_entry(ip: usize) -> bool {
+    let start = entry_SYSENTER_floor as *const () as usize;
+    (start..entry_INT_floor as *const () as usize).contains(&ip)
+}
+
 /// Install the floor entry points (if the CPU has SYSENTER).
 pub fn install() {
     if super::sysenter::enabled() {

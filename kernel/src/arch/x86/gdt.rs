@@ -105,6 +105,10 @@ pub unsafe fn init(tss: usize, tss_size: usize, df_tss: usize) {
             "xor {tmp:e}, {tmp:e}",
             "mov fs, {tmp:e}",
             "mov gs, {tmp:e}",
+            // A null LDT. Left as the CPU's reset state (base 0), any
+            // selector with TI set would read its descriptor from user
+            // page 0: a user-built call gate into ring 0.
+            "lldt {tmp:x}",
             ptr = in(reg) &ptr,
             cs = const KERNEL_CS as u32,
             ss = const KERNEL_DS as u32,
@@ -123,6 +127,19 @@ pub fn set_tls(index: usize, desc: u64) {
     // SAFETY: single CPU, interrupts off in the kernel: no concurrent writer;
     // a TLS slot is never the descriptor of a loaded kernel segment.
     unsafe { GDT[GDT_ENTRY_TLS_MIN + index] = desc };
+}
+
+/// Drop the CPU's cached FS/GS descriptors after the TLS slots changed
+/// (task switch, `set_thread_area`): the return to user space reloads a
+/// segment register only if its selector differs from the saved one, and a
+/// selector can stay the same (every musl program uses 0x33) while the
+/// descriptor behind it is another task's.
+pub fn forget_cached_fs_gs() {
+    // SAFETY: the kernel does not use FS/GS; the null selector is always
+    // loadable into them, and the user's values are reloaded on the way out.
+    unsafe {
+        core::arch::asm!("mov fs, {0:x}", "mov gs, {0:x}", in(reg) 0u32, options(nostack, preserves_flags))
+    };
 }
 
 /// Read one TLS slot.

@@ -72,4 +72,5 @@ pub fn in_sysenter_entry(ip: usize) -> bool {
     let addr = |f: unsafe extern "C" fn()| f as *const () as usize;
     (addr(entry_SYSENTER_32)..=addr(sysenter_flags_ok)).contains(&ip)
         || (addr(sysenter_fix_flags)..=addr(sysenter_fix_flags_end)).contains(&ip)
+        || super::floor::in_floor_entry(ip)
 }
