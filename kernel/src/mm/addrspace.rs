@@ -139,7 +139,12 @@ impl AddressSpace {
         let mut cur = addr;
         while cur < end {
             match self.region_at(cur) {
-                Some(r) if r.prot.read && (!write || r.prot.write) => cur = r.end,
+                // On x86 every protection but PROT_NONE can be read.
+                Some(r)
+                    if (r.prot.read || r.prot.write || r.prot.exec) && (!write || r.prot.write) =>
+                {
+                    cur = r.end
+                }
                 _ => return false,
             }
         }

@@ -98,9 +98,19 @@ pub fn fixup_for(ip: usize) -> Option<usize> {
         .map(|(_, fixup)| *fixup as *const () as usize)
 }
 
+/// Is the range allowed by the current process's regions? Ring 0 ignores
+/// the U/S and (for reads) protection bits of user pages, so the regions,
+/// not the page tables, say whether e.g. a PROT_NONE page may be touched.
+/// Without a process (kernel tests) only the page tables decide.
+fn region_ok(addr: usize, len: usize, write: bool) -> bool {
+    len == 0
+        || crate::proc::current_pid().is_none()
+        || crate::proc::current_mm_allows(addr, len, write)
+}
+
 /// Copy `dst.len()` bytes from user address `src`.
 pub fn copy_from_user(dst: &mut [u8], src: usize) -> Result<(), Efault> {
-    if !access_ok(src, dst.len()) {
+    if !access_ok(src, dst.len()) || !region_ok(src, dst.len(), false) {
         return Err(Efault);
     }
     // SAFETY: dst is a valid kernel buffer; src is a user range below
@@ -112,7 +122,7 @@ pub fn copy_from_user(dst: &mut [u8], src: usize) -> Result<(), Efault> {
 
 /// Copy `src` to user address `dst`.
 pub fn copy_to_user(dst: usize, src: &[u8]) -> Result<(), Efault> {
-    if !access_ok(dst, src.len()) {
+    if !access_ok(dst, src.len()) || !region_ok(dst, src.len(), true) {
         return Err(Efault);
     }
     // SAFETY: as in `copy_from_user`, with the roles swapped; CR0.WP makes a

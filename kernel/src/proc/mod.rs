@@ -59,7 +59,8 @@ pub fn fork(regs: &PtRegs) -> Result<Pid, i32> {
 /// `fork` with `clone`'s extras: a copy of the current process (its own
 /// address space: no threads here) whose system call returns 0.
 pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, i32> {
-    let stack = KernelStack::new().ok_or(ENOMEM)?;
+    // Out of kernel-stack slots is Linux's threads-max: EAGAIN.
+    let stack = KernelStack::new().ok_or(abi::errno::EAGAIN)?;
     let pid = sched::alloc_pid();
     let mut child_regs = *regs;
     child_regs.ax = 0;

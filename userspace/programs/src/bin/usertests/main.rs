@@ -91,6 +91,7 @@ const TESTS: &[Test] = tests![
     mem::brk,
     mem::mmap2_anon,
     mem::mmap2_errors,
+    mem::mprotect_none,
     mem::heap,
     // Time.
     time::time,

@@ -6,8 +6,8 @@ use alloc::vec::Vec;
 use alloc::{format, vec};
 use core::ptr;
 
-use abi::errno::{EBADF, EINVAL};
-use abi::mman::{MAP_ANONYMOUS, MAP_PRIVATE, PROT_READ, PROT_WRITE};
+use abi::errno::{EBADF, EFAULT, EINVAL};
+use abi::mman::{MAP_ANONYMOUS, MAP_PRIVATE, PROT_NONE, PROT_READ, PROT_WRITE};
 use rt::sys;
 use rt::syscall::is_error;
 
@@ -204,5 +204,29 @@ pub fn heap() -> TestResult {
     );
     let big = vec![0xA5u8; 1 << 20];
     ensure!(big.iter().all(|&b| b == 0xA5), "1 MiB vec! contents");
+    Ok(())
+}
+
+/// A page made `PROT_NONE` by mprotect, after it was touched, is out of
+/// reach for the kernel's user copies too: `write` from it is `-EFAULT`.
+pub fn mprotect_none() -> TestResult {
+    let p = map_anon(PAGE);
+    ensure!(!is_error(p), "mmap2(1 page) = {}", show(p));
+    let p = p as usize;
+    // SAFETY: our own fresh RW page.
+    unsafe { ptr::write_volatile(p as *mut u8, b'x') };
+    // SAFETY: mprotect/munmap of our own page.
+    unsafe {
+        expect_ret!(
+            "mprotect(PROT_NONE)",
+            rt::syscall::syscall3(abi::syscalls::NR_MPROTECT, p, PAGE, PROT_NONE as usize),
+            0
+        );
+    }
+    // SAFETY: only the kernel reads the buffer, through its user copy.
+    let r = sys::write(1, unsafe { core::slice::from_raw_parts(p as *const u8, 1) });
+    expect_ret!("write(1, PROT_NONE page, 1)", r, err(EFAULT));
+    // SAFETY: unmaps our own page.
+    unsafe { expect_ret!("munmap", sys::munmap(p, PAGE), 0) };
     Ok(())
 }
