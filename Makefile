@@ -14,6 +14,8 @@ CMDLINE      ?=
 QEMU         := qemu-system-i386
 QEMU_FLAGS   := -m 128M -serial mon:stdio -display none -no-reboot \
                 -device isa-debug-exit,iobase=0xf4,iosize=0x04 -accel tcg
+# isa-debug-exit: 33 is the kernel's normal power-off, 35 a failure, 37 a panic.
+QEMU_STATUS  := status=$$?; if [ $$status -eq 33 ]; then exit 0; else echo "QEMU exit status $$status (35: failure, 37: kernel panic)"; exit $$status; fi
 
 .PHONY: all kernel userspace initramfs run iso run-iso gdb test test-kernel test-boot \
         fmt fmt-check clippy clean setup bench
@@ -36,13 +38,13 @@ initramfs: userspace
 
 run: kernel initramfs
 	@echo "QEMU: serial console on this terminal; quit with Ctrl-A X"
-	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -initrd $(INITRD) -append '$(CMDLINE)'
+	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -initrd $(INITRD) -append '$(CMDLINE)'; $(QEMU_STATUS)
 
 iso: kernel initramfs
 	scripts/mkiso $(KERNEL) $(INITRD) $(ISO) '$(CMDLINE)'
 
 run-iso: iso
-	$(QEMU) $(QEMU_FLAGS) -cdrom $(ISO)
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(ISO); $(QEMU_STATUS)
 
 gdb: kernel initramfs
 	@echo "QEMU waits for gdb on :1234"
