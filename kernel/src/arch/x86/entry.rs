@@ -85,6 +85,34 @@ macro_rules! load_user_ds {
     };
 }
 
+/// Load segment register `$seg` from the saved slot at `$off(%esp)`, but
+/// only if it differs: a load goes through descriptor checks and is slow,
+/// and usually nothing changed. A 32-bit push of a segment register may
+/// leave the slot's upper half stale (SDM Vol. 2B, PUSH): then the compare
+/// fails and the same selector is reloaded, which is merely slower
+/// (zero-extending first costs more under TCG than it saves). Clobbers
+/// ECX and EDX.
+macro_rules! reload_seg {
+    ($seg:literal, $off:literal) => {
+        concat!(
+            "
+        movl %",
+            $seg,
+            ", %ecx
+        movl ",
+            $off,
+            "(%esp), %edx
+        cmpl %edx, %ecx
+        je 1f
+        movl %edx, %",
+            $seg,
+            "
+    1:
+        "
+        )
+    };
+}
+
 /// The seeds' `SAVE_ALL`: push the general and segment registers in
 /// `struct pt_regs` order, then load the kernel's data segments.
 macro_rules! save_all {
@@ -112,33 +140,14 @@ global_asm!(
     /* RESTORE_ALL + iret: used by every path that returns by iret. */
     .global restore_all
     restore_all:
-        /* Segment registers first, each only if it differs from the saved
-           value (loads are slow; usually nothing changed). A 32-bit push of
-           a segment register may leave the slot's upper half stale (SDM
-           Vol. 2B, PUSH): then the compare fails and we reload the same
-           selector, which is merely slower; zero-extending first costs more
-           under TCG than it saves. */
-        movl %ds, %ecx
-        movl {pt_ds}(%esp), %edx
-        cmpl %edx, %ecx
-        je 5f
-        movl %edx, %ds
-    5:  movl %es, %ecx
-        movl {pt_es}(%esp), %edx
-        cmpl %edx, %ecx
-        je 6f
-        movl %edx, %es
-    6:  movl %fs, %ecx
-        movl {pt_fs}(%esp), %edx
-        cmpl %edx, %ecx
-        je 7f
-        movl %edx, %fs
-    7:  movl %gs, %ecx
-        movl {pt_gs}(%esp), %edx
-        cmpl %edx, %ecx
-        je 8f
-        movl %edx, %gs
-    8:  popl %ebx
+        /* Segment registers first (reload_seg!: only those that differ). */
+    "#,
+        reload_seg!("ds", "{pt_ds}"),
+        reload_seg!("es", "{pt_es}"),
+        reload_seg!("fs", "{pt_fs}"),
+        reload_seg!("gs", "{pt_gs}"),
+        r#"
+        popl %ebx
         popl %ecx
         popl %edx
         popl %esi
@@ -180,17 +189,13 @@ global_asm!(
         popl %ebp
         popl %eax
         addl $8, %esp                   /* ds, es: USER_DS already (sysexit_allowed checked) */
-        movl %fs, %ecx                  /* fs, gs: the kernel never changes them, */
-        movl (%esp), %edx               /* but another task may have run: reload */
-        cmpl %edx, %ecx                 /* only if they differ (segment loads are slow) */
-        je 3f
-        movl %edx, %fs
-    3:  movl %gs, %ecx
-        movl 4(%esp), %edx
-        cmpl %edx, %ecx
-        je 4f
-        movl %edx, %gs
-    4:  movl {ip_from_fs}(%esp), %edx   /* SYSEXIT: EIP = EDX, ESP = ECX */
+        /* fs, gs: the kernel never changes them, but another task may
+           have run: reload only if they differ. */
+    "#,
+        reload_seg!("fs", "0"),
+        reload_seg!("gs", "4"),
+        r#"
+        movl {ip_from_fs}(%esp), %edx   /* SYSEXIT: EIP = EDX, ESP = ECX */
         movl {sp_from_fs}(%esp), %ecx
         addl ${flags_from_fs}, %esp     /* now at pt_regs->flags */
         btrl $9, (%esp)                 /* restore flags but IF ... */
