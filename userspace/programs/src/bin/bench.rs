@@ -11,6 +11,8 @@
 //! bench <metric> <median cycles per call> <min> <max>
 //! ```
 //!
+//! Kernels that have pipes also get a pipe round trip between two processes.
+//!
 //! `bench --floor` also measures the bare `sysenter`→`sysexit` and
 //! `int`→`iret` round trips, which only our kernel booted with the option
 //! `bench_floor` provides (see `kernel/src/arch/x86/floor.rs`).
@@ -245,6 +247,50 @@ fn spawn(exec: bool, self_path: &core::ffi::CStr) {
     unsafe { rt::syscall::syscall4(NR_WAIT4, pid as usize, &raw mut status as usize, 0, 0) };
 }
 
+/// One byte to a child and back through two pipes: two context switches
+/// and four pipe operations per round trip. Returns false without pipes.
+fn pipe_round_trips() -> Option<(u64, u64, u64)> {
+    let (mut to_child, mut to_parent) = ([0i32; 2], [0i32; 2]);
+    // SAFETY: each pipe() writes two ints into our arrays.
+    let ok = unsafe {
+        rt::syscall::syscall1(abi::syscalls::NR_PIPE, to_child.as_mut_ptr() as usize) == 0
+            && rt::syscall::syscall1(abi::syscalls::NR_PIPE, to_parent.as_mut_ptr() as usize) == 0
+    };
+    if !ok {
+        return None;
+    }
+    let close = |fd: i32| {
+        // SAFETY: closes one of our own descriptors.
+        unsafe { rt::syscall::syscall1(abi::syscalls::NR_CLOSE, fd as usize) };
+    };
+    let pid = rt::sys::fork();
+    if pid == 0 {
+        // Each side closes the ends it does not use, or EOF never comes.
+        close(to_child[1]);
+        close(to_parent[0]);
+        let mut b = [0u8; 1];
+        while rt::sys::read(to_child[0], &mut b) == 1 {
+            rt::sys::write(to_parent[1], &b);
+        }
+        rt::sys::exit_group(0);
+    }
+    close(to_child[0]);
+    close(to_parent[1]);
+    let mut b = [7u8; 1];
+    let r = measure(1000, |n| {
+        for _ in 0..n {
+            rt::sys::write(to_child[1], &b);
+            rt::sys::read(to_parent[0], &mut b);
+        }
+    });
+    // The child sees EOF once our write end is closed, and exits.
+    close(to_child[1]);
+    close(to_parent[0]);
+    // SAFETY: waits for our own child; no status or rusage pointers.
+    unsafe { rt::syscall::syscall4(NR_WAIT4, pid as usize, 0, 0, 0) };
+    Some(r)
+}
+
 fn main(args: &Args) -> i32 {
     let boot_tsc = rdtsc();
     if args.str(1) == Some("--exit") {
@@ -295,6 +341,9 @@ fn main(args: &Args) -> i32 {
         "fork_execve_wait4",
         measure(20, |n| (0..n).for_each(|_| spawn(true, self_path))),
     );
+    if let Some(r) = pipe_round_trips() {
+        report("pipe_round_trip", r);
+    }
     println!("bench: done");
     // reboot(LINUX_REBOOT_MAGIC1, MAGIC2, LINUX_REBOOT_CMD_POWER_OFF)
     // SAFETY: powers the machine off; no memory is passed.
