@@ -45,4 +45,9 @@ for libc in musl glibc; do
         built=$((built + 1))
     done
 done
+# A static PIE (ET_DYN, no interpreter), which the kernel loads at its PIE
+# base: glibc builds one; musl's gcc wrapper makes a dynamic PIE instead.
+if [ -n "${cc[glibc]:-}" ] && ${cc[glibc]} -static-pie -fPIE -O2 -s -o "$OUT_DIR/c_hello_pie_glibc" "$SRC_DIR/hello.c" 2>/dev/null; then
+    built=$((built + 1))
+fi
 echo "built $built C programs in $OUT_DIR"
