@@ -32,7 +32,7 @@ pub fn access_ok(addr: usize, len: usize) -> bool {
     matches!(addr.checked_add(len), Some(end) if end <= USER_TOP)
 }
 
-core::arch::global_asm!(
+core::arch::global_asm!(concat!(
     r#"
     .section .text.usercopy, "ax"
     /* size_t __copy_user(void *dst, const void *src, size_t n):
@@ -44,58 +44,38 @@ core::arch::global_asm!(
         mov edi, [esp + 12]
         mov esi, [esp + 16]
         mov ecx, [esp + 20]
-    .global __copy_user_insn
     __copy_user_insn:
-        rep movsb               /* may fault: see fixup_for */
-    .global __copy_user_fixup
+        rep movsb               /* may fault: then ECX holds the bytes left */
     __copy_user_fixup:
         mov eax, ecx
         pop edi
         pop esi
         ret
-
+    "#,
+    crate::ex_table!("__copy_user_insn", "__copy_user_fixup"),
+    r#"
     /* int __get_user_4(u32 addr, u32 *out): one load instead of a rep
        movsb, for the hot path (SYSENTER's sixth argument). Returns 0, or
        -1 if the load faulted. */
     .global __get_user_4
     __get_user_4:
         mov ecx, [esp + 4]
-    .global __get_user_4_insn
     __get_user_4_insn:
-        mov edx, [ecx]          /* may fault: see fixup_for */
+        mov edx, [ecx]          /* may fault */
         mov ecx, [esp + 8]
         mov [ecx], edx
         xor eax, eax
         ret
-    .global __get_user_4_fixup
     __get_user_4_fixup:
         mov eax, -1
         ret
-    "#
-);
+    "#,
+    crate::ex_table!("__get_user_4_insn", "__get_user_4_fixup"),
+));
 
 unsafe extern "C" {
     fn __copy_user(dst: *mut u8, src: *const u8, n: usize) -> usize;
-    fn __copy_user_insn();
-    fn __copy_user_fixup();
     fn __get_user_4(addr: usize, out: *mut u32) -> i32;
-    fn __get_user_4_insn();
-    fn __get_user_4_fixup();
-}
-
-/// The exception table (Linux's `__ex_table`): if the kernel faults at
-/// `ip`, where should it resume? Only the two user-access instructions have
-/// entries. After the `rep movsb` fault, ECX still holds the bytes left,
-/// which `__copy_user` returns.
-pub fn fixup_for(ip: usize) -> Option<usize> {
-    let table: [(unsafe extern "C" fn(), unsafe extern "C" fn()); 2] = [
-        (__copy_user_insn, __copy_user_fixup),
-        (__get_user_4_insn, __get_user_4_fixup),
-    ];
-    table
-        .iter()
-        .find(|(insn, _)| *insn as *const () as usize == ip)
-        .map(|(_, fixup)| *fixup as *const () as usize)
 }
 
 /// Is the range allowed by the current process's regions? Ring 0 ignores

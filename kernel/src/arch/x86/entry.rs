@@ -92,23 +92,28 @@ macro_rules! load_user_ds {
 /// fails and the same selector is reloaded, which is merely slower
 /// (zero-extending first costs more under TCG than it saves). Clobbers
 /// ECX and EDX.
+///
+/// If the load faults (the selector cannot be loaded: a descriptor changed
+/// under it), the exception table sends it to a fixup that loads the null
+/// selector instead, as Linux does; the user's next use of it then faults
+/// in user mode.
+#[rustfmt::skip]
 macro_rules! reload_seg {
     ($seg:literal, $off:literal) => {
         concat!(
             "
-        movl %",
-            $seg,
-            ", %ecx
-        movl ",
-            $off,
-            "(%esp), %edx
+        movl %", $seg, ", %ecx
+        movl ", $off, "(%esp), %edx
         cmpl %edx, %ecx
         je 1f
-        movl %edx, %",
-            $seg,
-            "
+    2:  movl %edx, %", $seg, "
     1:
-        "
+        .pushsection .fixup, \"ax\"
+    3:  xorl %edx, %edx
+        jmp 2b
+        .popsection
+        ",
+            crate::ex_table!("2b", "3b")
         )
     };
 }
@@ -155,7 +160,17 @@ global_asm!(
         popl %ebp
         popl %eax
         addl $20, %esp                  /* ds, es, fs, gs, orig_ax */
-        iret
+    9:  iret
+    "#,
+        crate::ex_table!("9b", "iret_exc"),
+        r#"
+    /* The iret itself faulted: the frame it was to restore is unusable.
+       End that process (Linux's iret_error: SIGILL). */
+    .pushsection .fixup, "ax"
+    iret_exc:
+        call {iret_fault}
+        ud2
+    .popsection
 
     /* sysenter: the CPU saved nothing, so build the iret frame by hand. */
     .global entry_SYSENTER_32
@@ -274,6 +289,7 @@ global_asm!(
     do_int80 = sym do_int80_syscall_32,
     do_fast = sym do_fast_syscall_32,
     do_trap = sym super::traps::do_trap,
+    iret_fault = sym super::traps::iret_fault,
     options(att_syntax),
 );
 

@@ -3,6 +3,7 @@
 
 pub mod boot;
 pub mod entry;
+pub mod extable;
 pub mod floor;
 pub mod fpu;
 pub mod gdt;

@@ -133,9 +133,10 @@ fn user_exception(regs: &mut PtRegs, vector: u32) {
 }
 
 fn kernel_exception(regs: &mut PtRegs, vector: u32) {
-    // A fault inside copy_from_user/copy_to_user: resume at its fixup.
-    if (vector == X86_TRAP_PF || vector == X86_TRAP_GP)
-        && let Some(fixup) = crate::mm::usercopy::fixup_for(regs.ip as usize)
+    // A fault on something user space left behind (user memory, a saved
+    // segment selector, the iret frame): resume at the instruction's fixup.
+    if matches!(vector, 10..=14)
+        && let Some(fixup) = super::extable::fixup_for(regs.ip as usize)
     {
         // A user page that is merely not mapped *yet* (the growing stack) is
         // served, and the copy retried.
@@ -163,6 +164,13 @@ fn kernel_exception(regs: &mut PtRegs, vector: u32) {
         cr2,
         regs
     );
+}
+
+/// `iret_exc` in `entry.rs`: the `iret` back to user mode faulted, so the
+/// user frame was unusable. Only the process ends (SIGILL, as Linux's
+/// `iret_error`).
+pub extern "C" fn iret_fault() -> ! {
+    crate::proc::fault::kill_current(SIGILL, format_args!("iret exception"))
 }
 
 /// Entered through the task gate at vector 8, on the double-fault TSS's own
