@@ -98,6 +98,42 @@ pub fn is_error(ret: isize) -> bool {
     (-(abi::MAX_ERRNO as isize)..0).contains(&ret)
 }
 
+/// The one asm sequence both paths share: save the registers LLVM will not
+/// let us name as operands (EBX, ESI, EBP, and EDI, which carries the
+/// argument array), load the six arguments from the array at EDI into EBX,
+/// ECX, EDX, ESI, EDI, EBP (the i386 order), run `$enter` (with `$pre` before
+/// the loads and `$post` after), restore. EAX carries the number in and the
+/// result out; ECX and EDX count as clobbered.
+macro_rules! six_arg_syscall {
+    ($nr:expr, $args:expr, [$($pre:literal),*], $enter:literal, [$($post:literal),*]) => {{
+        let ret: usize;
+        asm!(
+            "push ebp",
+            "push esi",
+            "push ebx",
+            "push edi",
+            $($pre,)*
+            "mov ebx, [edi]",
+            "mov ecx, [edi + 4]",
+            "mov edx, [edi + 8]",
+            "mov esi, [edi + 12]",
+            "mov ebp, [edi + 20]",
+            "mov edi, [edi + 16]",
+            $enter,
+            $($post,)*
+            "pop edi",
+            "pop ebx",
+            "pop esi",
+            "pop ebp",
+            inout("eax") $nr => ret,
+            in("edi") $args,
+            out("ecx") _,
+            out("edx") _,
+        );
+        ret as isize
+    }};
+}
+
 /// System call `nr` with six arguments through `int 0x80`.
 ///
 /// # Safety
@@ -117,35 +153,11 @@ pub unsafe fn syscall6_int80(
     a6: usize,
 ) -> isize {
     let regs: [usize; 6] = [a1, a2, a3, a4, a5, a6];
-    let ret: usize;
     // SAFETY: the asm only reads `regs` (valid for 6 dwords), restores every
     // register it changes except eax (the result) and ecx/edx (declared
     // clobbered), and leaves esp as it found it. What the kernel does with
     // the arguments is the caller's contract.
-    unsafe {
-        asm!(
-            "push ebp",
-            "push esi",
-            "push ebx",
-            "push edi",
-            "mov ebx, [edi]",
-            "mov ecx, [edi + 4]",
-            "mov edx, [edi + 8]",
-            "mov esi, [edi + 12]",
-            "mov ebp, [edi + 20]",
-            "mov edi, [edi + 16]",
-            "int 0x80",
-            "pop edi",
-            "pop ebx",
-            "pop esi",
-            "pop ebp",
-            inout("eax") nr => ret,
-            in("edi") regs.as_ptr(),
-            out("ecx") _,
-            out("edx") _,
-        );
-    }
-    ret as isize
+    unsafe { six_arg_syscall!(nr, regs.as_ptr(), [], "int 0x80", []) }
 }
 
 /// System call `nr` with six arguments through the vDSO's
@@ -169,37 +181,20 @@ pub unsafe fn syscall6_vsyscall(
         return unsafe { syscall6_int80(nr, a1, a2, a3, a4, a5, a6) };
     };
     let regs: [usize; 7] = [a1, a2, a3, a4, a5, a6, entry];
-    let ret: usize;
-    // SAFETY: as in `syscall6_int80`; in addition the entry address is
-    // pushed first and popped after the call, so esp is balanced, and
-    // `entry` is the kernel's AT_SYSINFO, a function that follows the same
-    // register convention as `int 0x80` (it preserves everything but eax).
+    // SAFETY: as in `syscall6_int80`; in addition the entry address (the
+    // array's seventh dword) is pushed before the loads and dropped after
+    // the call, so esp is balanced, and `entry` is the kernel's AT_SYSINFO,
+    // a function that follows the same register convention as `int 0x80`
+    // (it preserves everything but eax).
     unsafe {
-        asm!(
-            "push ebp",
-            "push esi",
-            "push ebx",
-            "push edi",
-            "push dword ptr [edi + 24]",
-            "mov ebx, [edi]",
-            "mov ecx, [edi + 4]",
-            "mov edx, [edi + 8]",
-            "mov esi, [edi + 12]",
-            "mov ebp, [edi + 20]",
-            "mov edi, [edi + 16]",
+        six_arg_syscall!(
+            nr,
+            regs.as_ptr(),
+            ["push dword ptr [edi + 24]"],
             "call dword ptr [esp]",
-            "add esp, 4",
-            "pop edi",
-            "pop ebx",
-            "pop esi",
-            "pop ebp",
-            inout("eax") nr => ret,
-            in("edi") regs.as_ptr(),
-            out("ecx") _,
-            out("edx") _,
-        );
+            ["add esp, 4"]
+        )
     }
-    ret as isize
 }
 
 /// System call `nr` with six arguments through the selected [`path`].
