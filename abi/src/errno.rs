@@ -1,17 +1,78 @@
 //! Linux error numbers, which i386 takes unchanged from the generic headers.
 //!
-//! A system call fails by returning `-errno` in `eax`; the kernel builds those
-//! values from these constants and user programs decode them with
-//! [`errno_name`] / [`errno_description`]. One table generates the constants
-//! and both lookups.
+//! A system call fails by returning `-errno` in `eax`. Both sides name an
+//! error by the [`Errno`] type (`errno::EFAULT`), so a handler returns
+//! `Result<usize, Errno>` and `?` works; user programs decode raw results
+//! with [`errno_name`] / [`errno_description`]. One table generates the
+//! constants and both lookups.
 
-/// Expands `number NAME "description",` lines into `pub const NAME: i32`
+use core::fmt;
+
+/// A Linux error number (always in `1..=MAX_ERRNO`). `Display` prints the
+/// symbolic name (`EFAULT`), as strace does.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Errno(i32);
+
+impl Errno {
+    /// The error for a raw number, if it is one a system call can return
+    /// (`1..=MAX_ERRNO`; Linux's `IS_ERR_VALUE`).
+    pub const fn new(e: i32) -> Option<Errno> {
+        if e >= 1 && e <= MAX_ERRNO {
+            Some(Errno(e))
+        } else {
+            None
+        }
+    }
+
+    /// The error a raw system-call result stands for (`-14` is `EFAULT`),
+    /// or `None` for a success.
+    pub const fn from_ret(ret: isize) -> Option<Errno> {
+        if ret < 0 && ret >= -(MAX_ERRNO as isize) {
+            Some(Errno(-ret as i32))
+        } else {
+            None
+        }
+    }
+
+    /// The positive number (`14` for `EFAULT`), as C's `errno`.
+    pub const fn raw(self) -> i32 {
+        self.0
+    }
+
+    /// The raw system-call result for this error: `-errno`.
+    pub const fn neg(self) -> isize {
+        -(self.0 as isize)
+    }
+
+    /// The symbolic name (`"EFAULT"`), or `None` for a number Linux leaves
+    /// unused.
+    pub const fn name(self) -> Option<&'static str> {
+        errno_name(self.0)
+    }
+}
+
+impl fmt::Display for Errno {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(n) => f.write_str(n),
+            None => write!(f, "E{}", self.0),
+        }
+    }
+}
+
+impl fmt::Debug for Errno {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self} ({})", self.0)
+    }
+}
+
+/// Expands `number NAME "description",` lines into `pub const NAME: Errno`
 /// constants and the [`errno_name`] / [`errno_description`] lookups.
 macro_rules! errnos {
     ($($value:literal $name:ident $text:literal,)*) => {
         $(
             #[doc = concat!($text, " (", stringify!($value), ").")]
-            pub const $name: i32 = $value;
+            pub const $name: Errno = Errno($value);
         )*
 
         /// The symbolic name of error number `e` (`"EFAULT"` for 14), or
@@ -34,7 +95,7 @@ macro_rules! errnos {
 
         /// Every error number, in ascending order.
         #[cfg(test)]
-        const ALL: &[i32] = &[$($value),*];
+        const ALL: &[Errno] = &[$($name),*];
     };
 }
 
@@ -176,9 +237,9 @@ errnos! {
 
 /// Aliases that Linux defines as another error's number
 /// (`include/uapi/asm-generic/errno.h`).
-pub const EWOULDBLOCK: i32 = EAGAIN;
+pub const EWOULDBLOCK: Errno = EAGAIN;
 /// See [`EWOULDBLOCK`].
-pub const EDEADLOCK: i32 = EDEADLK;
+pub const EDEADLOCK: Errno = EDEADLK;
 
 /// The largest error number a system call can return (as `-MAX_ERRNO`);
 /// return values in `-MAX_ERRNO..=-1`, viewed as signed, are errors and
@@ -192,29 +253,41 @@ mod tests {
 
     #[test]
     fn spot_values_match_linux() {
-        assert_eq!(EPERM, 1);
-        assert_eq!(ENOENT, 2);
-        assert_eq!(EBADF, 9);
-        assert_eq!(EAGAIN, 11);
-        assert_eq!(EFAULT, 14);
-        assert_eq!(EINVAL, 22);
-        assert_eq!(ENOTTY, 25);
-        assert_eq!(ERANGE, 34);
-        assert_eq!(ENOSYS, 38);
-        assert_eq!(ELOOP, 40);
-        assert_eq!(ENOMSG, 42);
-        assert_eq!(EBFONT, 59);
-        assert_eq!(EOVERFLOW, 75);
-        assert_eq!(ETIMEDOUT, 110);
-        assert_eq!(EHWPOISON, 133);
+        let raw = |e: Errno| e.raw();
+        assert_eq!(raw(EPERM), 1);
+        assert_eq!(raw(ENOENT), 2);
+        assert_eq!(raw(EBADF), 9);
+        assert_eq!(raw(EAGAIN), 11);
+        assert_eq!(raw(EFAULT), 14);
+        assert_eq!(raw(EINVAL), 22);
+        assert_eq!(raw(ENOTTY), 25);
+        assert_eq!(raw(ERANGE), 34);
+        assert_eq!(raw(ENOSYS), 38);
+        assert_eq!(raw(ELOOP), 40);
+        assert_eq!(raw(ENOMSG), 42);
+        assert_eq!(raw(EBFONT), 59);
+        assert_eq!(raw(EOVERFLOW), 75);
+        assert_eq!(raw(ETIMEDOUT), 110);
+        assert_eq!(raw(EHWPOISON), 133);
         assert_eq!(EWOULDBLOCK, EAGAIN);
     }
 
     #[test]
     fn lookups() {
-        assert_eq!(errno_name(EFAULT), Some("EFAULT"));
-        assert_eq!(errno_name(ENOSYS), Some("ENOSYS"));
-        assert_eq!(errno_description(ENOENT), Some("No such file or directory"));
+        assert_eq!(errno_name(14), Some("EFAULT"));
+        assert_eq!(ENOSYS.name(), Some("ENOSYS"));
+        assert_eq!(
+            errno_description(ENOENT.raw()),
+            Some("No such file or directory")
+        );
+        assert_eq!(std::format!("{EFAULT}"), "EFAULT");
+        assert_eq!(std::format!("{EFAULT:?}"), "EFAULT (14)");
+        assert_eq!(Errno::from_ret(-14), Some(EFAULT));
+        assert_eq!(Errno::from_ret(0), None);
+        assert_eq!(Errno::from_ret(-4096), None);
+        assert_eq!(EBADF.neg(), -9);
+        assert_eq!(Errno::new(0), None);
+        assert_eq!(Errno::new(4096), None);
         assert_eq!(errno_name(0), None);
         assert_eq!(errno_name(41), None);
         assert_eq!(errno_name(58), None);
@@ -224,11 +297,11 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_unique() {
-        let values: HashSet<i32> = ALL.iter().copied().collect();
+        let values: HashSet<i32> = ALL.iter().map(|e| e.raw()).collect();
         assert_eq!(values.len(), ALL.len());
         let expected: HashSet<i32> = (1..=133).filter(|&e| e != 41 && e != 58).collect();
         assert_eq!(values, expected);
-        let names: HashSet<&str> = ALL.iter().map(|&e| errno_name(e).unwrap()).collect();
+        let names: HashSet<&str> = ALL.iter().map(|&e| e.name().unwrap()).collect();
         assert_eq!(names.len(), ALL.len());
     }
 }

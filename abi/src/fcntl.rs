@@ -1,5 +1,6 @@
 //! File-descriptor flags: `open` flags, the `*at` directory-fd conventions,
-//! `fcntl` commands and `lseek` origins, as i386 Linux defines them.
+//! `fcntl` commands and lock types, `lseek` origins and `access` modes, as
+//! i386 Linux defines them.
 //!
 //! x86 has no `asm/fcntl.h` values of its own, so the open flags are the
 //! generic ones (octal in the headers, kept octal here).
@@ -75,12 +76,22 @@ pub const F_SETLKW: u32 = 7;
 pub const F_SETOWN: u32 = 8;
 /// Get the process receiving `SIGIO`.
 pub const F_GETOWN: u32 = 9;
+/// Set the signal sent instead of `SIGIO` (`__F_SETSIG`).
+pub const F_SETSIG: u32 = 10;
+/// Get the signal sent instead of `SIGIO` (`__F_GETSIG`).
+pub const F_GETSIG: u32 = 11;
 /// `F_GETLK` with `struct flock64` (32-bit only).
 pub const F_GETLK64: u32 = 12;
 /// `F_SETLK` with `struct flock64` (32-bit only).
 pub const F_SETLK64: u32 = 13;
 /// `F_SETLKW` with `struct flock64` (32-bit only).
 pub const F_SETLKW64: u32 = 14;
+/// Test for an open-file-description lock.
+pub const F_OFD_GETLK: u32 = 36;
+/// Set an open-file-description lock without waiting.
+pub const F_OFD_SETLK: u32 = 37;
+/// Set an open-file-description lock, waiting for it.
+pub const F_OFD_SETLKW: u32 = 38;
 /// Base of the Linux-specific commands.
 pub const F_LINUX_SPECIFIC_BASE: u32 = 1024;
 /// `F_DUPFD`, and set `FD_CLOEXEC` on the new descriptor.
@@ -92,6 +103,16 @@ pub const F_GETPIPE_SZ: u32 = F_LINUX_SPECIFIC_BASE + 8;
 
 /// The descriptor flag for `F_GETFD` / `F_SETFD`: close on `execve`.
 pub const FD_CLOEXEC: u32 = 1;
+
+// include/uapi/asm-generic/fcntl.h: `l_type` of `struct flock`/`flock64`
+// (a `short`).
+
+/// A read (shared) lock.
+pub const F_RDLCK: i16 = 0;
+/// A write (exclusive) lock.
+pub const F_WRLCK: i16 = 1;
+/// No lock: release one, or what `F_GETLK` reports for a free range.
+pub const F_UNLCK: i16 = 2;
 
 // include/uapi/linux/fcntl.h: the *at(2) conventions.
 
@@ -133,6 +154,20 @@ pub const SEEK_END: u32 = 2;
 pub const SEEK_DATA: u32 = 3;
 /// Next hole at or after the offset.
 pub const SEEK_HOLE: u32 = 4;
+/// The last origin `lseek` accepts.
+pub const SEEK_MAX: u32 = SEEK_HOLE;
+
+// access(2)/faccessat(2) modes: POSIX <unistd.h>, the values of
+// include/linux/fs.h's `MAY_EXEC`/`MAY_WRITE`/`MAY_READ`.
+
+/// The file exists (no permission bit asked for).
+pub const F_OK: u32 = 0;
+/// Execute (search, for a directory) permission.
+pub const X_OK: u32 = 1;
+/// Write permission.
+pub const W_OK: u32 = 2;
+/// Read permission.
+pub const R_OK: u32 = 4;
 
 #[cfg(test)]
 mod tests {
@@ -151,5 +186,22 @@ mod tests {
         assert_eq!(O_PATH, 0x200000);
         assert_eq!(O_TMPFILE, 0x410000);
         assert_eq!(F_DUPFD_CLOEXEC, 1030);
+    }
+}
+
+flags! {
+    /// `open(2)`'s flags argument.
+    pub struct OpenFlags [O_RDONLY if O_ACCMODE] {
+        O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK,
+        O_DSYNC, FASYNC, O_DIRECT, O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW, O_NOATIME,
+        O_CLOEXEC, O_PATH,
+    }
+}
+
+flags! {
+    /// The `flags` argument of the `*at` calls (`fstatat`, `faccessat2`, ...).
+    pub struct AtFlags {
+        AT_SYMLINK_NOFOLLOW, AT_EACCESS, AT_SYMLINK_FOLLOW, AT_NO_AUTOMOUNT, AT_EMPTY_PATH,
+        AT_STATX_FORCE_SYNC, AT_STATX_DONT_SYNC, AT_RECURSIVE,
     }
 }

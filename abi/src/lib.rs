@@ -11,8 +11,9 @@
 //! built for the 32-bit kernel, for 32-bit user programs, or for host tests.
 //!
 //! Conventions for the constants: system-call numbers are `usize`
-//! (`syscalls::NR_WRITE`); error numbers, signal numbers and clock IDs are
-//! `i32`, as the C `int`s they are (`errno::EFAULT`, `signal::SIGSEGV`);
+//! (`syscalls::NR_WRITE`); error numbers are the [`Errno`] type
+//! (`errno::EFAULT`), so kernel code can use `?`; signal numbers and clock
+//! IDs are `i32`, as the C `int`s they are (`signal::SIGSEGV`);
 //! bit masks, commands and request numbers are `u32` (`fcntl::O_CLOEXEC`,
 //! `ioctl::TCGETS`). Structures that cross the user/kernel boundary live in
 //! [`types`] and implement [`Pod`].
@@ -22,20 +23,29 @@
 #[cfg(test)]
 extern crate std;
 
+#[macro_use]
+pub mod flags;
 pub mod auxv;
 pub mod errno;
 pub mod fcntl;
 pub mod ioctl;
 pub mod mman;
+pub mod poll;
+pub mod prctl;
+pub mod random;
+pub mod reboot;
+pub mod resource;
+pub mod sched;
 pub mod signal;
 pub mod stat;
 pub mod syscalls;
 pub mod termios;
 pub mod time;
 pub mod types;
+pub mod uio;
 pub mod wait;
 
-pub use errno::{MAX_ERRNO, errno_description, errno_name};
+pub use errno::{Errno, MAX_ERRNO, errno_description, errno_name};
 pub use signal::signal_name;
 pub use syscalls::{NR_SYSCALLS, SYSCALL_NAMES, syscall_name, syscall_number};
 pub use types::{

@@ -106,3 +106,19 @@ mod tests {
         assert_eq!(MAP_NORESERVE, 0x4000);
     }
 }
+
+flags! {
+    /// `mmap`'s and `mprotect`'s `prot` argument.
+    pub struct ProtFlags [PROT_NONE if PROT_READ | PROT_WRITE | PROT_EXEC] {
+        PROT_READ, PROT_WRITE, PROT_EXEC, PROT_GROWSDOWN, PROT_GROWSUP,
+    }
+}
+
+flags! {
+    /// `mmap`'s `flags` argument.
+    pub struct MapFlags {
+        MAP_SHARED_VALIDATE, MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_GROWSDOWN,
+        MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED, MAP_NORESERVE, MAP_POPULATE, MAP_NONBLOCK,
+        MAP_STACK, MAP_HUGETLB, MAP_FIXED_NOREPLACE,
+    }
+}

@@ -1,5 +1,6 @@
-//! File-mode bits (`st_mode`, the `mode` argument of `open`/`mkdir`/`chmod`)
-//! and the `statx` request mask, from `include/uapi/linux/stat.h`.
+//! File-mode bits (`st_mode`, the `mode` argument of `open`/`mkdir`/`chmod`),
+//! the `statx` request mask and attribute bits, from
+//! `include/uapi/linux/stat.h`, and the directory-entry types (`DT_*`).
 //!
 //! The structures that carry them ([`crate::Stat64`], [`crate::Statx`]) are in
 //! [`crate::types`].
@@ -109,6 +110,43 @@ pub const STATX_BLOCKS: u32 = 0x400;
 pub const STATX_BASIC_STATS: u32 = 0x7ff;
 /// `stx_btime`.
 pub const STATX_BTIME: u32 = 0x800;
+/// `stx_mnt_id`.
+pub const STATX_MNT_ID: u32 = 0x1000;
+/// Reserved for future `struct statx` expansion: a request with it is
+/// `EINVAL`.
+pub const STATX__RESERVED: u32 = 0x8000_0000;
+
+// include/uapi/linux/stat.h: `stx_attributes` / `stx_attributes_mask` bits
+// (a `__u64`).
+
+/// The file is an automount trigger.
+pub const STATX_ATTR_AUTOMOUNT: u64 = 0x1000;
+/// The file is the root of a mount.
+pub const STATX_ATTR_MOUNT_ROOT: u64 = 0x2000;
+/// The file is in the DAX (CPU direct access) state.
+pub const STATX_ATTR_DAX: u64 = 0x20_0000;
+
+// include/linux/fs_types.h: directory-entry types (`d_type` of
+// `getdents`/`getdents64`, a byte), `S_IFMT >> 12` (glibc <dirent.h>).
+
+/// Unknown type.
+pub const DT_UNKNOWN: u8 = 0;
+/// FIFO (named pipe).
+pub const DT_FIFO: u8 = 1;
+/// Character device.
+pub const DT_CHR: u8 = 2;
+/// Directory.
+pub const DT_DIR: u8 = 4;
+/// Block device.
+pub const DT_BLK: u8 = 6;
+/// Regular file.
+pub const DT_REG: u8 = 8;
+/// Symbolic link.
+pub const DT_LNK: u8 = 10;
+/// Socket.
+pub const DT_SOCK: u8 = 12;
+/// Whiteout (union mounts).
+pub const DT_WHT: u8 = 14;
 
 #[cfg(test)]
 mod tests {
@@ -125,5 +163,7 @@ mod tests {
         assert!(s_isdir(S_IFDIR | 0o755));
         assert!(!s_isreg(S_IFDIR | 0o755));
         assert_eq!(STATX_BASIC_STATS, 0x7ff);
+        assert_eq!(u32::from(DT_DIR), S_IFDIR >> 12);
+        assert_eq!(u32::from(DT_LNK), S_IFLNK >> 12);
     }
 }

@@ -50,8 +50,8 @@ fn kmain(boot: &'static BootInfo) -> ! {
         println!(
             "Kernel could not run init {}: {} ({})",
             cmdline.init,
-            abi::errno::errno_name(e).unwrap_or("?"),
-            abi::errno::errno_description(e).unwrap_or("")
+            e,
+            abi::errno::errno_description(e.raw()).unwrap_or("")
         );
         exit_qemu(ExitCode::Failed)
     }

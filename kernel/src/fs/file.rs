@@ -5,7 +5,8 @@
 //! its offset is shared too, as on Linux.
 
 use super::ramfs::{self, Device, Ino, NodeKind};
-use abi::errno::{EBADF, EISDIR, EMFILE, ENOENT};
+use abi::errno::Errno;
+use abi::errno::{EBADF, EISDIR, EMFILE};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use spin::Mutex;
@@ -81,7 +82,7 @@ impl FdTable {
     }
 
     /// The file behind `fd`, or `-EBADF`.
-    pub fn get(&self, fd: i32) -> Result<FileRef, i32> {
+    pub fn get(&self, fd: i32) -> Result<FileRef, Errno> {
         usize::try_from(fd)
             .ok()
             .and_then(|i| self.fds.get(i))
@@ -91,7 +92,7 @@ impl FdTable {
     }
 
     /// Install `file` at the lowest free descriptor `>= min`.
-    pub fn install(&mut self, file: FileRef, cloexec: bool, min: usize) -> Result<i32, i32> {
+    pub fn install(&mut self, file: FileRef, cloexec: bool, min: usize) -> Result<i32, Errno> {
         let slot = (min..NR_OPEN)
             .find(|&i| self.fds.get(i).is_none_or(|e| e.is_none()))
             .ok_or(EMFILE)?;
@@ -109,7 +110,7 @@ impl FdTable {
         fd: usize,
         file: FileRef,
         cloexec: bool,
-    ) -> Result<Option<FileRef>, i32> {
+    ) -> Result<Option<FileRef>, Errno> {
         if fd >= NR_OPEN {
             return Err(EBADF);
         }
@@ -123,7 +124,7 @@ impl FdTable {
 
     /// Close `fd`; returns the file.
     #[must_use = "drop the file outside with_current"]
-    pub fn close(&mut self, fd: i32) -> Result<FileRef, i32> {
+    pub fn close(&mut self, fd: i32) -> Result<FileRef, Errno> {
         let i = usize::try_from(fd).map_err(|_| EBADF)?;
         self.fds
             .get_mut(i)
@@ -133,12 +134,12 @@ impl FdTable {
     }
 
     /// `FD_CLOEXEC` of `fd`.
-    pub fn cloexec(&self, fd: i32) -> Result<bool, i32> {
+    pub fn cloexec(&self, fd: i32) -> Result<bool, Errno> {
         self.get(fd)?;
         Ok(self.fds[fd as usize].as_ref().is_some_and(|e| e.cloexec))
     }
 
-    pub fn set_cloexec(&mut self, fd: i32, on: bool) -> Result<(), i32> {
+    pub fn set_cloexec(&mut self, fd: i32, on: bool) -> Result<(), Errno> {
         self.get(fd)?;
         if let Some(e) = self.fds[fd as usize].as_mut() {
             e.cloexec = on;
@@ -165,7 +166,7 @@ impl FdTable {
 }
 
 /// Open the node at `path`.
-pub fn open(path: &[u8], cwd: &[u8], flags: u32) -> Result<FileRef, i32> {
+pub fn open(path: &[u8], cwd: &[u8], flags: u32) -> Result<FileRef, Errno> {
     let fs = ramfs::root();
     let cwd_ino = fs.lookup(cwd, fs.root_ino(), true)?;
     let follow = flags & abi::fcntl::O_NOFOLLOW == 0;
@@ -184,7 +185,7 @@ pub fn open(path: &[u8], cwd: &[u8], flags: u32) -> Result<FileRef, i32> {
 }
 
 /// The contents of a regular file (for `execve`).
-pub fn read_whole_file(path: &[u8], cwd: &[u8]) -> Result<&'static [u8], i32> {
+pub fn read_whole_file(path: &[u8], cwd: &[u8]) -> Result<&'static [u8], Errno> {
     let fs = ramfs::root();
     let cwd_ino = fs.lookup(cwd, fs.root_ino(), true)?;
     let ino = fs.lookup(path, cwd_ino, true)?;
@@ -196,9 +197,7 @@ pub fn read_whole_file(path: &[u8], cwd: &[u8]) -> Result<&'static [u8], i32> {
 }
 
 /// Does `path` exist?
-pub fn exists(path: &[u8]) -> Result<(), i32> {
+pub fn exists(path: &[u8]) -> Result<(), Errno> {
     let fs = ramfs::root();
-    fs.lookup(path, fs.root_ino(), true)
-        .map(|_| ())
-        .map_err(|e| if e == 0 { ENOENT } else { e })
+    fs.lookup(path, fs.root_ino(), true).map(|_| ())
 }

@@ -10,6 +10,7 @@
 use crate::proc::sched;
 use crate::proc::task::WaitChannel;
 use crate::sync::UpCell;
+use abi::errno::Errno;
 use alloc::collections::{BTreeMap, VecDeque};
 
 /// Bytes a pipe holds (Linux's default: 16 pages).
@@ -80,7 +81,7 @@ pub fn close_end(id: u32, write_end: bool) {
 /// Read up to `max` bytes, sleeping while the pipe is empty and has a
 /// writer. `Ok(empty)` is end-of-file; `Err(EAGAIN)` for a non-blocking read
 /// of an empty pipe, `Err(EINTR)` if a signal arrives while waiting.
-pub fn read(id: u32, max: usize, nonblock: bool) -> Result<alloc::vec::Vec<u8>, i32> {
+pub fn read(id: u32, max: usize, nonblock: bool) -> Result<alloc::vec::Vec<u8>, Errno> {
     loop {
         let got = PIPES.with(|p| {
             let pipe = p.pipes.get_mut(&id)?;

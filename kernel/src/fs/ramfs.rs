@@ -17,6 +17,7 @@
 //! `..` of `/` is `/`, and a trailing slash requires a directory.
 
 use crate::fs::cpio::{self, CpioError, Entry};
+use abi::errno::Errno;
 use abi::errno::{ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR};
 use abi::stat::{S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 use alloc::collections::BTreeMap;
@@ -160,7 +161,7 @@ impl Ramfs {
     /// `ENOTDIR` (a non-directory used as a directory, or a trailing slash
     /// after a file), `ENAMETOOLONG` (a component over 255 bytes, or a path
     /// of 4096 bytes or more: `PATH_MAX` counts the NUL).
-    pub fn lookup(&self, path: &[u8], cwd: Ino, follow_last: bool) -> Result<Ino, i32> {
+    pub fn lookup(&self, path: &[u8], cwd: Ino, follow_last: bool) -> Result<Ino, Errno> {
         if path.len() >= PATH_MAX {
             return Err(ENAMETOOLONG);
         }
@@ -208,7 +209,7 @@ impl Ramfs {
         start: Ino,
         follow_last: bool,
         links: &mut u32,
-    ) -> Result<Ino, i32> {
+    ) -> Result<Ino, Errno> {
         let mut cur = if path.first() == Some(&b'/') {
             ROOT
         } else {
@@ -490,7 +491,7 @@ mod tests {
     }
 
     /// Resolve an absolute path, following every symlink.
-    fn get(fs: &Ramfs, path: &str) -> Result<Ino, i32> {
+    fn get(fs: &Ramfs, path: &str) -> Result<Ino, Errno> {
         fs.lookup(path.as_bytes(), fs.root_ino(), true)
     }
 

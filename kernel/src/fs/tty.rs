@@ -8,6 +8,7 @@ use crate::drivers::serial;
 use crate::proc::sched;
 use crate::proc::task::WaitChannel;
 use crate::sync::UpCell;
+use abi::errno::Errno;
 use abi::termios::*;
 use abi::types::{Termios, Winsize};
 use alloc::collections::VecDeque;
@@ -156,7 +157,7 @@ fn input_byte(t: &mut Tty, mut b: u8, echo: &mut Vec<u8>) -> Option<i32> {
 /// Read at most `max` bytes: sleeps until input is ready. In canonical mode
 /// returns at most one line; empty means end of file. `Err(EINTR)` if a
 /// signal arrives first.
-pub fn read(max: usize) -> Result<Vec<u8>, i32> {
+pub fn read(max: usize) -> Result<Vec<u8>, Errno> {
     loop {
         // Poll too: a byte may have arrived while interrupts were masked.
         serial_interrupt();

@@ -64,6 +64,14 @@ pub enum MapError {
     Shared,
 }
 
+/// What a system call reports for any of them: Linux's mm fails a mapping
+/// it cannot make with `-ENOMEM`.
+impl From<MapError> for abi::errno::Errno {
+    fn from(_: MapError) -> Self {
+        abi::errno::ENOMEM
+    }
+}
+
 /// One process's user address space.
 pub struct AddressSpace {
     pd_phys: usize,

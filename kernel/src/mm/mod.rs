@@ -15,6 +15,49 @@ pub mod heap;
 pub mod usercopy;
 pub mod vmap;
 
+use crate::sync::UpCell;
+use addrspace::AddressSpace;
+use alloc::sync::Arc;
+
+/// A process's address space as tasks hold it (Linux's `mm_struct`): shared
+/// by reference, so the user-copy chokepoint can take the one it checks
+/// ([`usercopy`]) and borrow it only for the region check, while a page
+/// fault during the copy borrows it again to fill the page.
+pub struct Mm {
+    /// The page directory's physical address, fixed for the address space's
+    /// life: the scheduler loads CR3 from it without borrowing the rest.
+    pd_phys: usize,
+    space: UpCell<AddressSpace>,
+}
+
+/// The reference tasks keep (threads will share one).
+pub type MmRef = Arc<Mm>;
+
+impl Mm {
+    pub fn new(space: AddressSpace) -> MmRef {
+        Arc::new(Mm {
+            pd_phys: space.pd_phys(),
+            space: UpCell::new(space),
+        })
+    }
+
+    /// The CR3 value.
+    pub fn pd_phys(&self) -> usize {
+        self.pd_phys
+    }
+
+    /// Run `f` on the address space. Do not copy user memory, sleep or
+    /// schedule inside `f`: a page fault would borrow it again.
+    pub fn with<R>(&self, f: impl FnOnce(&mut AddressSpace) -> R) -> R {
+        self.space.with(f)
+    }
+
+    /// Does `[addr, addr + len)` lie in regions allowing the access?
+    pub fn allows(&self, addr: usize, len: usize, write: bool) -> bool {
+        self.with(|m| m.allows(addr, len, write))
+    }
+}
+
 /// Where the kernel half of every address space begins.
 pub const KERNEL_BASE: usize = 0xC000_0000;
 /// The first address user code may not use.

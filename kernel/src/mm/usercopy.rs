@@ -1,30 +1,24 @@
 //! The one chokepoint for user memory (Linux's `copy_from_user`/
-//! `copy_to_user`, xv6's `copyin`/`copyout`, Redox's `UserSlice`).
+//! `copy_to_user`, xv6's `copyin(pagetable, ...)`/`copyout`).
 //!
-//! System-call handlers never dereference a user pointer. They go through
-//! [`UserPtr`] / [`UserSlice`] or the functions here, which
-//! 1. refuse ranges that wrap or reach the kernel half (`access_ok`), then
-//! 2. copy with one `rep movsb` whose possible page fault the trap handler
-//!    turns into a jump to a fixup label (an exception table of one entry),
-//!    so an unmapped or read-only user page gives `-EFAULT`, never a panic.
+//! Every copy takes the address space it checks ([`Mm`]), as xv6's take a
+//! page table, so `mm` never asks `proc` which process is running. A copy
+//! 1. refuses ranges that wrap or reach the kernel half (`access_ok`),
+//! 2. refuses ranges outside the address space's regions (ring 0 ignores
+//!    the U/S and read-protection bits, so the regions decide whether e.g. a
+//!    `PROT_NONE` page may be touched), then
+//! 3. copies with one `rep movsb` whose possible page fault the trap handler
+//!    turns into a jump to a fixup label (the exception table), so an
+//!    unmapped or read-only user page gives `-EFAULT`, never a panic.
+//!
+//! System-call handlers never call these directly: they hold typed user
+//! pointers (`syscall/uaccess.rs`) that copy through here.
 
-use super::USER_TOP;
+use super::{Mm, USER_TOP};
 use abi::Pod;
-use abi::errno::EFAULT;
+use abi::errno::{EFAULT, ENAMETOOLONG, Errno};
 use alloc::vec::Vec;
-use core::marker::PhantomData;
 use core::mem::{MaybeUninit, size_of};
-
-/// A failed user access: `-EFAULT`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Efault;
-
-impl Efault {
-    /// The value a system call returns for it, as a register.
-    pub fn as_ret(self) -> u32 {
-        (-EFAULT) as u32
-    }
-}
 
 /// Is `[addr, addr + len)` entirely user space, without wrapping? (Linux's
 /// `access_ok`.)
@@ -78,43 +72,69 @@ unsafe extern "C" {
     fn __get_user_4(addr: usize, out: *mut u32) -> i32;
 }
 
-/// Is the range allowed by the current process's regions? Ring 0 ignores
-/// the U/S and (for reads) protection bits of user pages, so the regions,
-/// not the page tables, say whether e.g. a PROT_NONE page may be touched.
-/// Without a process (kernel tests) only the page tables decide.
-fn region_ok(addr: usize, len: usize, write: bool) -> bool {
-    len == 0
-        || crate::proc::current_pid().is_none()
-        || crate::proc::current_mm_allows(addr, len, write)
-}
-
-/// Copy `dst.len()` bytes from user address `src`.
-pub fn copy_from_user(dst: &mut [u8], src: usize) -> Result<(), Efault> {
-    if !access_ok(src, dst.len()) || !region_ok(src, dst.len(), false) {
-        return Err(Efault);
+/// Copy `dst.len()` bytes from user address `src`, checking only that the
+/// range is user space (the fixup catches unmapped pages).
+fn copy_in(dst: &mut [u8], src: usize) -> Result<(), Errno> {
+    if !access_ok(src, dst.len()) {
+        return Err(EFAULT);
     }
     // SAFETY: dst is a valid kernel buffer; src is a user range below
     // USER_TOP, and a fault on it resumes at the fixup (no kernel memory can
     // be reached through it).
     let left = unsafe { __copy_user(dst.as_mut_ptr(), src as *const u8, dst.len()) };
-    if left == 0 { Ok(()) } else { Err(Efault) }
+    if left == 0 { Ok(()) } else { Err(EFAULT) }
 }
 
-/// Copy `src` to user address `dst`.
-pub fn copy_to_user(dst: usize, src: &[u8]) -> Result<(), Efault> {
-    if !access_ok(dst, src.len()) || !region_ok(dst, src.len(), true) {
-        return Err(Efault);
+/// Copy `src` to user address `dst`, checking only that the range is user
+/// space.
+fn copy_out(dst: usize, src: &[u8]) -> Result<(), Errno> {
+    if !access_ok(dst, src.len()) {
+        return Err(EFAULT);
     }
-    // SAFETY: as in `copy_from_user`, with the roles swapped; CR0.WP makes a
+    // SAFETY: as in `copy_in`, with the roles swapped; CR0.WP makes a
     // read-only user page fault even in ring 0.
     let left = unsafe { __copy_user(dst as *mut u8, src.as_ptr(), src.len()) };
-    if left == 0 { Ok(()) } else { Err(Efault) }
+    if left == 0 { Ok(()) } else { Err(EFAULT) }
 }
 
-/// Read one `u32` from user memory with a single load.
-pub fn get_user_u32(addr: usize) -> Result<u32, Efault> {
+/// Does `mm` allow this access? (The region borrow ends before the copy,
+/// whose page faults borrow `mm` again.)
+fn region_ok(mm: &Mm, addr: usize, len: usize, write: bool) -> Result<(), Errno> {
+    if len == 0 || mm.allows(addr, len, write) {
+        Ok(())
+    } else {
+        Err(EFAULT)
+    }
+}
+
+/// Copy `dst.len()` bytes from user address `src` in `mm`.
+pub fn copy_from_user(mm: &Mm, dst: &mut [u8], src: usize) -> Result<(), Errno> {
+    region_ok(mm, src, dst.len(), false)?;
+    copy_in(dst, src)
+}
+
+/// Copy `src` to user address `dst` in `mm`.
+pub fn copy_to_user(mm: &Mm, dst: usize, src: &[u8]) -> Result<(), Errno> {
+    region_ok(mm, dst, src.len(), true)?;
+    copy_out(dst, src)
+}
+
+/// Fail with `-EFAULT` unless all of `[addr, addr + len)` may be accessed:
+/// for a call that must check its buffer *before* it blocks.
+pub fn check_user(mm: &Mm, addr: usize, len: usize, write: bool) -> Result<(), Errno> {
+    if !access_ok(addr, len) {
+        return Err(EFAULT);
+    }
+    region_ok(mm, addr, len, write)
+}
+
+/// Read one `u32` from the running process's memory with a single load:
+/// SYSENTER's sixth argument, on the hot path. The page tables decide
+/// (no region check): the stack it reads is the one user code just used.
+#[inline(always)]
+pub fn get_user_u32(addr: usize) -> Result<u32, Errno> {
     if !access_ok(addr, 4) {
-        return Err(Efault);
+        return Err(EFAULT);
     }
     let mut v = 0;
     // SAFETY: addr is a user address (checked above); a fault on it resumes
@@ -122,136 +142,48 @@ pub fn get_user_u32(addr: usize) -> Result<u32, Efault> {
     if unsafe { __get_user_4(addr, &mut v) } == 0 {
         Ok(v)
     } else {
-        Err(Efault)
+        Err(EFAULT)
     }
 }
 
 /// Read one `T` from user memory.
-pub fn get_user<T: Pod>(addr: usize) -> Result<T, Efault> {
+pub fn get_user<T: Pod>(mm: &Mm, addr: usize) -> Result<T, Errno> {
     let mut v = MaybeUninit::<T>::uninit();
     // SAFETY: the MaybeUninit is size_of::<T>() bytes we own.
     let bytes =
         unsafe { core::slice::from_raw_parts_mut(v.as_mut_ptr() as *mut u8, size_of::<T>()) };
-    copy_from_user(bytes, addr)?;
+    copy_from_user(mm, bytes, addr)?;
     // SAFETY: fully written by the copy; T is Pod, so any bytes are valid.
     Ok(unsafe { v.assume_init() })
 }
 
 /// Write one `T` to user memory.
-pub fn put_user<T: Pod>(addr: usize, value: &T) -> Result<(), Efault> {
+pub fn put_user<T: Pod>(mm: &Mm, addr: usize, value: &T) -> Result<(), Errno> {
     // SAFETY: T is Pod: its bytes are plain data without padding.
     let bytes =
         unsafe { core::slice::from_raw_parts(value as *const T as *const u8, size_of::<T>()) };
-    copy_to_user(addr, bytes)
-}
-
-/// Why a user string could not be read.
-#[derive(Debug, PartialEq, Eq)]
-pub enum StrError {
-    Fault,
-    TooLong,
+    copy_to_user(mm, addr, bytes)
 }
 
 /// Read a NUL-terminated user string of at most `max` bytes (without the
-/// NUL), page chunk by page chunk.
-pub fn strncpy_from_user(addr: usize, max: usize) -> Result<Vec<u8>, StrError> {
+/// NUL), in chunks that never cross a page: `-EFAULT`, or `-ENAMETOOLONG`
+/// past `max` (Linux's `strncpy_from_user` + `getname`).
+pub fn strncpy_from_user(mm: &Mm, addr: usize, max: usize) -> Result<Vec<u8>, Errno> {
     let mut out = Vec::new();
     let mut cur = addr;
     loop {
         let chunk = (super::PAGE_SIZE - cur % super::PAGE_SIZE).min(64);
         let mut buf = [0u8; 64];
-        copy_from_user(&mut buf[..chunk], cur).map_err(|_| StrError::Fault)?;
+        copy_from_user(mm, &mut buf[..chunk], cur)?;
         if let Some(n) = buf[..chunk].iter().position(|&b| b == 0) {
             out.extend_from_slice(&buf[..n]);
             return Ok(out);
         }
         out.extend_from_slice(&buf[..chunk]);
         if out.len() > max {
-            return Err(StrError::TooLong);
+            return Err(ENAMETOOLONG);
         }
-        cur = cur.checked_add(chunk).ok_or(StrError::Fault)?;
-    }
-}
-
-/// A typed user pointer: `read`/`write` go through the chokepoint.
-#[derive(Clone, Copy, Debug)]
-pub struct UserPtr<T: Pod> {
-    addr: usize,
-    _t: PhantomData<T>,
-}
-
-impl<T: Pod> UserPtr<T> {
-    pub fn new(addr: usize) -> Self {
-        Self {
-            addr,
-            _t: PhantomData,
-        }
-    }
-    pub fn addr(&self) -> usize {
-        self.addr
-    }
-    pub fn is_null(&self) -> bool {
-        self.addr == 0
-    }
-    pub fn read(&self) -> Result<T, Efault> {
-        get_user(self.addr)
-    }
-    pub fn write(&self, v: &T) -> Result<(), Efault> {
-        put_user(self.addr, v)
-    }
-    /// The `i`-th element of an array starting here.
-    pub fn offset(&self, i: usize) -> Result<Self, Efault> {
-        i.checked_mul(size_of::<T>())
-            .and_then(|o| self.addr.checked_add(o))
-            .map(Self::new)
-            .ok_or(Efault)
-    }
-}
-
-/// A user byte range `[addr, addr + len)`.
-#[derive(Clone, Copy, Debug)]
-pub struct UserSlice {
-    addr: usize,
-    len: usize,
-}
-
-impl UserSlice {
-    /// Fails at once if the range wraps or reaches the kernel half.
-    pub fn new(addr: usize, len: usize) -> Result<Self, Efault> {
-        if access_ok(addr, len) {
-            Ok(Self { addr, len })
-        } else {
-            Err(Efault)
-        }
-    }
-    pub fn addr(&self) -> usize {
-        self.addr
-    }
-    pub fn len(&self) -> usize {
-        self.len
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-    /// Copy the whole range into a new kernel buffer.
-    pub fn read_to_vec(&self) -> Result<Vec<u8>, Efault> {
-        let mut v = alloc::vec![0u8; self.len];
-        copy_from_user(&mut v, self.addr)?;
-        Ok(v)
-    }
-    /// Copy `data` to the start of the range (at most `len` bytes).
-    pub fn write_prefix(&self, data: &[u8]) -> Result<(), Efault> {
-        copy_to_user(self.addr, &data[..data.len().min(self.len)])
-    }
-    /// Is every byte of the range backed by a region of the current process
-    /// that allows writing (or reading)? Used to fail with `-EFAULT` *before*
-    /// blocking.
-    pub fn check(&self, write: bool) -> Result<(), Efault> {
-        if crate::proc::current_mm_allows(self.addr, self.len, write) {
-            Ok(())
-        } else {
-            Err(Efault)
-        }
+        cur = cur.checked_add(chunk).ok_or(EFAULT)?;
     }
 }
 
@@ -273,17 +205,31 @@ mod tests {
     fn hostile_pointers_give_efault_not_a_panic() {
         let mut buf = [0u8; 8];
         // Kernel addresses, even ones that are mapped.
-        assert_eq!(copy_from_user(&mut buf, 0xC010_0000), Err(Efault));
-        assert_eq!(copy_to_user(0xC010_0000, &buf), Err(Efault));
+        assert_eq!(copy_in(&mut buf, 0xC010_0000), Err(EFAULT));
+        assert_eq!(copy_out(0xC010_0000, &buf), Err(EFAULT));
         // Unmapped user address: the copy faults and the fixup returns.
-        assert_eq!(copy_from_user(&mut buf, 0x1000), Err(Efault));
-        assert_eq!(copy_to_user(0x0040_0000, &buf), Err(Efault));
+        assert_eq!(copy_in(&mut buf, 0x1000), Err(EFAULT));
+        assert_eq!(copy_out(0x0040_0000, &buf), Err(EFAULT));
         // Wrapping.
-        assert_eq!(get_user::<u32>(usize::MAX - 1), Err(Efault));
-        assert_eq!(get_user_u32(0x1000), Err(Efault));
-        assert_eq!(get_user_u32(0xC000_0000), Err(Efault));
-        assert_eq!(get_user_u32(0xBFFF_FFFE), Err(Efault));
-        assert_eq!(strncpy_from_user(0, 10), Err(StrError::Fault));
-        assert!(UserSlice::new(0xFFFF_FF00, 0x200).is_err());
+        assert_eq!(copy_in(&mut buf, usize::MAX - 1), Err(EFAULT));
+        assert_eq!(get_user_u32(0x1000), Err(EFAULT));
+        assert_eq!(get_user_u32(0xC000_0000), Err(EFAULT));
+        assert_eq!(get_user_u32(0xBFFF_FFFE), Err(EFAULT));
+    }
+
+    #[test_case]
+    fn copies_check_the_address_space_they_are_given() {
+        use crate::mm::addrspace::AddressSpace;
+        // An empty address space allows nothing, mapped or not.
+        let mm = Mm::new(AddressSpace::new().expect("a page directory"));
+        let mut buf = [0u8; 8];
+        assert_eq!(copy_from_user(&mm, &mut buf, 0x0804_8000), Err(EFAULT));
+        assert_eq!(copy_to_user(&mm, 0x0804_8000, &buf), Err(EFAULT));
+        assert_eq!(get_user::<u32>(&mm, usize::MAX - 1), Err(EFAULT));
+        assert_eq!(strncpy_from_user(&mm, 0, 10), Err(EFAULT));
+        assert_eq!(check_user(&mm, 0x0804_8000, 1, false), Err(EFAULT));
+        assert_eq!(check_user(&mm, 0xFFFF_FF00, 0x200, false), Err(EFAULT));
+        // Zero bytes touch nothing.
+        assert_eq!(copy_from_user(&mm, &mut [], 0x0804_8000), Ok(()));
     }
 }

@@ -20,11 +20,11 @@ use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, USER_CS, USER_DS, set_tls};
 use crate::arch::x86::ptregs::{PtRegs, X86_EFLAGS_FIXED, X86_EFLAGS_IF};
 use crate::arch::x86::{fpu, instructions, paging, switch, sysenter};
 use crate::fs::file::FdTable;
-use crate::mm::addrspace::{AddressSpace, MapError, Prot, Region, RegionKind};
+use crate::mm::addrspace::{AddressSpace, Prot, Region, RegionKind};
 use crate::mm::vmap::KernelStack;
-use crate::mm::{PAGE_SIZE, frame, page_ceil, page_floor};
+use crate::mm::{Mm, PAGE_SIZE, frame, page_ceil, page_floor};
 use abi::auxv::*;
-use abi::errno::{E2BIG, ENOEXEC, ENOMEM};
+use abi::errno::{E2BIG, ENOEXEC, ENOMEM, Errno};
 use abi::signal::SIG_IGN;
 use abi::types::KSigaction;
 use alloc::boxed::Box;
@@ -49,23 +49,24 @@ pub struct Loaded {
     pub sp: usize,
 }
 
-fn nomem(_: MapError) -> i32 {
-    ENOMEM
-}
-
 /// Build an address space for `file` with `argv`/`envp` on its stack.
-pub fn load(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8]) -> Result<Loaded, i32> {
+pub fn load(
+    file: &[u8],
+    argv: &[Vec<u8>],
+    envp: &[Vec<u8>],
+    execfn: &[u8],
+) -> Result<Loaded, Errno> {
     let info = elf::parse(file).map_err(|e| {
         log::debug!("exec: refused ELF: {e:?}");
         ENOEXEC
     })?;
     let base = if info.pie { PIE_BASE } else { 0 };
     info.check_base(base).map_err(|_| ENOEXEC)?;
-    let mut mm = AddressSpace::new().map_err(nomem)?;
+    let mut mm = AddressSpace::new()?;
     let image_end = map_segments(&mut mm, &info, base, file)?;
     mm.brk_start = image_end;
     mm.brk = image_end;
-    vdso::map_into(&mut mm).map_err(nomem)?;
+    vdso::map_into(&mut mm)?;
     mm.add_region(Region {
         start: STACK_TOP - STACK_MAX,
         end: STACK_TOP,
@@ -88,7 +89,7 @@ fn map_segments(
     info: &ElfInfo,
     base: usize,
     file: &[u8],
-) -> Result<usize, i32> {
+) -> Result<usize, Errno> {
     let mut ranges: Vec<(usize, usize, Prot)> = Vec::new();
     for s in &info.segments {
         let start = page_floor(base + s.vaddr);
@@ -100,17 +101,16 @@ fn map_segments(
             match mm.translate(va) {
                 None => {
                     let pa = frame::alloc_zeroed().ok_or(ENOMEM)?;
-                    mm.map_page(va, pa, s.write).map_err(|e| {
+                    if let Err(e) = mm.map_page(va, pa, s.write) {
                         frame::free(pa);
-                        nomem(e)
-                    })?;
+                        return Err(e.into());
+                    }
                 }
                 Some((_, writable)) if s.write && !writable => mm.set_writable(va),
                 Some(_) => {}
             }
         }
-        mm.write_bytes(base + s.vaddr, &file[s.offset..s.offset + s.filesz])
-            .map_err(nomem)?;
+        mm.write_bytes(base + s.vaddr, &file[s.offset..s.offset + s.filesz])?;
         ranges.push((
             start,
             end,
@@ -162,15 +162,15 @@ fn random_bytes() -> [u8; 16] {
 }
 
 /// Push `bytes` below `*sp` on the new stack.
-fn put(mm: &mut AddressSpace, sp: &mut usize, bytes: &[u8]) -> Result<usize, i32> {
+fn put(mm: &mut AddressSpace, sp: &mut usize, bytes: &[u8]) -> Result<usize, Errno> {
     *sp -= bytes.len();
-    mm.populate(*sp, *sp + bytes.len()).map_err(nomem)?;
-    mm.write_bytes(*sp, bytes).map_err(nomem)?;
+    mm.populate(*sp, *sp + bytes.len())?;
+    mm.write_bytes(*sp, bytes)?;
     Ok(*sp)
 }
 
 /// Push a NUL-terminated copy of `s`.
-fn cstr(mm: &mut AddressSpace, sp: &mut usize, s: &[u8]) -> Result<usize, i32> {
+fn cstr(mm: &mut AddressSpace, sp: &mut usize, s: &[u8]) -> Result<usize, Errno> {
     let mut v = Vec::with_capacity(s.len() + 1);
     v.extend_from_slice(s);
     v.push(0);
@@ -186,7 +186,7 @@ fn build_stack(
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
     execfn: &[u8],
-) -> Result<usize, i32> {
+) -> Result<usize, Errno> {
     let strings: usize =
         argv.iter().chain(envp).map(|s| s.len() + 1).sum::<usize>() + execfn.len() + 1;
     if strings > MAX_ARG_BYTES {
@@ -245,8 +245,8 @@ fn build_stack(
     }
     sp = (sp - words.len() * 4) & !15;
     let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-    mm.populate(sp, sp + bytes.len()).map_err(nomem)?;
-    mm.write_bytes(sp, &bytes).map_err(nomem)?;
+    mm.populate(sp, sp + bytes.len())?;
+    mm.write_bytes(sp, &bytes)?;
     Ok(sp)
 }
 
@@ -271,7 +271,7 @@ fn comm_of(path: &[u8]) -> String {
 }
 
 /// Read an executable from the root tree.
-fn read_program(path: &[u8], cwd: &[u8]) -> Result<&'static [u8], i32> {
+fn read_program(path: &[u8], cwd: &[u8]) -> Result<&'static [u8], Errno> {
     crate::fs::file::read_whole_file(path, cwd)
 }
 
@@ -282,14 +282,14 @@ pub fn exec_current(
     path: &[u8],
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
-) -> Result<(), i32> {
+) -> Result<(), Errno> {
     let cwd = with_current(|t| t.cwd.clone());
     let file = read_program(path, cwd.as_bytes())?;
     let loaded = load(file, argv, envp, path)?;
     let closed = with_current(|t| {
         // SAFETY: the new directory maps the kernel half like every other.
         unsafe { paging::switch_pd(loaded.mm.pd_phys()) };
-        t.mm = Some(loaded.mm); // the old address space is freed here
+        t.mm = Some(Mm::new(loaded.mm)); // the old address space is freed here
         t.comm = comm_of(path);
         t.tls = [0; GDT_ENTRY_TLS_ENTRIES];
         for i in 0..GDT_ENTRY_TLS_ENTRIES {
@@ -316,7 +316,7 @@ pub fn exec_current(
 }
 
 /// Create pid 1 running `path`, with fds 0, 1, 2 on the console.
-pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), i32> {
+pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), Errno> {
     let file = read_program(path.as_bytes(), b"/")?;
     let loaded = load(file, argv, envp, path.as_bytes())?;
     let stack = KernelStack::new().ok_or(ENOMEM)?;
@@ -331,7 +331,7 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         state: TaskState::Runnable,
         kstack: stack,
         saved_sp,
-        mm: Some(loaded.mm),
+        mm: Some(Mm::new(loaded.mm)),
         files: FdTable::with_console(),
         fpu: Box::new(fpu::initial_state()),
         tls: [0; GDT_ENTRY_TLS_ENTRIES],

@@ -13,9 +13,8 @@ pub fn handle_user_page_fault(addr: usize, error: u32) -> bool {
     if addr >= crate::mm::USER_TOP || current_pid().is_none() {
         return false;
     }
-    with_current(|t| {
-        t.mm.as_mut()
-            .is_some_and(|m| m.handle_fault(addr, error & PF_WRITE != 0, error & PF_PRESENT != 0))
+    super::current_mm().is_ok_and(|mm| {
+        mm.with(|m| m.handle_fault(addr, error & PF_WRITE != 0, error & PF_PRESENT != 0))
     })
 }
 

@@ -12,7 +12,8 @@ pub mod vdso;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::arch::x86::{fpu, paging, switch};
 use crate::mm::vmap::KernelStack;
-use abi::errno::{ECHILD, ENOMEM};
+use crate::mm::{Mm, MmRef};
+use abi::errno::{ECHILD, ENOMEM, Errno};
 use alloc::boxed::Box;
 use sched::SCHED;
 use task::{Pid, Task, TaskState, WaitChannel};
@@ -34,10 +35,16 @@ pub fn with_current<R>(f: impl FnOnce(&mut Task) -> R) -> R {
     })
 }
 
-/// Does the current process's address space allow this access?
-pub fn current_mm_allows(addr: usize, len: usize, write: bool) -> bool {
-    current_pid().is_some()
-        && with_current(|t| t.mm.as_ref().is_some_and(|m| m.allows(addr, len, write)))
+/// The running process's address space, for the user-copy chokepoint
+/// (`-EFAULT` with no process, e.g. in kernel tests). A reference, not a
+/// borrow: a page fault during the copy looks it up again.
+pub fn current_mm() -> Result<MmRef, Errno> {
+    SCHED
+        .with(|s| {
+            // SAFETY: as in `with_current`; the pointer is null when no task runs.
+            unsafe { s.current_task.as_ref() }.and_then(|t| t.mm.clone())
+        })
+        .ok_or(abi::errno::EFAULT)
 }
 
 /// How `clone` wants the child set up (beyond a plain `fork`).
@@ -52,13 +59,13 @@ pub struct CloneArgs {
 }
 
 /// `fork`: a copy of the current process whose `fork` returns 0.
-pub fn fork(regs: &PtRegs) -> Result<Pid, i32> {
+pub fn fork(regs: &PtRegs) -> Result<Pid, Errno> {
     clone(regs, CloneArgs::default())
 }
 
 /// `fork` with `clone`'s extras: a copy of the current process (its own
 /// address space: no threads here) whose system call returns 0.
-pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, i32> {
+pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
     // Out of kernel-stack slots is Linux's threads-max: EAGAIN.
     let stack = KernelStack::new().ok_or(abi::errno::EAGAIN)?;
     let pid = sched::alloc_pid();
@@ -69,9 +76,9 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, i32> {
     }
     // SAFETY: a fresh, unused kernel stack.
     let saved_sp = unsafe { switch::prepare_new_stack(stack.top(), &child_regs) };
-    let child = with_current(|parent| -> Result<Box<Task>, i32> {
+    let child = with_current(|parent| -> Result<Box<Task>, Errno> {
         let mut mm = match &parent.mm {
-            Some(m) => Some(m.duplicate().map_err(|_| ENOMEM)?),
+            Some(m) => Some(m.with(|m| m.duplicate()).map_err(|_| ENOMEM)?),
             None => None,
         };
         if let (Some(addr), Some(m)) = (args.child_settid, mm.as_mut()) {
@@ -91,7 +98,7 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, i32> {
             state: TaskState::Runnable,
             kstack: stack,
             saved_sp,
-            mm,
+            mm: mm.map(Mm::new),
             files: parent.files.clone(),
             fpu: fpu_state,
             tls: parent.tls,
@@ -149,7 +156,7 @@ pub enum Reaped {
 
 /// Reap a zombie child of the current task (`wait4`'s core): `which` is -1
 /// for any child, or a pid.
-pub fn reap_child(which: i32) -> Result<Reaped, i32> {
+pub fn reap_child(which: i32) -> Result<Reaped, Errno> {
     SCHED.with(|s| {
         let me = s.current.expect("no current task");
         let matches = |t: &Task| t.ppid == me && (which == -1 || which == t.pid as i32);

@@ -15,13 +15,14 @@
 //! Not yet: stopping (SIGSTOP and friends are ignored), `sigaltstack`, core
 //! dumps, restarting system calls (`SA_RESTART` calls return `-EINTR` too).
 
-use super::{exit, sched, with_current};
+use super::{current_mm, exit, sched, with_current};
 use crate::arch::x86::fpu;
 use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, USER_CS, USER_DS};
 use crate::arch::x86::ptregs::{
     PtRegs, X86_EFLAGS_AC, X86_EFLAGS_CF, X86_EFLAGS_DF, X86_EFLAGS_RF, X86_EFLAGS_TF,
 };
 use crate::mm::usercopy::{copy_to_user, get_user};
+use abi::errno::Errno;
 use abi::signal::*;
 use abi::types::{KSigaction, Sigcontext, Siginfo, Ucontext};
 use core::mem::size_of;
@@ -57,8 +58,8 @@ pub fn user_info(sig: i32, code: i32, pid: u32) -> Siginfo {
 
 /// Queue `sig` for task `pid`; wakes it if it sleeps. `-ESRCH` if there is
 /// no such live task.
-pub fn send(pid: u32, sig: i32, info: Siginfo) -> Result<(), i32> {
-    sched::SCHED.with(|s| -> Result<(), i32> {
+pub fn send(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
+    sched::SCHED.with(|s| -> Result<(), Errno> {
         let t = s.tasks.get_mut(&pid).ok_or(abi::errno::ESRCH)?;
         if matches!(t.state, super::task::TaskState::Zombie(_)) {
             return Ok(());
@@ -215,7 +216,8 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
     sc.fpstate = fx as u32;
     let mut fpu_now = fpu::initial_state();
     fpu::save(&mut fpu_now);
-    copy_to_user(fx, &fpu_now.0).map_err(|_| ())?;
+    let mm = current_mm().map_err(|_| ())?;
+    copy_to_user(&mm, fx, &fpu_now.0).map_err(|_| ())?;
     let mut buf = alloc::vec![0u8; size];
     let mut put = |off: usize, b: &[u8]| buf[off..off + b.len()].copy_from_slice(b);
     let retcode_off = if rt { RT_RETCODE } else { SIGFRAME_RETCODE };
@@ -250,7 +252,7 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
         // popl %eax; movl $__NR_sigreturn, %eax; int $0x80
         put(SIGFRAME_RETCODE, &[0x58, 0xb8, 119, 0, 0, 0, 0xcd, 0x80]);
     }
-    copy_to_user(frame, &buf).map_err(|_| ())?;
+    copy_to_user(&mm, frame, &buf).map_err(|_| ())?;
 
     // The handler starts with a clean FPU; the interrupted state waits in
     // the frame.
@@ -306,7 +308,8 @@ const FPSTATE_SIZE: usize = 512;
 /// by a tampered frame would make FXRSTOR fault in the kernel.
 fn restore_fpu(at: usize) {
     let mut state = fpu::initial_state();
-    if at != 0 && crate::mm::usercopy::copy_from_user(&mut state.0, at).is_err() {
+    let read = |s: &mut [u8]| crate::mm::usercopy::copy_from_user(&*current_mm()?, s, at);
+    if at != 0 && read(&mut state.0).is_err() {
         state = fpu::initial_state();
     }
     let mask = match u32::from_le_bytes([state.0[28], state.0[29], state.0[30], state.0[31]]) {
@@ -320,7 +323,7 @@ fn restore_fpu(at: usize) {
 
 /// Restore the registers a signal frame saved; validates everything the
 /// user could have tampered with, since the frame lives in user memory.
-fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, i32> {
+fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, Errno> {
     // CS/SS that iret could not load: SIGSEGV, as Linux's iret fault.
     let bad = sc.cs & 0xFFFF != u32::from(USER_CS) || sc.ss & 0xFFFF != u32::from(USER_DS);
     // A data selector that cannot be loaded becomes the null selector, as
@@ -372,11 +375,12 @@ fn bad_frame() -> ! {
 
 /// `sigreturn()`: the frame is `sigframe_ia32`, 8 bytes below `esp` (the
 /// handler's `ret` popped pretcode, the restorer popped `sig`).
-pub fn sys_sigreturn(regs: &mut PtRegs) -> Result<usize, i32> {
+pub fn sys_sigreturn(regs: &mut PtRegs) -> Result<usize, Errno> {
     let frame = (regs.sp as usize).wrapping_sub(8);
+    let mm = current_mm()?;
     let (Ok(sc), Ok(hi)) = (
-        get_user::<Sigcontext>(frame + SIGFRAME_SC),
-        get_user::<u32>(frame + SIGFRAME_EXTRAMASK),
+        get_user::<Sigcontext>(&mm, frame.wrapping_add(SIGFRAME_SC)),
+        get_user::<u32>(&mm, frame.wrapping_add(SIGFRAME_EXTRAMASK)),
     ) else {
         bad_frame()
     };
@@ -384,11 +388,12 @@ pub fn sys_sigreturn(regs: &mut PtRegs) -> Result<usize, i32> {
 }
 
 /// `rt_sigreturn()`: the frame is `rt_sigframe_ia32`, 4 bytes below `esp`.
-pub fn sys_rt_sigreturn(regs: &mut PtRegs) -> Result<usize, i32> {
+pub fn sys_rt_sigreturn(regs: &mut PtRegs) -> Result<usize, Errno> {
     let frame = (regs.sp as usize).wrapping_sub(4);
+    let mm = current_mm()?;
     let (Ok(sc), Ok(m)) = (
-        get_user::<Sigcontext>(frame + RT_UC + UC_MCONTEXT),
-        get_user::<[u32; 2]>(frame + RT_UC + UC_SIGMASK),
+        get_user::<Sigcontext>(&mm, frame.wrapping_add(RT_UC + UC_MCONTEXT)),
+        get_user::<[u32; 2]>(&mm, frame.wrapping_add(RT_UC + UC_SIGMASK)),
     ) else {
         bad_frame()
     };

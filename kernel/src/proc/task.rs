@@ -6,7 +6,7 @@ use crate::arch::x86::gdt::GDT_ENTRY_TLS_ENTRIES;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::arch::x86::switch::pt_regs_at;
 use crate::fs::file::FdTable;
-use crate::mm::addrspace::AddressSpace;
+use crate::mm::MmRef;
 use crate::mm::vmap::KernelStack;
 use abi::signal::NSIG;
 use abi::types::{KSigaction, Siginfo};
@@ -46,7 +46,8 @@ pub struct Task {
     pub kstack: KernelStack,
     /// Kernel stack pointer saved by `switch_to`.
     pub saved_sp: usize,
-    pub mm: Option<AddressSpace>,
+    /// The address space (`None` only for a task that has exited).
+    pub mm: Option<MmRef>,
     pub files: FdTable,
     pub fpu: Box<FpuState>,
     /// This task's GDT TLS slots (`set_thread_area`).

@@ -1,124 +1,308 @@
-//! The one helper layer between registers and handlers: typed access to
-//! the six arguments, user pointers through the user-copy chokepoint, and
-//! the result encoding (`-errno` in EAX).
+//! Typed system-call declarations: the one layer between registers and
+//! handlers.
+//!
+//! A handler is a plain Rust function whose parameters say what each
+//! register holds: `fn sys_read(fd: Fd, buf: UserSlice<Write>) -> SysResult`.
+//! From that one signature come the argument decoding ([`SysArg::decode`],
+//! in order ebx, ecx, edx, esi, edi, ebp; a [`UserSlice`] takes two
+//! registers, address and length), the `strace` format ([`SysArg::trace`])
+//! and, through [`Handler`], the table entry (`table.rs` names the handler
+//! once per number, as Linux's `syscall_32.tbl` does). A handler that needs
+//! the registers themselves (`fork`, `execve`, `sigreturn`) takes a
+//! `&mut SyscallContext` first.
+//!
+//! The result is `Result<usize, Errno>`, so `?` works on everything that
+//! fails with an [`Errno`]; [`encode`] turns it into EAX (`-errno`).
 
+use super::uaccess::{Read, UserCStr, UserPtr, UserSlice, Write};
 use crate::arch::x86::entry::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
-use crate::mm::usercopy::{Efault, StrError, UserPtr, UserSlice, strncpy_from_user};
 use abi::Pod;
-use abi::errno::{EFAULT, ENAMETOOLONG};
-use alloc::vec::Vec;
+use abi::errno::Errno;
+use alloc::string::String;
+use core::fmt::Write as _;
 
 /// A handler's result: a non-negative value or an errno.
-pub type SysResult = Result<usize, i32>;
+pub type SysResult = Result<usize, Errno>;
 
-/// `Efault` → `EFAULT`, for `map_err`.
-pub fn efault(_: Efault) -> i32 {
-    EFAULT
-}
-
-/// Longest path accepted (Linux's `PATH_MAX`).
-pub const PATH_MAX: usize = 4096;
-
-/// One system call's view of its registers.
+/// One system call's view of its registers, for the few handlers that need
+/// more than their arguments.
 pub struct SyscallContext<'a> {
     pub regs: &'a mut PtRegs,
     pub path: EntryPath,
 }
 
-impl SyscallContext<'_> {
-    /// Argument `i` (0..6: ebx, ecx, edx, esi, edi, ebp) as raw bits.
-    pub fn arg(&self, i: usize) -> u32 {
-        self.regs.syscall_args()[i]
+/// A type a system-call argument can be declared as.
+pub trait SysArg: Sized {
+    /// Registers it takes (a user slice: address, then length).
+    const REGS: usize = 1;
+    /// The value from its `REGS` raw registers (never fails: pointers are
+    /// checked when used, numbers by the handler, in Linux's order).
+    fn decode(raw: &[u32]) -> Self;
+    /// How `strace` shows it.
+    fn trace(raw: &[u32], out: &mut String);
+}
+
+/// A file descriptor (checked by the fd table: `-EBADF`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fd(pub i32);
+
+/// A directory fd for the `*at` calls: an [`Fd`] or `AT_FDCWD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DirFd(pub i32);
+
+impl SysArg for i32 {
+    fn decode(raw: &[u32]) -> Self {
+        raw[0] as i32
     }
-    pub fn arg_i32(&self, i: usize) -> i32 {
-        self.arg(i) as i32
-    }
-    pub fn arg_usize(&self, i: usize) -> usize {
-        self.arg(i) as usize
-    }
-    /// Argument `i` as a typed user pointer.
-    pub fn user_ptr<T: Pod>(&self, i: usize) -> UserPtr<T> {
-        UserPtr::new(self.arg_usize(i))
-    }
-    /// Arguments `addr`, `len` as a user byte range (`-EFAULT` if it wraps or
-    /// reaches the kernel).
-    pub fn user_slice(&self, addr: usize, len: usize) -> Result<UserSlice, i32> {
-        UserSlice::new(self.arg_usize(addr), self.arg_usize(len)).map_err(efault)
-    }
-    /// Argument `i` as a path string.
-    pub fn user_path(&self, i: usize) -> Result<Vec<u8>, i32> {
-        read_user_str(self.arg_usize(i), PATH_MAX)
+    fn trace(raw: &[u32], out: &mut String) {
+        let _ = write!(out, "{}", raw[0] as i32);
     }
 }
 
-/// A NUL-terminated user string, `-EFAULT` or `-ENAMETOOLONG`.
-pub fn read_user_str(addr: usize, max: usize) -> Result<Vec<u8>, i32> {
-    strncpy_from_user(addr, max).map_err(|e| match e {
-        StrError::Fault => EFAULT,
-        StrError::TooLong => ENAMETOOLONG,
-    })
+/// Lengths and counts: unsigned decimal.
+impl SysArg for usize {
+    fn decode(raw: &[u32]) -> Self {
+        raw[0] as usize
+    }
+    fn trace(raw: &[u32], out: &mut String) {
+        let _ = write!(out, "{}", raw[0]);
+    }
 }
 
-/// Read a NULL-terminated array of string pointers (argv, envp), taking
-/// at most `*budget` bytes in all (`-E2BIG` past it, checked while copying
-/// so a hostile array cannot exhaust the heap).
-pub fn read_user_str_array(addr: usize, budget: &mut usize) -> Result<Vec<Vec<u8>>, i32> {
-    let mut out = Vec::new();
-    if addr == 0 {
-        return Ok(out);
+/// Raw words (flags, commands, opaque values): hex.
+impl SysArg for u32 {
+    fn decode(raw: &[u32]) -> Self {
+        raw[0]
     }
-    let base = UserPtr::<u32>::new(addr);
-    loop {
-        let p = base
-            .offset(out.len())
-            .map_err(efault)?
-            .read()
-            .map_err(efault)?;
-        if p == 0 {
-            return Ok(out);
+    fn trace(raw: &[u32], out: &mut String) {
+        let _ = write!(out, "{:#x}", raw[0]);
+    }
+}
+
+impl SysArg for Fd {
+    fn decode(raw: &[u32]) -> Self {
+        Fd(raw[0] as i32)
+    }
+    fn trace(raw: &[u32], out: &mut String) {
+        i32::trace(raw, out)
+    }
+}
+
+impl SysArg for DirFd {
+    fn decode(raw: &[u32]) -> Self {
+        DirFd(raw[0] as i32)
+    }
+    fn trace(raw: &[u32], out: &mut String) {
+        if raw[0] as i32 == abi::fcntl::AT_FDCWD {
+            out.push_str("AT_FDCWD");
+        } else {
+            i32::trace(raw, out)
         }
-        // Each pointer costs its slot on the new stack too.
-        *budget = budget.checked_sub(4).ok_or(abi::errno::E2BIG)?;
-        // Linux's MAX_ARG_STRLEN is 32 pages.
-        let s = read_user_str(p as usize, (128 * 1024).min(*budget)).map_err(|e| {
-            if e == ENAMETOOLONG {
-                abi::errno::E2BIG
-            } else {
-                e
-            }
-        })?;
-        *budget = budget.checked_sub(s.len() + 1).ok_or(abi::errno::E2BIG)?;
-        out.push(s);
     }
 }
+
+fn trace_addr(addr: u32, out: &mut String) {
+    if addr == 0 {
+        out.push_str("NULL");
+    } else {
+        let _ = write!(out, "{addr:#x}");
+    }
+}
+
+impl<T: Pod> SysArg for UserPtr<T> {
+    fn decode(raw: &[u32]) -> Self {
+        UserPtr::new(raw[0] as usize)
+    }
+    fn trace(raw: &[u32], out: &mut String) {
+        trace_addr(raw[0], out)
+    }
+}
+
+/// Quoted as strace does, with `...` when cut at `max`.
+fn trace_bytes(bytes: &[u8], cut: bool, out: &mut String) {
+    out.push('"');
+    for &b in bytes {
+        let _ = match b {
+            b'\n' => write!(out, "\\n"),
+            b'\t' => write!(out, "\\t"),
+            b'"' | b'\\' => write!(out, "\\{}", b as char),
+            0x20..=0x7e => write!(out, "{}", b as char),
+            _ => write!(out, "\\x{b:02x}"),
+        };
+    }
+    out.push('"');
+    if cut {
+        out.push_str("...");
+    }
+}
+
+/// How much of a buffer or string the trace shows (strace's `-s 32`).
+const TRACE_STRLEN: usize = 32;
+
+impl SysArg for UserSlice<Read> {
+    const REGS: usize = 2;
+    fn decode(raw: &[u32]) -> Self {
+        UserSlice::new(raw[0] as usize, raw[1] as usize)
+    }
+    /// The contents, as strace shows `write(1, "hi\n", 3)`.
+    fn trace(raw: &[u32], out: &mut String) {
+        let s = Self::decode(raw).truncate(TRACE_STRLEN);
+        match s.read_to_vec() {
+            Ok(v) => trace_bytes(&v, (raw[1] as usize) > TRACE_STRLEN, out),
+            Err(_) => trace_addr(raw[0], out),
+        }
+        let _ = write!(out, ", {}", raw[1]);
+    }
+}
+
+impl SysArg for UserSlice<Write> {
+    const REGS: usize = 2;
+    fn decode(raw: &[u32]) -> Self {
+        UserSlice::new(raw[0] as usize, raw[1] as usize)
+    }
+    /// The address: the kernel has not filled it yet.
+    fn trace(raw: &[u32], out: &mut String) {
+        trace_addr(raw[0], out);
+        let _ = write!(out, ", {}", raw[1]);
+    }
+}
+
+impl SysArg for UserCStr {
+    fn decode(raw: &[u32]) -> Self {
+        UserCStr::new(raw[0] as usize)
+    }
+    fn trace(raw: &[u32], out: &mut String) {
+        match UserCStr::new(raw[0] as usize).read(TRACE_STRLEN) {
+            Ok(s) => trace_bytes(&s, false, out),
+            Err(_) => trace_addr(raw[0], out),
+        }
+    }
+}
+
+/// A flags or command type from `abi` (declared with `abi::flags!`):
+/// decoded from the register bits, traced by name (`O_RDONLY|O_CLOEXEC`).
+macro_rules! flags_arg {
+    ($($t:ty),* $(,)?) => {$(
+        impl SysArg for $t {
+            fn decode(raw: &[u32]) -> Self {
+                <$t>::from_bits(raw[0])
+            }
+            fn trace(raw: &[u32], out: &mut String) {
+                let _ = write!(out, "{}", <$t>::from_bits(raw[0]));
+            }
+        }
+    )*};
+}
+flags_arg!(
+    abi::fcntl::OpenFlags,
+    abi::fcntl::AtFlags,
+    abi::mman::ProtFlags,
+    abi::mman::MapFlags,
+    abi::sched::CloneFlags,
+);
+
+/// The user registers as argument words, in the i386 order.
+#[inline(always)]
+fn raw_args(regs: &PtRegs) -> [u32; 6] {
+    regs.syscall_args()
+}
+
+/// Decode the next argument of type `A` and advance the register index.
+#[inline(always)]
+fn take<A: SysArg>(raw: &[u32; 6], i: &mut usize) -> A {
+    let a = A::decode(&raw[*i..*i + A::REGS]);
+    *i += A::REGS;
+    a
+}
+
+/// Append `A`'s trace, with a separator after the first.
+fn trace_one<A: SysArg>(raw: &[u32; 6], i: &mut usize, out: &mut String) {
+    if *i > 0 {
+        out.push_str(", ");
+    }
+    A::trace(&raw[*i..*i + A::REGS], out);
+    *i += A::REGS;
+}
+
+/// A function usable as a table entry: implemented for every
+/// `fn(A, B, ..) -> SysResult` whose parameters are [`SysArg`]s, and for
+/// every `fn(&mut SyscallContext, A, ..) -> SysResult`. `Args` only tells
+/// the two shapes apart.
+pub trait Handler<Args> {
+    /// Decode the registers and call.
+    fn call(&self, ctx: &mut SyscallContext) -> SysResult;
+    /// Format the arguments for `strace`.
+    fn trace(&self, raw: &[u32; 6], out: &mut String);
+}
+
+/// Marks handlers that take the [`SyscallContext`] first.
+pub enum WithContext {}
+
+macro_rules! impl_handler {
+    ($($a:ident),*) => {
+        impl<F, $($a: SysArg),*> Handler<($($a,)*)> for F
+        where
+            F: Fn($($a),*) -> SysResult,
+        {
+            #[inline(always)]
+            #[allow(unused_variables, unused_mut)]
+            fn call(&self, ctx: &mut SyscallContext) -> SysResult {
+                const { assert!(0 $(+ $a::REGS)* <= 6, "at most six registers") };
+                let raw = raw_args(ctx.regs);
+                let mut i = 0;
+                self($(take::<$a>(&raw, &mut i)),*)
+            }
+            #[allow(unused_variables, unused_mut)]
+            fn trace(&self, raw: &[u32; 6], out: &mut String) {
+                let mut i = 0;
+                $(trace_one::<$a>(raw, &mut i, out);)*
+            }
+        }
+
+        impl<F, $($a: SysArg),*> Handler<(WithContext, $($a,)*)> for F
+        where
+            F: Fn(&mut SyscallContext, $($a),*) -> SysResult,
+        {
+            #[inline(always)]
+            #[allow(unused_variables, unused_mut)]
+            fn call(&self, ctx: &mut SyscallContext) -> SysResult {
+                const { assert!(0 $(+ $a::REGS)* <= 6, "at most six registers") };
+                let raw = raw_args(ctx.regs);
+                let mut i = 0;
+                self(ctx, $(take::<$a>(&raw, &mut i)),*)
+            }
+            #[allow(unused_variables, unused_mut)]
+            fn trace(&self, raw: &[u32; 6], out: &mut String) {
+                let mut i = 0;
+                $(trace_one::<$a>(raw, &mut i, out);)*
+            }
+        }
+    };
+}
+impl_handler!();
+impl_handler!(A);
+impl_handler!(A, B);
+impl_handler!(A, B, C);
+impl_handler!(A, B, C, D);
+impl_handler!(A, B, C, D, E);
+impl_handler!(A, B, C, D, E, G);
 
 /// A result as the EAX value.
+#[inline(always)]
 pub fn encode(r: SysResult) -> u32 {
     match r {
         Ok(v) => v as u32,
-        Err(e) => (-e) as u32,
+        Err(e) => e.neg() as u32,
     }
 }
 
 /// An EAX value for the trace: `-14 EFAULT` or the number.
-pub fn decode_ret(ax: u32) -> alloc::string::String {
+pub fn decode_ret(ax: u32) -> String {
     let v = ax as i32;
-    if (-4095..0).contains(&v) {
-        alloc::format!("{} {}", v, abi::errno::errno_name(-v).unwrap_or("?"))
-    } else {
-        if (0..0x10000).contains(&v) {
-            alloc::format!("{v}")
-        } else {
-            alloc::format!("{v:#x}")
-        }
-    }
-}
-
-/// A user string for the trace: quoted, or the address if unreadable.
-pub fn user_string_for_trace(addr: usize) -> alloc::string::String {
-    match strncpy_from_user(addr, 64) {
-        Ok(s) => alloc::format!("{:?}", alloc::string::String::from_utf8_lossy(&s)),
-        Err(_) => alloc::format!("{addr:#x}"),
+    match Errno::from_ret(v as isize) {
+        Some(e) => alloc::format!("{v} {e}"),
+        None if (0..0x10000).contains(&v) => alloc::format!("{v}"),
+        None => alloc::format!("{v:#x}"),
     }
 }

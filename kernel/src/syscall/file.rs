@@ -3,33 +3,34 @@
 //! `UserSlice`/`UserPtr`; the fd is checked first (`-EBADF`), then the
 //! buffer (`-EFAULT`), as Linux does.
 
-use super::args::{SysResult, SyscallContext, efault};
+use super::args::{DirFd, Fd, SysResult};
+use super::uaccess::{Direction, Read, UserCStr, UserPtr, UserSlice, Write};
 use crate::fs::file::{FileKind, FileRef, OpenFile, open};
 use crate::fs::pipe;
 use crate::fs::ramfs::{self, Device, NodeKind};
 use crate::fs::tty;
-use crate::mm::usercopy::UserSlice;
 use crate::proc::with_current;
 use abi::errno::*;
 use abi::fcntl::{
     AT_FDCWD, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY,
+    OpenFlags,
 };
 use abi::ioctl::*;
-use abi::types::Iovec;
+use abi::poll::{POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT};
+use abi::types::{Iovec, Pollfd};
+use abi::uio::UIO_MAXIOV;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use spin::Mutex;
 
-/// Largest iovec count (Linux's `UIO_MAXIOV`).
-const UIO_MAXIOV: usize = 1024;
 /// Largest single read/write (Linux's `MAX_RW_COUNT`, INT_MAX & PAGE_MASK).
 const MAX_RW_COUNT: usize = 0x7FFF_F000;
 
-fn file(fd: i32) -> Result<FileRef, i32> {
+fn file(fd: i32) -> Result<FileRef, Errno> {
     with_current(|t| t.files.get(fd))
 }
 
-fn readable(f: &FileRef) -> Result<FileKind, i32> {
+fn readable(f: &FileRef) -> Result<FileKind, Errno> {
     let f = f.lock();
     if f.flags & O_ACCMODE == O_WRONLY {
         Err(EBADF)
@@ -38,7 +39,7 @@ fn readable(f: &FileRef) -> Result<FileKind, i32> {
     }
 }
 
-fn writable(f: &FileRef) -> Result<FileKind, i32> {
+fn writable(f: &FileRef) -> Result<FileKind, Errno> {
     let f = f.lock();
     if f.flags & O_ACCMODE == O_RDONLY {
         Err(EBADF)
@@ -48,14 +49,14 @@ fn writable(f: &FileRef) -> Result<FileKind, i32> {
 }
 
 /// Read into `buf` from `f`; shared by `read` and `readv`.
-fn do_read(f: &FileRef, buf: UserSlice) -> SysResult {
+fn do_read(f: &FileRef, buf: UserSlice<Write>) -> SysResult {
     let len = buf.len().min(MAX_RW_COUNT);
     match readable(f)? {
         FileKind::Device(Device::Console) => {
             // Validate the buffer before sleeping for input.
-            buf.check(true).map_err(efault)?;
+            buf.check()?;
             let data = tty::read(len)?;
-            buf.write_prefix(&data).map_err(efault)?;
+            buf.write_prefix(&data)?;
             Ok(data.len())
         }
         FileKind::Device(Device::Null) => Ok(0),
@@ -65,8 +66,7 @@ fn do_read(f: &FileRef, buf: UserSlice) -> SysResult {
             let mut done = 0;
             while done < len {
                 let n = (len - done).min(zeros.len());
-                crate::mm::usercopy::copy_to_user(buf.addr() + done, &zeros[..n])
-                    .map_err(efault)?;
+                buf.sub(done, n)?.write_prefix(&zeros[..n])?;
                 done += n;
             }
             Ok(len)
@@ -76,24 +76,24 @@ fn do_read(f: &FileRef, buf: UserSlice) -> SysResult {
             let mut of = f.lock();
             let start = of.offset.min(data.len());
             let n = (data.len() - start).min(len);
-            buf.write_prefix(&data[start..start + n]).map_err(efault)?;
+            buf.write_prefix(&data[start..start + n])?;
             of.offset = start + n;
             Ok(n)
         }
         FileKind::Dir(_) => Err(EISDIR),
         FileKind::Pipe { id, .. } => {
             // Validate the buffer before sleeping for data.
-            buf.check(true).map_err(efault)?;
+            buf.check()?;
             let nonblock = f.lock().flags & O_NONBLOCK != 0;
             let data = pipe::read(id, len, nonblock)?;
-            buf.write_prefix(&data).map_err(efault)?;
+            buf.write_prefix(&data)?;
             Ok(data.len())
         }
     }
 }
 
 /// Write `buf` to `f`; shared by `write` and `writev`.
-fn do_write(f: &FileRef, buf: UserSlice) -> SysResult {
+fn do_write(f: &FileRef, buf: UserSlice<Read>) -> SysResult {
     let kind = writable(f)?;
     let len = buf.len().min(MAX_RW_COUNT);
     match kind {
@@ -102,8 +102,7 @@ fn do_write(f: &FileRef, buf: UserSlice) -> SysResult {
             let mut done = 0;
             while done < len {
                 let n = (len - done).min(4096);
-                let chunk = UserSlice::new(buf.addr() + done, n).map_err(efault)?;
-                let data = chunk.read_to_vec().map_err(efault)?;
+                let data = buf.sub(done, n)?.read_to_vec()?;
                 tty::write(&data);
                 done += n;
             }
@@ -118,8 +117,7 @@ fn do_write(f: &FileRef, buf: UserSlice) -> SysResult {
             // Whole chunks of at least PIPE_BUF, so small writes stay atomic.
             while done < len {
                 let n = (len - done).min(pipe::PIPE_CAPACITY);
-                let chunk = UserSlice::new(buf.addr() + done, n).map_err(efault)?;
-                let data = match chunk.read_to_vec() {
+                let data = match buf.sub(done, n)?.read_to_vec() {
                     Ok(d) => d,
                     Err(_) if done > 0 => return Ok(done),
                     Err(_) => return Err(EFAULT),
@@ -139,7 +137,7 @@ fn do_write(f: &FileRef, buf: UserSlice) -> SysResult {
 
 /// Writing to a pipe nobody reads: `SIGPIPE` (whose default action ends
 /// the process on the way out) and `-EPIPE`, as Linux's `pipe_write`.
-fn broken_pipe() -> i32 {
+fn broken_pipe() -> Errno {
     let me = with_current(|t| t.pid);
     let sig = abi::signal::SIGPIPE;
     let _ = crate::proc::signal::send(
@@ -151,24 +149,21 @@ fn broken_pipe() -> i32 {
 }
 
 /// `pipe(fds)`.
-pub fn sys_pipe(ctx: &mut SyscallContext) -> SysResult {
-    make_pipe(ctx.arg_usize(0), 0)
+pub fn sys_pipe(fds: UserPtr<[i32; 2]>) -> SysResult {
+    make_pipe(fds, 0)
 }
 
 /// `pipe2(fds, flags)`: `O_CLOEXEC` and `O_NONBLOCK`.
-pub fn sys_pipe2(ctx: &mut SyscallContext) -> SysResult {
-    let flags = ctx.arg(1);
+pub fn sys_pipe2(fds: UserPtr<[i32; 2]>, flags: u32) -> SysResult {
     if flags & !(O_CLOEXEC | O_NONBLOCK | abi::fcntl::O_DIRECT) != 0 {
         return Err(EINVAL);
     }
-    make_pipe(ctx.arg_usize(0), flags)
+    make_pipe(fds, flags)
 }
 
-fn make_pipe(fds: usize, flags: u32) -> SysResult {
+fn make_pipe(fds: UserPtr<[i32; 2]>, flags: u32) -> SysResult {
     // Check the result array first, so a bad pointer leaks nothing.
-    UserSlice::new(fds, 8)
-        .and_then(|s| s.check(true))
-        .map_err(efault)?;
+    UserSlice::<Write>::new(fds.addr(), core::mem::size_of::<[i32; 2]>()).check()?;
     let id = pipe::create();
     let end = |write: bool| {
         let access = if write {
@@ -193,39 +188,36 @@ fn make_pipe(fds: usize, flags: u32) -> SysResult {
             return Err(e);
         }
     };
-    if let Err(e) = crate::mm::usercopy::put_user(fds, &[rfd, wfd]) {
+    if let Err(e) = fds.write(&[rfd, wfd]) {
         let closed = with_current(|t| [t.files.close(rfd), t.files.close(wfd)]);
         drop(closed);
-        return Err(efault(e));
+        return Err(e);
     }
     Ok(0)
 }
 
 /// `read(fd, buf, count)`.
-pub fn sys_read(ctx: &mut SyscallContext) -> SysResult {
-    let f = file(ctx.arg_i32(0))?;
-    let buf = ctx.user_slice(1, 2)?;
+pub fn sys_read(fd: Fd, buf: UserSlice<Write>) -> SysResult {
+    let f = file(fd.0)?;
     do_read(&f, buf)
 }
 
 /// `write(fd, buf, count)`.
-pub fn sys_write(ctx: &mut SyscallContext) -> SysResult {
-    let f = file(ctx.arg_i32(0))?;
-    let buf = ctx.user_slice(1, 2)?;
+pub fn sys_write(fd: Fd, buf: UserSlice<Read>) -> SysResult {
+    let f = file(fd.0)?;
     do_write(&f, buf)
 }
 
-/// Read an iovec array, checking Linux's limits.
-fn iovecs(ctx: &SyscallContext) -> Result<Vec<UserSlice>, i32> {
-    let cnt = ctx.arg_i32(2);
-    if cnt < 0 || cnt as usize > UIO_MAXIOV {
+/// Read an iovec array of `cnt` entries at `iov`, checking Linux's limits
+/// (a count that is negative as an `int` is past `UIO_MAXIOV` too).
+fn iovecs<D: Direction>(iov: UserPtr<Iovec>, cnt: usize) -> Result<Vec<UserSlice<D>>, Errno> {
+    if cnt > UIO_MAXIOV {
         return Err(EINVAL);
     }
-    let base = ctx.user_ptr::<Iovec>(1);
-    let mut out = Vec::with_capacity(cnt as usize);
+    let mut out = Vec::with_capacity(cnt);
     let mut total: usize = 0;
-    for i in 0..cnt as usize {
-        let v = base.offset(i).map_err(efault)?.read().map_err(efault)?;
+    for i in 0..cnt {
+        let v = iov.offset(i)?.read()?;
         // Linux's rw_copy_check_uvector: a length that is negative as ssize_t
         // is -EINVAL; the total is cut at MAX_RW_COUNT, not refused.
         if v.len > i32::MAX as u32 {
@@ -233,16 +225,16 @@ fn iovecs(ctx: &SyscallContext) -> Result<Vec<UserSlice>, i32> {
         }
         let len = (v.len as usize).min(MAX_RW_COUNT - total);
         total += len;
-        out.push(UserSlice::new(v.base as usize, len).map_err(efault)?);
+        out.push(UserSlice::new(v.base as usize, len));
     }
     Ok(out)
 }
 
 /// `writev(fd, iov, iovcnt)`.
-pub fn sys_writev(ctx: &mut SyscallContext) -> SysResult {
-    let f = file(ctx.arg_i32(0))?;
+pub fn sys_writev(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize) -> SysResult {
+    let f = file(fd.0)?;
     let mut done = 0;
-    for v in iovecs(ctx)? {
+    for v in iovecs(iov, iovcnt)? {
         match do_write(&f, v) {
             Ok(n) => done += n,
             Err(e) if done == 0 => return Err(e),
@@ -253,10 +245,10 @@ pub fn sys_writev(ctx: &mut SyscallContext) -> SysResult {
 }
 
 /// `readv(fd, iov, iovcnt)`: stops at the first short read.
-pub fn sys_readv(ctx: &mut SyscallContext) -> SysResult {
-    let f = file(ctx.arg_i32(0))?;
+pub fn sys_readv(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize) -> SysResult {
+    let f = file(fd.0)?;
     let mut done = 0;
-    for v in iovecs(ctx)? {
+    for v in iovecs(iov, iovcnt)? {
         match do_read(&f, v) {
             Ok(n) => {
                 done += n;
@@ -271,65 +263,67 @@ pub fn sys_readv(ctx: &mut SyscallContext) -> SysResult {
     Ok(done)
 }
 
-fn open_common(dirfd: i32, path: &[u8], flags: u32) -> SysResult {
+fn open_common(dirfd: DirFd, path: &[u8], flags: OpenFlags) -> SysResult {
     if path.is_empty() {
         return Err(ENOENT);
     }
     let mut cwd = with_current(|t| t.cwd.clone());
-    if dirfd != AT_FDCWD && path[0] != b'/' {
+    if dirfd.0 != AT_FDCWD && path[0] != b'/' {
         // Relative to a directory fd: only fds that are directories.
-        let f = file(dirfd)?;
+        let f = file(dirfd.0)?;
         let FileKind::Dir(ino) = f.lock().kind else {
             return Err(ENOTDIR);
         };
         cwd = ramfs::root().path_of(ino);
     }
-    let f = match open(path, cwd.as_bytes(), flags) {
+    let f = match open(path, cwd.as_bytes(), flags.bits()) {
         Ok(f) => f,
-        Err(ENOENT) if flags & O_CREAT != 0 => return Err(EROFS),
+        Err(ENOENT) if flags.any(O_CREAT) => return Err(EROFS),
         Err(e) => return Err(e),
     };
     let kind = f.lock().kind;
+    let write = flags.bits() & O_ACCMODE != O_RDONLY;
     match kind {
-        FileKind::Regular(_) if flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0 => {
+        FileKind::Regular(_) if write || flags.any(O_TRUNC) => {
             return Err(EROFS);
         }
-        FileKind::Dir(_) if flags & O_ACCMODE != O_RDONLY => return Err(EISDIR),
-        FileKind::Regular(_) | FileKind::Device(_) if flags & O_DIRECTORY != 0 => {
+        FileKind::Dir(_) if write => return Err(EISDIR),
+        FileKind::Regular(_) | FileKind::Device(_) if flags.any(O_DIRECTORY) => {
             return Err(ENOTDIR);
         }
         _ => {}
     }
-    with_current(|t| t.files.install(f, flags & O_CLOEXEC != 0, 0)).map(|fd| fd as usize)
+    with_current(|t| t.files.install(f, flags.any(O_CLOEXEC), 0)).map(|fd| fd as usize)
 }
 
-/// `open(path, flags, mode)`: the initramfs is read-only.
-pub fn sys_open(ctx: &mut SyscallContext) -> SysResult {
-    let path = ctx.user_path(0)?;
-    open_common(AT_FDCWD, &path, ctx.arg(1))
+/// `open(path, flags, mode)`: the initramfs is read-only (nothing is
+/// created, so `mode` is not declared).
+pub fn sys_open(path: UserCStr, flags: OpenFlags) -> SysResult {
+    let path = path.read_path()?;
+    open_common(DirFd(AT_FDCWD), &path, flags)
 }
 
 /// `openat(dirfd, path, flags, mode)`.
-pub fn sys_openat(ctx: &mut SyscallContext) -> SysResult {
-    let path = ctx.user_path(1)?;
-    open_common(ctx.arg_i32(0), &path, ctx.arg(2))
+pub fn sys_openat(dirfd: DirFd, path: UserCStr, flags: OpenFlags) -> SysResult {
+    let path = path.read_path()?;
+    open_common(dirfd, &path, flags)
 }
 
 /// `close(fd)`.
-pub fn sys_close(ctx: &mut SyscallContext) -> SysResult {
+pub fn sys_close(fd: Fd) -> SysResult {
     // The file is dropped here, after the task borrow ends.
-    with_current(|t| t.files.close(ctx.arg_i32(0))).map(|_| 0)
+    with_current(|t| t.files.close(fd.0)).map(|_| 0)
 }
 
 /// `dup(fd)`.
-pub fn sys_dup(ctx: &mut SyscallContext) -> SysResult {
-    let f = file(ctx.arg_i32(0))?;
+pub fn sys_dup(fd: Fd) -> SysResult {
+    let f = file(fd.0)?;
     with_current(|t| t.files.install(f, false, 0)).map(|fd| fd as usize)
 }
 
 /// `dup2(old, new)`.
-pub fn sys_dup2(ctx: &mut SyscallContext) -> SysResult {
-    let (old, new) = (ctx.arg_i32(0), ctx.arg_i32(1));
+pub fn sys_dup2(old: Fd, new: Fd) -> SysResult {
+    let (old, new) = (old.0, new.0);
     let f = file(old)?;
     if new < 0 {
         return Err(EBADF);
@@ -343,67 +337,60 @@ pub fn sys_dup2(ctx: &mut SyscallContext) -> SysResult {
 
 /// `ioctl(fd, request, arg)`: the console answers the TTY requests (so
 /// `isatty` works); everything else is `-ENOTTY`, as on Linux.
-pub fn sys_ioctl(ctx: &mut SyscallContext) -> SysResult {
-    let f = file(ctx.arg_i32(0))?;
+///
+/// `arg` is a raw word: what it points to depends on `request`.
+pub fn sys_ioctl(fd: Fd, request: u32, arg: u32) -> SysResult {
+    let f = file(fd.0)?;
     let kind = f.lock().kind;
-    let arg = ctx.arg_usize(2);
+    let arg = arg as usize;
     if let FileKind::Pipe { id, .. } = kind {
-        if ctx.arg(1) != FIONREAD {
+        if request != FIONREAD {
             return Err(ENOTTY);
         }
         let n = pipe::status(id).0 as u32;
-        return crate::mm::usercopy::put_user(arg, &n)
-            .map_err(efault)
-            .map(|_| 0);
+        UserPtr::new(arg).write(&n)?;
+        return Ok(0);
     }
     if kind != FileKind::Device(Device::Console) {
         return Err(ENOTTY);
     }
-    match ctx.arg(1) {
-        TCGETS => crate::mm::usercopy::put_user(arg, &tty::termios())
-            .map_err(efault)
-            .map(|_| 0),
+    match request {
+        TCGETS => UserPtr::new(arg).write(&tty::termios()).map(|_| 0),
         TCSETS | TCSETSW | TCSETSF => {
-            let t = crate::mm::usercopy::get_user(arg).map_err(efault)?;
+            let t = UserPtr::new(arg).read()?;
             tty::set_termios(t);
             Ok(0)
         }
-        TIOCGWINSZ => crate::mm::usercopy::put_user(arg, &tty::winsize())
-            .map_err(efault)
-            .map(|_| 0),
+        TIOCGWINSZ => UserPtr::new(arg).write(&tty::winsize()).map(|_| 0),
         TIOCSWINSZ => Ok(0),
         TIOCGPGRP => {
             let pid = with_current(|t| t.pid);
-            crate::mm::usercopy::put_user(arg, &pid)
-                .map_err(efault)
-                .map(|_| 0)
+            UserPtr::new(arg).write(&pid).map(|_| 0)
         }
         TIOCSPGRP => Ok(0),
         FIONREAD => {
             let n = tty::available() as u32;
-            crate::mm::usercopy::put_user(arg, &n)
-                .map_err(efault)
-                .map(|_| 0)
+            UserPtr::new(arg).write(&n).map(|_| 0)
         }
         _ => Err(ENOTTY),
     }
 }
 
 /// `getcwd(buf, size)`: returns the length including the NUL.
-pub fn sys_getcwd(ctx: &mut SyscallContext) -> SysResult {
+pub fn sys_getcwd(buf: UserSlice<Write>) -> SysResult {
     let mut cwd = with_current(|t| t.cwd.clone()).into_bytes();
     cwd.push(0);
-    if ctx.arg_usize(1) < cwd.len() {
+    if buf.len() < cwd.len() {
         return Err(ERANGE);
     }
     // Only the bytes written must be valid user memory, as on Linux.
-    crate::mm::usercopy::copy_to_user(ctx.arg_usize(0), &cwd).map_err(efault)?;
+    buf.write_prefix(&cwd)?;
     Ok(cwd.len())
 }
 
 /// `chdir(path)`.
-pub fn sys_chdir(ctx: &mut SyscallContext) -> SysResult {
-    let path = ctx.user_path(0)?;
+pub fn sys_chdir(path: UserCStr) -> SysResult {
+    let path = path.read_path()?;
     if path.is_empty() {
         return Err(ENOENT);
     }
@@ -419,45 +406,14 @@ pub fn sys_chdir(ctx: &mut SyscallContext) -> SysResult {
     Ok(0)
 }
 
-/// `access(path, mode)`: everything that exists is accessible to root,
-/// except writing to the read-only tree.
-pub fn sys_access(ctx: &mut SyscallContext) -> SysResult {
-    let path = ctx.user_path(0)?;
-    if path.is_empty() {
-        return Err(ENOENT);
-    }
-    let mode = ctx.arg(1);
-    if mode & !7 != 0 {
-        return Err(EINVAL);
-    }
-    let cwd = with_current(|t| t.cwd.clone());
-    let fs = ramfs::root();
-    let cur = fs.lookup(cwd.as_bytes(), fs.root_ino(), true)?;
-    let ino = fs.lookup(&path, cur, true)?;
-    if mode & 2 != 0 && !matches!(fs.node(ino).kind, NodeKind::Device(_)) {
-        return Err(EROFS);
-    }
-    Ok(0)
-}
-
 /// `poll(fds, nfds, timeout_ms)`: readiness of consoles, pipes and files;
 /// waits (tick by tick) until something is ready or the timeout passes.
-pub fn sys_poll(ctx: &mut SyscallContext) -> SysResult {
-    const POLLIN: i16 = 0x1;
-    const POLLOUT: i16 = 0x4;
-    const POLLERR: i16 = 0x8;
-    const POLLHUP: i16 = 0x10;
-    const POLLNVAL: i16 = 0x20;
-    let nfds = ctx.arg_usize(1);
+pub fn sys_poll(ufds: UserPtr<Pollfd>, nfds: usize, timeout: i32) -> SysResult {
     if nfds > crate::fs::file::NR_OPEN {
         return Err(EINVAL);
     }
-    let base = ctx.user_ptr::<abi::types::Pollfd>(0);
-    let mut fds = Vec::with_capacity(nfds);
-    for i in 0..nfds {
-        fds.push(base.offset(i).map_err(efault)?.read().map_err(efault)?);
-    }
-    let timeout = ctx.arg_i32(2);
+    // Bounded by NR_OPEN above.
+    let mut fds = ufds.read_array(nfds)?;
     let deadline =
         crate::time::uptime_ns().saturating_add(u64::from(timeout.max(0) as u32) * 1_000_000);
     loop {
@@ -495,7 +451,7 @@ pub fn sys_poll(ctx: &mut SyscallContext) -> SysResult {
         }
         if ready > 0 || timeout == 0 || (timeout > 0 && crate::time::uptime_ns() >= deadline) {
             for (i, p) in fds.iter().enumerate() {
-                base.offset(i).map_err(efault)?.write(p).map_err(efault)?;
+                ufds.offset(i)?.write(p)?;
             }
             return Ok(ready);
         }

@@ -11,19 +11,19 @@
 //! relative ones start at the current directory (`AT_FDCWD`) or at the
 //! directory behind the descriptor.
 
-use super::args::{SysResult, SyscallContext, efault};
+use super::args::{DirFd, Fd, SysResult};
+use super::uaccess::{UserCStr, UserPtr, UserSlice, Write};
 use crate::fs::file::{FileKind, FileRef, NR_OPEN};
 use crate::fs::ramfs::{self, Device, Ino, NodeKind, Ramfs};
-use crate::mm::usercopy::{UserPtr, UserSlice, copy_from_user, copy_to_user};
 use crate::proc::with_current;
 use abi::errno::*;
 use abi::fcntl::*;
-use abi::stat::{S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, STATX_BASIC_STATS};
+use abi::stat::*;
 use abi::types::{Stat64, Statx, StatxTimestamp};
 use alloc::vec::Vec;
 
 // ---------------------------------------------------------------------------
-// Constants Linux has and the `abi` crate does not (yet).
+// Kernel-internal constants (the Linux uapi ones are in `abi`).
 
 /// `st_dev` of the root tree: anonymous device 0:1 (Linux gives its
 /// `rootfs` an anonymous `0:N` number from `get_anon_bdev()`).
@@ -35,46 +35,12 @@ const PIPEFS_DEV: (u32, u32) = (0, 12);
 const BLKSIZE: u32 = 4096;
 /// The mount id `statx` reports for the one mount there is.
 const ROOT_MNT_ID: u64 = 1;
-
-/// `statx` mask bit: `stx_mnt_id` is valid (include/uapi/linux/stat.h).
-const STATX_MNT_ID: u32 = 0x1000;
-/// `statx` request bits no kernel accepts (`STATX__RESERVED`).
-const STATX_RESERVED: u32 = 0x8000_0000;
-/// `stx_attributes` bits (include/uapi/linux/stat.h) that `vfs_statx()`
-/// always declares supported in `stx_attributes_mask`.
-const STATX_ATTR_AUTOMOUNT: u64 = 0x1000;
-const STATX_ATTR_MOUNT_ROOT: u64 = 0x2000;
-const STATX_ATTR_DAX: u64 = 0x20_0000;
-
-/// `d_type` values (include/linux/fs_types.h: `DT_*` = `S_IFMT >> 12`).
-const DT_CHR: u8 = 2;
-const DT_DIR: u8 = 4;
-const DT_REG: u8 = 8;
-const DT_LNK: u8 = 10;
-
-/// The last `lseek` origin Linux knows (`SEEK_MAX`, include/uapi/linux/fs.h).
-const SEEK_MAX: u32 = SEEK_HOLE;
-
-/// `fcntl` commands (include/uapi/asm-generic/fcntl.h) missing from `abi`.
-const F_SETSIG: u32 = 10;
-const F_GETSIG: u32 = 11;
-const F_OFD_GETLK: u32 = 36;
-const F_OFD_SETLK: u32 = 37;
-const F_OFD_SETLKW: u32 = 38;
-/// `struct flock` lock types.
-const F_RDLCK: i16 = 0;
-const F_WRLCK: i16 = 1;
-const F_UNLCK: i16 = 2;
 /// `fcntl(F_SETFL)` may change only these (`SETFL_MASK`, fs/fcntl.c).
 const SETFL_MASK: u32 = O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | O_NOATIME;
 /// Open flags that only matter while opening: `do_dentry_open()` clears
 /// them from `f_flags`, and `O_CLOEXEC` lives in the descriptor table, so
 /// `F_GETFL` never shows them.
 const OPEN_ONLY_FLAGS: u32 = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC;
-
-/// `access` modes (include/linux/fs.h `MAY_*`, include/uapi/linux/fcntl.h).
-const X_OK: u32 = 1;
-const W_OK: u32 = 2;
 
 // ---------------------------------------------------------------------------
 // struct kstat
@@ -222,12 +188,12 @@ fn file_stat(f: &FileRef) -> Kstat {
 // ---------------------------------------------------------------------------
 // Path arguments
 
-fn file(fd: i32) -> Result<FileRef, i32> {
+fn file(fd: i32) -> Result<FileRef, Errno> {
     with_current(|t| t.files.get(fd))
 }
 
 /// The inode of the current directory.
-fn cwd_ino() -> Result<Ino, i32> {
+fn cwd_ino() -> Result<Ino, Errno> {
     let cwd = with_current(|t| t.cwd.clone());
     let fs = ramfs::root();
     fs.lookup(cwd.as_bytes(), fs.root_ino(), true)
@@ -236,18 +202,18 @@ fn cwd_ino() -> Result<Ino, i32> {
 /// The directory a relative path starts from (`path_init()`): the current
 /// directory for `AT_FDCWD`, else the directory open as `dirfd` (`EBADF`,
 /// or `ENOTDIR` if it is not a directory).
-fn start_dir(dirfd: i32) -> Result<Ino, i32> {
-    if dirfd == AT_FDCWD {
+fn start_dir(dirfd: DirFd) -> Result<Ino, Errno> {
+    if dirfd.0 == AT_FDCWD {
         return cwd_ino();
     }
-    match file(dirfd)?.lock().kind {
+    match file(dirfd.0)?.lock().kind {
         FileKind::Dir(ino) => Ok(ino),
         _ => Err(ENOTDIR),
     }
 }
 
 /// Resolve a non-empty `path` relative to `dirfd`.
-fn lookup_at(dirfd: i32, path: &[u8], follow: bool) -> Result<Ino, i32> {
+fn lookup_at(dirfd: DirFd, path: &[u8], follow: bool) -> Result<Ino, Errno> {
     if path.is_empty() {
         return Err(ENOENT);
     }
@@ -267,25 +233,25 @@ enum Target {
     File(FileRef),
 }
 
-/// Read path argument `i` and resolve it for an `*at` call with `flags`
+/// Read the path argument and resolve it for an `*at` call with `flags`
 /// (`AT_SYMLINK_NOFOLLOW`, `AT_EMPTY_PATH`). With `AT_EMPTY_PATH`, an empty
 /// path (or, as since Linux 6.11, a NULL one) names `dirfd` itself, which
 /// may be any open file; otherwise an empty path is `ENOENT`.
-fn target_at(ctx: &SyscallContext, dirfd: i32, i: usize, flags: u32) -> Result<Target, i32> {
-    let empty_ok = flags & AT_EMPTY_PATH != 0;
-    let path = if empty_ok && ctx.arg(i) == 0 {
+fn target_at(dirfd: DirFd, path: UserCStr, flags: AtFlags) -> Result<Target, Errno> {
+    let empty_ok = flags.any(AT_EMPTY_PATH);
+    let path = if empty_ok && path.is_null() {
         Vec::new()
     } else {
-        ctx.user_path(i)?
+        path.read_path()?
     };
     if path.is_empty() && empty_ok {
-        return if dirfd == AT_FDCWD {
+        return if dirfd.0 == AT_FDCWD {
             cwd_ino().map(Target::Node)
         } else {
-            file(dirfd).map(Target::File)
+            file(dirfd.0).map(Target::File)
         };
     }
-    lookup_at(dirfd, &path, flags & AT_SYMLINK_NOFOLLOW == 0).map(Target::Node)
+    lookup_at(dirfd, &path, !flags.any(AT_SYMLINK_NOFOLLOW)).map(Target::Node)
 }
 
 fn target_stat(t: &Target) -> Kstat {
@@ -301,7 +267,7 @@ fn target_stat(t: &Target) -> Kstat {
 /// `cp_new_stat64()` (fs/stat.c): `struct stat64` of
 /// arch/x86/include/uapi/asm/stat.h, whose old 32-bit `__st_ino` is filled
 /// too (`STAT64_HAS_BROKEN_ST_INO`).
-fn put_stat64(addr: usize, k: &Kstat) -> SysResult {
+fn put_stat64(buf: UserPtr<Stat64>, k: &Kstat) -> SysResult {
     let st = Stat64 {
         st_dev: encode_dev(k.dev),
         __st_ino: k.ino as u32,
@@ -319,30 +285,26 @@ fn put_stat64(addr: usize, k: &Kstat) -> SysResult {
         st_ino: k.ino,
         ..Stat64::ZERO
     };
-    UserPtr::<Stat64>::new(addr)
-        .write(&st)
-        .map_err(efault)
-        .map(|_| 0)
+    buf.write(&st)?;
+    Ok(0)
 }
 
 /// `stat64(path, buf)`: follows a final symlink.
-pub fn sys_stat64(ctx: &mut SyscallContext) -> SysResult {
-    let path = ctx.user_path(0)?;
-    let ino = lookup_at(AT_FDCWD, &path, true)?;
-    put_stat64(ctx.arg_usize(1), &node_stat(ramfs::root(), ino))
+pub fn sys_stat64(path: UserCStr, buf: UserPtr<Stat64>) -> SysResult {
+    let ino = lookup_at(DirFd(AT_FDCWD), &path.read_path()?, true)?;
+    put_stat64(buf, &node_stat(ramfs::root(), ino))
 }
 
 /// `lstat64(path, buf)`: a final symlink is reported itself.
-pub fn sys_lstat64(ctx: &mut SyscallContext) -> SysResult {
-    let path = ctx.user_path(0)?;
-    let ino = lookup_at(AT_FDCWD, &path, false)?;
-    put_stat64(ctx.arg_usize(1), &node_stat(ramfs::root(), ino))
+pub fn sys_lstat64(path: UserCStr, buf: UserPtr<Stat64>) -> SysResult {
+    let ino = lookup_at(DirFd(AT_FDCWD), &path.read_path()?, false)?;
+    put_stat64(buf, &node_stat(ramfs::root(), ino))
 }
 
 /// `fstat64(fd, buf)`.
-pub fn sys_fstat64(ctx: &mut SyscallContext) -> SysResult {
-    let f = file(ctx.arg_i32(0))?;
-    put_stat64(ctx.arg_usize(1), &file_stat(&f))
+pub fn sys_fstat64(fd: Fd, buf: UserPtr<Stat64>) -> SysResult {
+    let f = file(fd.0)?;
+    put_stat64(buf, &file_stat(&f))
 }
 
 /// The `*at` flags `vfs_statx()` accepts (fs/stat.c); anything else is
@@ -351,28 +313,34 @@ const STAT_AT_FLAGS: u32 =
     AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE;
 
 /// `fstatat64(dirfd, path, buf, flags)`.
-pub fn sys_fstatat64(ctx: &mut SyscallContext) -> SysResult {
-    let (dirfd, flags) = (ctx.arg_i32(0), ctx.arg(3));
-    if flags & !STAT_AT_FLAGS != 0 {
+pub fn sys_fstatat64(
+    dirfd: DirFd,
+    path: UserCStr,
+    buf: UserPtr<Stat64>,
+    flags: AtFlags,
+) -> SysResult {
+    if flags.any(!STAT_AT_FLAGS) {
         return Err(EINVAL);
     }
-    let t = target_at(ctx, dirfd, 1, flags)?;
-    put_stat64(ctx.arg_usize(2), &target_stat(&t))
+    let t = target_at(dirfd, path, flags)?;
+    put_stat64(buf, &target_stat(&t))
 }
 
 /// `statx(dirfd, path, flags, mask, buf)`: `cp_statx()` (fs/stat.c) into
 /// `struct statx` (include/uapi/linux/stat.h). Like Linux, every basic
 /// field is filled whatever `mask` asks, plus the mount id; there is no
 /// birth time.
-pub fn sys_statx(ctx: &mut SyscallContext) -> SysResult {
-    let (dirfd, flags, mask) = (ctx.arg_i32(0), ctx.arg(2), ctx.arg(3));
-    if mask & STATX_RESERVED != 0
-        || flags & AT_STATX_SYNC_TYPE == AT_STATX_SYNC_TYPE
-        || flags & !STAT_AT_FLAGS != 0
-    {
+pub fn sys_statx(
+    dirfd: DirFd,
+    path: UserCStr,
+    flags: AtFlags,
+    mask: u32,
+    buf: UserPtr<Statx>,
+) -> SysResult {
+    if mask & STATX__RESERVED != 0 || flags.has(AT_STATX_SYNC_TYPE) || flags.any(!STAT_AT_FLAGS) {
         return Err(EINVAL);
     }
-    let k = target_stat(&target_at(ctx, dirfd, 1, flags)?);
+    let k = target_stat(&target_at(dirfd, path, flags)?);
     let ts = |sec: u32| StatxTimestamp {
         tv_sec: i64::from(sec),
         ..StatxTimestamp::ZERO
@@ -403,10 +371,8 @@ pub fn sys_statx(ctx: &mut SyscallContext) -> SysResult {
         stx_mnt_id: ROOT_MNT_ID,
         ..Statx::ZERO
     };
-    ctx.user_ptr::<Statx>(4)
-        .write(&stx)
-        .map_err(efault)
-        .map(|_| 0)
+    buf.write(&stx)?;
+    Ok(0)
 }
 
 // ---------------------------------------------------------------------------
@@ -454,11 +420,11 @@ fn dirent(wide: bool, ino: u64, next: u64, dtype: u8, name: &[u8]) -> Vec<u8> {
 
 /// `getdents64`/`getdents`: Linux's `dcache_readdir()` (fs/libfs.c) over a
 /// tree directory. The file position counts entries: 0 is `.`, 1 is `..`,
-/// 2.. the names in order. Records are added while they fit in `count`;
-/// if not even the first fits, `EINVAL`.
-fn getdents(ctx: &SyscallContext, wide: bool) -> SysResult {
-    let f = file(ctx.arg_i32(0))?;
-    let (addr, count) = (ctx.arg_usize(1), ctx.arg_usize(2));
+/// 2.. the names in order. Records are added while they fit in `count`
+/// (the length of `dirp`); if not even the first fits, `EINVAL`.
+fn getdents(fd: Fd, dirp: UserSlice<Write>, wide: bool) -> SysResult {
+    let f = file(fd.0)?;
+    let count = dirp.len();
     let mut of = f.lock();
     let FileKind::Dir(dir) = of.kind else {
         return Err(ENOTDIR);
@@ -486,38 +452,38 @@ fn getdents(ctx: &SyscallContext, wide: bool) -> SysResult {
         out.extend_from_slice(&rec);
         pos += 1;
     }
-    let buf = UserSlice::new(addr, out.len()).map_err(efault)?;
-    buf.write_prefix(&out).map_err(efault)?;
+    dirp.write_prefix(&out)?;
     of.offset = pos;
     Ok(out.len())
 }
 
 /// `getdents64(fd, dirp, count)`.
-pub fn sys_getdents64(ctx: &mut SyscallContext) -> SysResult {
-    getdents(ctx, true)
+pub fn sys_getdents64(fd: Fd, dirp: UserSlice<Write>) -> SysResult {
+    getdents(fd, dirp, true)
 }
 
 /// `getdents(fd, dirp, count)`: the old record layout.
-pub fn sys_getdents(ctx: &mut SyscallContext) -> SysResult {
-    getdents(ctx, false)
+pub fn sys_getdents(fd: Fd, dirp: UserSlice<Write>) -> SysResult {
+    getdents(fd, dirp, false)
 }
 
 // ---------------------------------------------------------------------------
 // Symlinks
 
-/// `do_readlinkat()` (fs/stat.c): `bufsiz <= 0` is `EINVAL` before the
-/// path is even read; the target is copied without a NUL, truncated to
-/// `bufsiz`. Not a symlink: `EINVAL` (`ENOENT` for an empty path, which
-/// names `dirfd` itself, never a symlink here).
-fn readlink(ctx: &SyscallContext, dirfd: i32, path: usize, buf: usize, size: usize) -> SysResult {
-    let size = ctx.arg_i32(size);
+/// `do_readlinkat()` (fs/stat.c): `bufsiz` (the length of `buf`, a C
+/// `int`) `<= 0` is `EINVAL` before the path is even read; the target is
+/// copied without a NUL, truncated to `bufsiz`. Not a symlink: `EINVAL`
+/// (`ENOENT` for an empty path, which names `dirfd` itself, never a symlink
+/// here).
+fn readlink(dirfd: DirFd, path: UserCStr, buf: UserSlice<Write>) -> SysResult {
+    let size = buf.len() as i32;
     if size <= 0 {
         return Err(EINVAL);
     }
-    let path = ctx.user_path(path)?;
+    let path = path.read_path()?;
     if path.is_empty() {
-        if dirfd != AT_FDCWD {
-            file(dirfd)?;
+        if dirfd.0 != AT_FDCWD {
+            file(dirfd.0)?;
         }
         return Err(ENOENT);
     }
@@ -527,19 +493,18 @@ fn readlink(ctx: &SyscallContext, dirfd: i32, path: usize, buf: usize, size: usi
         return Err(EINVAL);
     }
     let n = node.data.len().min(size as usize);
-    let out = UserSlice::new(ctx.arg_usize(buf), n).map_err(efault)?;
-    out.write_prefix(&node.data[..n]).map_err(efault)?;
+    buf.write_prefix(&node.data[..n])?;
     Ok(n)
 }
 
 /// `readlink(path, buf, bufsiz)`.
-pub fn sys_readlink(ctx: &mut SyscallContext) -> SysResult {
-    readlink(ctx, AT_FDCWD, 0, 1, 2)
+pub fn sys_readlink(path: UserCStr, buf: UserSlice<Write>) -> SysResult {
+    readlink(DirFd(AT_FDCWD), path, buf)
 }
 
 /// `readlinkat(dirfd, path, buf, bufsiz)`.
-pub fn sys_readlinkat(ctx: &mut SyscallContext) -> SysResult {
-    readlink(ctx, ctx.arg_i32(0), 1, 2, 3)
+pub fn sys_readlinkat(dirfd: DirFd, path: UserCStr, buf: UserSlice<Write>) -> SysResult {
+    readlink(dirfd, path, buf)
 }
 
 // ---------------------------------------------------------------------------
@@ -551,14 +516,27 @@ pub fn sys_readlinkat(ctx: &mut SyscallContext) -> SysResult {
 /// as Linux checks them. `wide`: `struct flock64` (i386: two shorts, two
 /// 4-byte-aligned `loff_t`, a pid: 24 bytes) rather than `struct flock`
 /// (32-bit `off_t`: 16 bytes); both are read as bytes to keep that layout.
-fn lock(f: &FileRef, addr: usize, wide: bool, get: bool, ofd: bool) -> SysResult {
-    let mut raw = [0u8; 24];
-    let raw = &mut raw[..if wide { 24 } else { 16 }];
-    copy_from_user(raw, addr).map_err(efault)?;
+/// `arg` is `fcntl`'s third argument, the structure's address.
+fn lock(f: &FileRef, arg: u32, wide: bool, get: bool, ofd: bool) -> SysResult {
+    let addr = arg as usize;
+    if wide {
+        lock_as::<24>(f, UserPtr::new(addr), get, ofd)
+    } else {
+        lock_as::<16>(f, UserPtr::new(addr), get, ofd)
+    }
+}
+
+/// [`lock`] on the `N` bytes of a `struct flock` (16) or `flock64` (24).
+fn lock_as<const N: usize>(
+    f: &FileRef,
+    flock: UserPtr<[u8; N]>,
+    get: bool,
+    ofd: bool,
+) -> SysResult {
+    let mut raw = flock.read()?;
     let l_type = i16::from_le_bytes([raw[0], raw[1]]);
     let l_whence = i16::from_le_bytes([raw[2], raw[3]]);
-    let pid_at = raw.len() - 4;
-    let l_pid = i32::from_le_bytes(raw[pid_at..].try_into().unwrap_or([0; 4]));
+    let l_pid = i32::from_le_bytes(raw[N - 4..].try_into().unwrap_or([0; 4]));
     if ofd && l_pid != 0 {
         return Err(EINVAL);
     }
@@ -569,7 +547,7 @@ fn lock(f: &FileRef, addr: usize, wide: bool, get: bool, ofd: bool) -> SysResult
     match l_type {
         F_RDLCK | F_WRLCK if get => {
             raw[0..2].copy_from_slice(&F_UNLCK.to_le_bytes());
-            copy_to_user(addr, raw).map_err(efault)?;
+            flock.write(&raw)?;
             Ok(0)
         }
         F_RDLCK if acc == O_WRONLY => Err(EBADF),
@@ -581,11 +559,10 @@ fn lock(f: &FileRef, addr: usize, wide: bool, get: bool, ofd: bool) -> SysResult
 
 /// `do_fcntl()` (fs/fcntl.c). `fcntl64` differs only in taking
 /// `struct flock64` for `F_GETLK64`/`F_SETLK64`/`F_SETLKW64` and the OFD
-/// commands.
-fn fcntl(ctx: &SyscallContext, is64: bool) -> SysResult {
-    let fd = ctx.arg_i32(0);
+/// commands. `arg` is a number or an address, depending on `cmd`.
+fn fcntl(fd: Fd, cmd: u32, arg: u32, is64: bool) -> SysResult {
+    let fd = fd.0;
     let f = file(fd)?;
-    let (cmd, arg) = (ctx.arg(1), ctx.arg(2));
     match cmd {
         F_DUPFD | F_DUPFD_CLOEXEC => {
             // `f_dupfd()`: a start past RLIMIT_NOFILE is EINVAL.
@@ -610,13 +587,9 @@ fn fcntl(ctx: &SyscallContext, is64: bool) -> SysResult {
             of.flags = (arg & SETFL_MASK) | (of.flags & !SETFL_MASK);
             Ok(0)
         }
-        F_GETLK | F_SETLK | F_SETLKW => lock(&f, arg as usize, false, cmd == F_GETLK, false),
-        F_GETLK64 | F_SETLK64 | F_SETLKW64 if is64 => {
-            lock(&f, arg as usize, true, cmd == F_GETLK64, false)
-        }
-        F_OFD_GETLK | F_OFD_SETLK | F_OFD_SETLKW => {
-            lock(&f, arg as usize, is64, cmd == F_OFD_GETLK, true)
-        }
+        F_GETLK | F_SETLK | F_SETLKW => lock(&f, arg, false, cmd == F_GETLK, false),
+        F_GETLK64 | F_SETLK64 | F_SETLKW64 if is64 => lock(&f, arg, true, cmd == F_GETLK64, false),
+        F_OFD_GETLK | F_OFD_SETLK | F_OFD_SETLKW => lock(&f, arg, is64, cmd == F_OFD_GETLK, true),
         // No SIGIO: no owner and the default signal, as for a file never
         // given one.
         F_GETOWN | F_GETSIG => Ok(0),
@@ -632,19 +605,19 @@ fn fcntl(ctx: &SyscallContext, is64: bool) -> SysResult {
 }
 
 /// `fcntl(fd, cmd, arg)`.
-pub fn sys_fcntl(ctx: &mut SyscallContext) -> SysResult {
-    fcntl(ctx, false)
+pub fn sys_fcntl(fd: Fd, cmd: u32, arg: u32) -> SysResult {
+    fcntl(fd, cmd, arg, false)
 }
 
 /// `fcntl64(fd, cmd, arg)`.
-pub fn sys_fcntl64(ctx: &mut SyscallContext) -> SysResult {
-    fcntl(ctx, true)
+pub fn sys_fcntl64(fd: Fd, cmd: u32, arg: u32) -> SysResult {
+    fcntl(fd, cmd, arg, true)
 }
 
 /// `dup3(old, new, flags)` (`ksys_dup3()`, fs/file.c): like `dup2`, but
 /// `old == new` is `EINVAL` and `O_CLOEXEC` may be given.
-pub fn sys_dup3(ctx: &mut SyscallContext) -> SysResult {
-    let (old, new, flags) = (ctx.arg_i32(0), ctx.arg_i32(1), ctx.arg(2));
+pub fn sys_dup3(old: Fd, new: Fd, flags: u32) -> SysResult {
+    let (old, new) = (old.0, new.0);
     if flags & !O_CLOEXEC != 0 || old == new {
         return Err(EINVAL);
     }
@@ -667,7 +640,7 @@ pub fn sys_dup3(ctx: &mut SyscallContext) -> SysResult {
 /// `dcache_dir_lseek()` for directories (only SET and CUR; the position is
 /// an entry index), `null_lseek()` for /dev/null and /dev/zero (always 0),
 /// and `ESPIPE` for the console and pipes. `whence` is already `<= SEEK_MAX`.
-pub(super) fn seek(f: &FileRef, offset: i64, whence: u32) -> Result<i64, i32> {
+pub(super) fn seek(f: &FileRef, offset: i64, whence: u32) -> Result<i64, Errno> {
     let mut of = f.lock();
     let pos = of.offset as i64;
     let new = match of.kind {
@@ -702,13 +675,12 @@ pub(super) fn seek(f: &FileRef, offset: i64, whence: u32) -> Result<i64, i32> {
 /// `lseek(fd, offset, whence)` with a 32-bit `off_t` (`ksys_lseek()`,
 /// fs/read_write.c): a result that does not fit is `EOVERFLOW`, though the
 /// position has moved, as on Linux.
-pub fn sys_lseek(ctx: &mut SyscallContext) -> SysResult {
-    let f = file(ctx.arg_i32(0))?;
-    let whence = ctx.arg(2);
+pub fn sys_lseek(fd: Fd, offset: i32, whence: u32) -> SysResult {
+    let f = file(fd.0)?;
     if whence > SEEK_MAX {
         return Err(EINVAL);
     }
-    let new = seek(&f, i64::from(ctx.arg_i32(1)), whence)?;
+    let new = seek(&f, i64::from(offset), whence)?;
     if new > i64::from(i32::MAX) {
         return Err(EOVERFLOW);
     }
@@ -717,15 +689,20 @@ pub fn sys_lseek(ctx: &mut SyscallContext) -> SysResult {
 
 /// `_llseek(fd, offset_high, offset_low, result, whence)` (fs/read_write.c):
 /// the 64-bit result goes to `*result`.
-pub fn sys_llseek(ctx: &mut SyscallContext) -> SysResult {
-    let f = file(ctx.arg_i32(0))?;
-    let whence = ctx.arg(4);
+pub fn sys_llseek(
+    fd: Fd,
+    offset_high: u32,
+    offset_low: u32,
+    result: UserPtr<i64>,
+    whence: u32,
+) -> SysResult {
+    let f = file(fd.0)?;
     if whence > SEEK_MAX {
         return Err(EINVAL);
     }
-    let offset = ((u64::from(ctx.arg(1)) << 32) | u64::from(ctx.arg(2))) as i64;
+    let offset = ((u64::from(offset_high) << 32) | u64::from(offset_low)) as i64;
     let new = seek(&f, offset, whence)?;
-    ctx.user_ptr::<i64>(3).write(&new).map_err(efault)?;
+    result.write(&new)?;
     Ok(0)
 }
 
@@ -737,14 +714,15 @@ pub fn sys_llseek(ctx: &mut SyscallContext) -> SysResult {
 /// writable); asking to execute a non-directory without any `x` bit is
 /// `EACCES` (`generic_permission()`: even root needs one); all else is
 /// allowed.
-fn faccessat(ctx: &SyscallContext, mode: u32, flags: u32) -> SysResult {
-    if mode & !7 != 0 {
+fn faccessat(dirfd: DirFd, path: UserCStr, mode: u32, flags: AtFlags) -> SysResult {
+    // F_OK, X_OK, W_OK, R_OK: the `rwx` bits.
+    if mode & !S_IRWXO != 0 {
         return Err(EINVAL);
     }
-    if flags & !(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) != 0 {
+    if flags.any(!(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
         return Err(EINVAL);
     }
-    let k = target_stat(&target_at(ctx, ctx.arg_i32(0), 1, flags)?);
+    let k = target_stat(&target_at(dirfd, path, flags)?);
     let fmt = k.mode & S_IFMT;
     if mode & W_OK != 0 && matches!(fmt, S_IFREG | S_IFDIR | S_IFLNK) {
         return Err(EROFS);
@@ -755,14 +733,20 @@ fn faccessat(ctx: &SyscallContext, mode: u32, flags: u32) -> SysResult {
     Ok(0)
 }
 
-/// `faccessat(dirfd, path, mode)`.
-pub fn sys_faccessat(ctx: &mut SyscallContext) -> SysResult {
-    faccessat(ctx, ctx.arg(2), 0)
+/// `access(path, mode)`: `faccessat(AT_FDCWD, path, mode)`, as Linux's
+/// `do_faccessat` serves both.
+pub fn sys_access(path: UserCStr, mode: u32) -> SysResult {
+    faccessat(DirFd(AT_FDCWD), path, mode, AtFlags::from_bits(0))
+}
+
+/// `faccessat(dirfd, path, mode)`: no flags.
+pub fn sys_faccessat(dirfd: DirFd, path: UserCStr, mode: u32) -> SysResult {
+    faccessat(dirfd, path, mode, AtFlags::from_bits(0))
 }
 
 /// `faccessat2(dirfd, path, mode, flags)`.
-pub fn sys_faccessat2(ctx: &mut SyscallContext) -> SysResult {
-    faccessat(ctx, ctx.arg(2), ctx.arg(3))
+pub fn sys_faccessat2(dirfd: DirFd, path: UserCStr, mode: u32, flags: AtFlags) -> SysResult {
+    faccessat(dirfd, path, mode, flags)
 }
 
 #[cfg(test)]

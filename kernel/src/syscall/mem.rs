@@ -2,11 +2,11 @@
 //! Anonymous memory is mapped lazily: the region is recorded now and each
 //! page is zero-filled on first touch (see `mm/addrspace.rs`).
 
-use super::args::{SysResult, SyscallContext};
+use super::args::{Fd, SysResult};
 use crate::mm::addrspace::{Prot, Region, RegionKind};
 use crate::mm::{PAGE_SIZE, USER_TOP, page_ceil};
 use crate::proc::exec::MMAP_TOP;
-use crate::proc::with_current;
+use crate::proc::{current_mm, with_current};
 use abi::errno::{EINVAL, ENODEV, ENOMEM};
 use abi::mman::*;
 
@@ -14,20 +14,19 @@ use abi::mman::*;
 /// `vm.mmap_min_addr`).
 pub const MMAP_MIN_ADDR: usize = 64 * 1024;
 
-fn prot_of(p: u32) -> Prot {
+fn prot_of(p: ProtFlags) -> Prot {
     Prot {
-        read: p & PROT_READ != 0,
-        write: p & PROT_WRITE != 0,
-        exec: p & PROT_EXEC != 0,
+        read: p.any(PROT_READ),
+        write: p.any(PROT_WRITE),
+        exec: p.any(PROT_EXEC),
     }
 }
 
 /// `brk(addr)`: returns the new break, or the old one if it cannot move
 /// (Linux semantics: failure is not an error code).
-pub fn sys_brk(ctx: &mut SyscallContext) -> SysResult {
-    let want = ctx.arg_usize(0);
-    Ok(with_current(|t| {
-        let Some(mm) = t.mm.as_mut() else { return 0 };
+pub fn sys_brk(want: usize) -> SysResult {
+    let Ok(mm) = current_mm() else { return Ok(0) };
+    Ok(mm.with(|mm| {
         if want < mm.brk_start {
             return mm.brk;
         }
@@ -61,24 +60,30 @@ pub fn sys_brk(ctx: &mut SyscallContext) -> SysResult {
 
 /// `mmap2(addr, length, prot, flags, fd, pgoffset)`: anonymous private (or
 /// shared, which without threads behaves the same until fork) mappings.
-pub fn sys_mmap2(ctx: &mut SyscallContext) -> SysResult {
-    let (addr, len, prot, flags) = (ctx.arg_usize(0), ctx.arg_usize(1), ctx.arg(2), ctx.arg(3));
+pub fn sys_mmap2(
+    addr: usize,
+    len: usize,
+    prot: ProtFlags,
+    flags: MapFlags,
+    fd: Fd,
+    _pgoffset: usize,
+) -> SysResult {
     if len == 0 {
         return Err(EINVAL);
     }
-    let ty = flags & MAP_TYPE;
+    let ty = flags.bits() & MAP_TYPE;
     if ty != MAP_PRIVATE && ty != MAP_SHARED && ty != MAP_SHARED_VALIDATE {
         return Err(EINVAL);
     }
-    if flags & MAP_ANONYMOUS == 0 {
-        with_current(|t| t.files.get(ctx.arg_i32(4)))?;
+    if !flags.any(MAP_ANONYMOUS) {
+        with_current(|t| t.files.get(fd.0))?;
         return Err(ENODEV); // file mappings: not yet
     }
     let len = page_ceil(len).ok_or(ENOMEM)?;
     if len > USER_TOP {
         return Err(ENOMEM);
     }
-    let fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0;
+    let fixed = flags.any(MAP_FIXED | MAP_FIXED_NOREPLACE);
     if fixed && !addr.is_multiple_of(PAGE_SIZE) {
         return Err(EINVAL);
     }
@@ -87,13 +92,12 @@ pub fn sys_mmap2(ctx: &mut SyscallContext) -> SysResult {
     if fixed && addr < MMAP_MIN_ADDR {
         return Err(abi::errno::EPERM);
     }
-    with_current(|t| {
-        let mm = t.mm.as_mut().ok_or(ENOMEM)?;
+    current_mm()?.with(|mm| {
         let start = if fixed {
             if addr.checked_add(len).is_none_or(|e| e > USER_TOP) {
                 return Err(ENOMEM);
             }
-            if flags & MAP_FIXED_NOREPLACE != 0
+            if flags.any(MAP_FIXED_NOREPLACE)
                 && mm
                     .regions()
                     .iter()
@@ -124,14 +128,13 @@ pub fn sys_mmap2(ctx: &mut SyscallContext) -> SysResult {
             prot: prot_of(prot),
             kind: RegionKind::Anonymous,
         };
-        mm.add_region(r).map_err(|_| ENOMEM)?;
+        mm.add_region(r)?;
         Ok(start)
     })
 }
 
 /// `munmap(addr, length)`.
-pub fn sys_munmap(ctx: &mut SyscallContext) -> SysResult {
-    let (addr, len) = (ctx.arg_usize(0), ctx.arg_usize(1));
+pub fn sys_munmap(addr: usize, len: usize) -> SysResult {
     if !addr.is_multiple_of(PAGE_SIZE) || len == 0 {
         return Err(EINVAL);
     }
@@ -139,19 +142,16 @@ pub fn sys_munmap(ctx: &mut SyscallContext) -> SysResult {
         .and_then(|l| addr.checked_add(l))
         .filter(|&e| e <= USER_TOP)
         .ok_or(EINVAL)?;
-    with_current(|t| {
-        if let Some(mm) = t.mm.as_mut() {
-            mm.unmap(addr, end);
-        }
-    });
+    if let Ok(mm) = current_mm() {
+        mm.with(|mm| mm.unmap(addr, end));
+    }
     Ok(0)
 }
 
 /// `mprotect(addr, length, prot)`.
-pub fn sys_mprotect(ctx: &mut SyscallContext) -> SysResult {
-    let (addr, len, prot) = (ctx.arg_usize(0), ctx.arg_usize(1), ctx.arg(2));
+pub fn sys_mprotect(addr: usize, len: usize, prot: ProtFlags) -> SysResult {
     if !addr.is_multiple_of(PAGE_SIZE)
-        || prot & !(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN) != 0
+        || prot.any(!(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN))
     {
         return Err(EINVAL);
     }
@@ -162,9 +162,6 @@ pub fn sys_mprotect(ctx: &mut SyscallContext) -> SysResult {
         .and_then(|l| addr.checked_add(l))
         .filter(|&e| e <= USER_TOP)
         .ok_or(ENOMEM)?;
-    with_current(|t| {
-        let mm = t.mm.as_mut().ok_or(ENOMEM)?;
-        mm.protect(addr, end, prot_of(prot)).map_err(|_| ENOMEM)?;
-        Ok(0)
-    })
+    current_mm()?.with(|mm| mm.protect(addr, end, prot_of(prot)))?;
+    Ok(0)
 }

@@ -1,10 +1,10 @@
 //! System-call dispatch: Linux's `do_syscall_32_irqs_on` in a few lines.
 //!
-//! `orig_ax` holds the number; `ax` starts as `-ENOSYS`; a number inside the
-//! table calls its handler with the six register arguments (through
-//! [`args::SyscallContext`]); the result, or `-errno`, goes back in `ax`.
-//! Unknown numbers return `-ENOSYS` and the process keeps running (musl
-//! probes new calls and falls back on `ENOSYS`).
+//! `orig_ax` holds the number; a number inside the table calls its entry,
+//! which decodes the six register arguments into the handler's declared
+//! types (`args.rs`); the result, or `-errno`, goes back in `ax`. Unknown
+//! numbers return `-ENOSYS` and the process keeps running (musl probes new
+//! calls and falls back on `ENOSYS`).
 
 pub mod args;
 pub mod file;
@@ -15,6 +15,7 @@ pub mod proc;
 pub mod signal;
 pub mod table;
 pub mod time;
+pub mod uaccess;
 
 use crate::arch::x86::entry::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
@@ -43,8 +44,8 @@ pub fn tracing() -> bool {
 pub fn dispatch(regs: &mut PtRegs, path: EntryPath) {
     let nr = regs.orig_ax as usize;
     regs.ax = match table::SYS_CALL_TABLE.get(nr) {
-        Some(entry) => args::encode((entry.handler)(&mut SyscallContext { regs, path })),
-        None => (-ENOSYS) as u32,
+        Some(entry) => args::encode((entry.call)(&mut SyscallContext { regs, path })),
+        None => ENOSYS.neg() as u32,
     };
 }
 
@@ -75,30 +76,13 @@ fn trace_call(regs: &PtRegs, path: EntryPath) -> String {
     };
     let a = regs.syscall_args();
     let mut line = String::new();
-    match abi::syscalls::syscall_name(nr).filter(|_| nr < NR_SYSCALLS) {
-        Some(name) => {
-            let _ = write!(line, "[{pid}] {p} {name}(");
-            for (i, c) in table::SYS_CALL_TABLE[nr].args.chars().enumerate() {
-                if i > 0 {
-                    line.push_str(", ");
-                }
-                let _ = match c {
-                    'd' => write!(line, "{}", a[i] as i32),
-                    'u' => write!(line, "{}", a[i]),
-                    's' => write!(line, "{}", args::user_string_for_trace(a[i] as usize)),
-                    _ => write!(line, "{:#x}", a[i]),
-                };
-            }
-            line.push(')');
-        }
-        None => {
-            let _ = write!(
-                line,
-                "[{pid}] {p} syscall_{:#x}({:#x}, {:#x}, {:#x})",
-                regs.orig_ax, a[0], a[1], a[2]
-            );
-        }
-    }
+    let _ = match abi::syscalls::syscall_name(nr).filter(|_| nr < NR_SYSCALLS) {
+        Some(name) => write!(line, "[{pid}] {p} {name}("),
+        None => write!(line, "[{pid}] {p} syscall_{:#x}(", regs.orig_ax),
+    };
+    let entry = table::SYS_CALL_TABLE.get(nr).unwrap_or(&table::NI);
+    (entry.trace)(&a, &mut line);
+    line.push(')');
     if matches!(nr, abi::syscalls::NR_EXIT | abi::syscalls::NR_EXIT_GROUP) {
         crate::println!("{line} = ?");
     }

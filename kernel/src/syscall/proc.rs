@@ -1,36 +1,42 @@
 //! Process system calls: exit, fork, execve, wait4, ids, TLS.
 
-use super::args::{SysResult, SyscallContext, efault, read_user_str_array};
+use super::args::{SysResult, SyscallContext};
+use super::uaccess::{UserCStr, UserPtr, read_cstr_array};
 use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, set_tls};
+use crate::mm::usercopy::check_user;
 use crate::proc::task::WaitChannel;
-use crate::proc::{self as process, Reaped, sched, with_current};
-use abi::errno::{EFAULT, EINVAL, ESRCH};
-use abi::types::UserDesc;
+use crate::proc::{self as process, Reaped, current_mm, sched, with_current};
+use abi::errno::{EINVAL, ESRCH, Errno};
+use abi::sched::*;
+use abi::types::{Rusage, UserDesc};
+use abi::wait::{__WALL, __WCLONE, WNOHANG, WUNTRACED};
 
 /// `exit(status)` and `exit_group(status)`: one thread per process here.
-pub fn sys_exit(ctx: &mut SyscallContext) -> SysResult {
-    process::exit((ctx.arg(0) & 0xFF) << 8)
+pub fn sys_exit(status: i32) -> SysResult {
+    process::exit((status as u32 & 0xFF) << 8)
 }
 
-pub fn sys_getpid(_: &mut SyscallContext) -> SysResult {
+/// `getpid()` (and `gettid()`: one thread per process).
+pub fn sys_getpid() -> SysResult {
     Ok(with_current(|t| t.pid) as usize)
 }
 
-pub fn sys_getppid(_: &mut SyscallContext) -> SysResult {
+/// `getppid()`.
+pub fn sys_getppid() -> SysResult {
     Ok(with_current(|t| t.ppid) as usize)
 }
 
-/// Every process runs as root (uid = gid = 0).
-pub fn sys_getuid(_: &mut SyscallContext) -> SysResult {
+/// `getuid()`, `getgid()`, `geteuid()`, `getegid()` (and their `32`
+/// variants): every process runs as root (uid = gid = 0).
+pub fn sys_getuid() -> SysResult {
     Ok(0)
 }
 
 /// `set_tid_address(tidptr)`: remembered (cleared at exit by Linux; we have
 /// no threads waiting on it) and returns the tid.
-pub fn sys_set_tid_address(ctx: &mut SyscallContext) -> SysResult {
-    let p = ctx.arg_usize(0);
+pub fn sys_set_tid_address(tidptr: UserPtr<u32>) -> SysResult {
     Ok(with_current(|t| {
-        t.clear_child_tid = p;
+        t.clear_child_tid = tidptr.addr();
         t.pid
     }) as usize)
 }
@@ -46,19 +52,15 @@ pub fn sys_fork(ctx: &mut SyscallContext) -> SysResult {
 /// CLONE_VFORK` with a new stack, which works the same on a copy) are
 /// served; threads (`CLONE_THREAD`, or `CLONE_VM` alone) are not yet:
 /// `-ENOSYS`, and the C library reports it.
-pub fn sys_clone(ctx: &mut SyscallContext) -> SysResult {
-    const CLONE_VM: u32 = 0x100;
-    const CLONE_FS: u32 = 0x200;
-    const CLONE_FILES: u32 = 0x400;
-    const CLONE_SIGHAND: u32 = 0x800;
-    const CLONE_VFORK: u32 = 0x4000;
-    const CLONE_THREAD: u32 = 0x10000;
-    const CLONE_SETTLS: u32 = 0x80000;
-    const CLONE_PARENT_SETTID: u32 = 0x100000;
-    const CLONE_CHILD_CLEARTID: u32 = 0x200000;
-    const CLONE_CHILD_SETTID: u32 = 0x1000000;
-    let flags = ctx.arg(0);
-    let known = 0xFF
+pub fn sys_clone(
+    ctx: &mut SyscallContext,
+    flags: CloneFlags,
+    newsp: usize,
+    parent_tid: UserPtr<u32>,
+    _tls: UserPtr<UserDesc>,
+    child_tid: UserPtr<u32>,
+) -> SysResult {
+    let known = CSIGNAL
         | CLONE_VM
         | CLONE_FS
         | CLONE_FILES
@@ -69,27 +71,25 @@ pub fn sys_clone(ctx: &mut SyscallContext) -> SysResult {
         | CLONE_PARENT_SETTID
         | CLONE_CHILD_CLEARTID
         | CLONE_CHILD_SETTID;
-    if flags & !known != 0 {
+    if flags.any(!known) {
         return Err(EINVAL);
     }
-    if flags & CLONE_THREAD != 0
-        || flags & (CLONE_VM | CLONE_VFORK) == CLONE_VM
-        || flags & CLONE_SETTLS != 0
+    if flags.has(CLONE_THREAD)
+        || flags.bits() & (CLONE_VM | CLONE_VFORK) == CLONE_VM
+        || flags.has(CLONE_SETTLS)
     {
         return Err(abi::errno::ENOSYS);
     }
-    let newsp = ctx.arg_usize(1);
     let args = process::CloneArgs {
         stack: (newsp != 0).then_some(newsp),
-        child_settid: (flags & CLONE_CHILD_SETTID != 0).then(|| ctx.arg_usize(4)),
-        child_cleartid: (flags & CLONE_CHILD_CLEARTID != 0).then(|| ctx.arg_usize(4)),
+        child_settid: flags.has(CLONE_CHILD_SETTID).then(|| child_tid.addr()),
+        child_cleartid: flags.has(CLONE_CHILD_CLEARTID).then(|| child_tid.addr()),
     };
-    let ptid = ctx.user_ptr::<u32>(2);
     let pid = process::clone(ctx.regs, args)?;
-    if flags & CLONE_PARENT_SETTID != 0 {
-        ptid.write(&pid).map_err(efault)?;
+    if flags.has(CLONE_PARENT_SETTID) {
+        parent_tid.write(&pid)?;
     }
-    if flags & CLONE_VFORK != 0 {
+    if flags.has(CLONE_VFORK) {
         // The parent waits until the child execs or exits; with a copied
         // address space, letting the child run first is enough.
         sched::schedule();
@@ -98,62 +98,72 @@ pub fn sys_clone(ctx: &mut SyscallContext) -> SysResult {
 }
 
 /// `set_robust_list(head, len)`: accepted (no threads, no futexes to clean).
-pub fn sys_set_robust_list(ctx: &mut SyscallContext) -> SysResult {
-    if ctx.arg(1) != 12 {
+pub fn sys_set_robust_list(_head: UserPtr<u32>, len: usize) -> SysResult {
+    if len != 12 {
         return Err(EINVAL);
     }
     Ok(0)
 }
 
 /// `sched_yield()`.
-pub fn sys_sched_yield(_: &mut SyscallContext) -> SysResult {
+pub fn sys_sched_yield() -> SysResult {
     sched::schedule();
     Ok(0)
 }
 
 /// `sched_getaffinity(pid, len, mask)`: one CPU.
-pub fn sys_sched_getaffinity(ctx: &mut SyscallContext) -> SysResult {
-    if ctx.arg(1) < 4 || !ctx.arg(1).is_multiple_of(4) {
+pub fn sys_sched_getaffinity(_pid: i32, len: usize, mask: UserPtr<u32>) -> SysResult {
+    if len < 4 || !len.is_multiple_of(4) {
         return Err(EINVAL);
     }
-    ctx.user_ptr::<u32>(2).write(&1).map_err(efault)?;
+    mask.write(&1)?;
     Ok(4)
 }
 
-/// `getpgrp()`, `getpgid(pid)`, `getsid(pid)`, `setsid()`: every process
-/// leads its own group and session (no job control yet).
-pub fn sys_getpgrp(_: &mut SyscallContext) -> SysResult {
+/// `getpgrp()` and `setsid()`: every process leads its own group and
+/// session (no job control yet).
+pub fn sys_getpgrp() -> SysResult {
     Ok(with_current(|t| t.pid) as usize)
 }
 
+/// `getpgid(pid)` and `getsid(pid)`: as `getpgrp()`, whatever `pid`.
+pub fn sys_getpgid(_pid: i32) -> SysResult {
+    sys_getpgrp()
+}
+
 /// `setpgid(pid, pgid)`: accepted.
-pub fn sys_setpgid(ctx: &mut SyscallContext) -> SysResult {
-    if ctx.arg_i32(1) < 0 {
+pub fn sys_setpgid(_pid: i32, pgid: i32) -> SysResult {
+    if pgid < 0 {
         return Err(EINVAL);
     }
     Ok(0)
 }
 
 /// `getgroups32(size, list)`: no supplementary groups.
-pub fn sys_getgroups(ctx: &mut SyscallContext) -> SysResult {
-    if ctx.arg_i32(0) < 0 {
+pub fn sys_getgroups(size: i32, _list: UserPtr<u32>) -> SysResult {
+    if size < 0 {
         return Err(EINVAL);
     }
     Ok(0)
 }
 
 /// `umask(mask)`: the tree is read-only, so the mask only round-trips.
-pub fn sys_umask(_: &mut SyscallContext) -> SysResult {
+pub fn sys_umask(_mask: u32) -> SysResult {
     Ok(0o022)
 }
 
 /// `execve(path, argv, envp)`.
-pub fn sys_execve(ctx: &mut SyscallContext) -> SysResult {
-    let path = ctx.user_path(0)?;
+pub fn sys_execve(
+    ctx: &mut SyscallContext,
+    path: UserCStr,
+    argv: UserPtr<u32>,
+    envp: UserPtr<u32>,
+) -> SysResult {
+    let path = path.read_path()?;
     // Linux allows a quarter of the stack limit for argv + envp.
     let mut budget = crate::proc::exec::MAX_ARG_BYTES;
-    let argv = read_user_str_array(ctx.arg_usize(1), &mut budget)?;
-    let envp = read_user_str_array(ctx.arg_usize(2), &mut budget)?;
+    let argv = read_cstr_array(argv, &mut budget)?;
+    let envp = read_cstr_array(envp, &mut budget)?;
     if path.is_empty() {
         return Err(abi::errno::ENOENT);
     }
@@ -162,37 +172,31 @@ pub fn sys_execve(ctx: &mut SyscallContext) -> SysResult {
 }
 
 /// `wait4(pid, *status, options, *rusage)`.
-pub fn sys_wait4(ctx: &mut SyscallContext) -> SysResult {
-    let which = match ctx.arg_i32(0) {
+pub fn sys_wait4(
+    pid: i32,
+    status: UserPtr<u32>,
+    options: u32,
+    rusage: UserPtr<Rusage>,
+) -> SysResult {
+    let which = match pid {
         p if p < -1 || p == 0 => -1, // process groups: any child
         p => p,
     };
-    let options = ctx.arg(2);
-    if options
-        & !(abi::wait::WNOHANG | abi::wait::WUNTRACED | 0x0800_0000 | 0x4000_0000 | 0x8000_0000)
-        != 0
-    {
+    if options & !(WNOHANG | WUNTRACED | 0x0800_0000 | __WALL | __WCLONE) != 0 {
         return Err(EINVAL);
     }
-    let status = ctx.user_ptr::<u32>(1);
-    let rusage = ctx.arg_usize(3);
     // Fail on a bad status pointer before sleeping.
-    if !status.is_null() && !crate::proc::current_mm_allows(status.addr(), 4, true) {
-        return Err(EFAULT);
+    if !status.is_null() {
+        check_user(&*current_mm()?, status.addr(), size_of::<u32>(), true)?;
     }
     loop {
         match process::reap_child(which)? {
             Reaped::Child(pid, st) => {
-                if !status.is_null() {
-                    status.write(&st).map_err(efault)?;
-                }
-                if rusage != 0 {
-                    crate::mm::usercopy::put_user(rusage, &abi::types::Rusage::ZERO)
-                        .map_err(efault)?;
-                }
+                status.write_opt(&st)?;
+                rusage.write_opt(&Rusage::ZERO)?;
                 return Ok(pid as usize);
             }
-            Reaped::NotYet if options & abi::wait::WNOHANG != 0 => return Ok(0),
+            Reaped::NotYet if options & WNOHANG != 0 => return Ok(0),
             Reaped::NotYet if crate::proc::signal::pending() => return Err(abi::errno::EINTR),
             Reaped::NotYet => sched::sleep(WaitChannel::Child),
         }
@@ -200,21 +204,19 @@ pub fn sys_wait4(ctx: &mut SyscallContext) -> SysResult {
 }
 
 /// `waitpid(pid, *status, options)` = `wait4(pid, status, options, NULL)`.
-pub fn sys_waitpid(ctx: &mut SyscallContext) -> SysResult {
-    ctx.regs.si = 0;
-    sys_wait4(ctx)
+pub fn sys_waitpid(pid: i32, status: UserPtr<u32>, options: u32) -> SysResult {
+    sys_wait4(pid, status, options, UserPtr::new(0))
 }
 
 /// `set_thread_area(*u_info)`: fill a GDT TLS slot (Linux's `fill_ldt`),
 /// choosing a free one for `entry_number == -1` and reporting it back.
-pub fn sys_set_thread_area(ctx: &mut SyscallContext) -> SysResult {
-    let ptr = ctx.user_ptr::<UserDesc>(0);
-    let mut info = ptr.read().map_err(efault)?;
+pub fn sys_set_thread_area(ctx: &mut SyscallContext, u_info: UserPtr<UserDesc>) -> SysResult {
+    let mut info = u_info.read()?;
     let tls = with_current(|t| t.tls);
     let idx = if info.entry_number == u32::MAX {
         let free = tls.iter().position(|&d| d == 0).ok_or(ESRCH)?;
         info.entry_number = (GDT_ENTRY_TLS_MIN + free) as u32;
-        ptr.write(&info).map_err(efault)?;
+        u_info.write(&info)?;
         free
     } else {
         let n = info.entry_number as usize;
@@ -257,7 +259,7 @@ fn forget_unloadable_selectors(regs: &mut crate::arch::x86::ptregs::PtRegs, idx:
 }
 
 /// Encode a `user_desc` as a segment descriptor; an "empty" one clears.
-fn tls_descriptor(u: &UserDesc) -> Result<u64, i32> {
+fn tls_descriptor(u: &UserDesc) -> Result<u64, Errno> {
     let empty = u.base_addr == 0
         && u.limit == 0
         && u.contents() == 0

@@ -2,36 +2,35 @@
 //! a handler. Delivery itself (frames on the user stack) is in
 //! `proc/signal.rs`.
 
-use super::args::{SysResult, SyscallContext, efault};
+use super::args::{SysResult, SyscallContext};
+use super::uaccess::UserPtr;
 use crate::proc::{signal, with_current};
 use abi::errno::{EINVAL, ESRCH};
-use abi::signal::{NSIG, SI_TKILL, SI_USER, SIGKILL, SIGSTOP};
-use abi::types::KSigaction;
+use abi::signal::{
+    NSIG, SI_TKILL, SI_USER, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGKILL, SIGSTOP, SS_DISABLE,
+};
+use abi::types::{KSigaction, SignalStack};
 
 fn valid(sig: i32) -> bool {
     (1..=NSIG as i32).contains(&sig)
 }
 
 /// `rt_sigaction(sig, *act, *oact, sigsetsize)`.
-pub fn sys_rt_sigaction(ctx: &mut SyscallContext) -> SysResult {
-    let sig = ctx.arg_i32(0);
-    if !valid(sig) || ctx.arg(3) != 8 {
+pub fn sys_rt_sigaction(
+    sig: i32,
+    act: UserPtr<KSigaction>,
+    oact: UserPtr<KSigaction>,
+    sigsetsize: usize,
+) -> SysResult {
+    if !valid(sig) || sigsetsize != 8 {
         return Err(EINVAL);
     }
-    let act = ctx.user_ptr::<KSigaction>(1);
-    let new = if act.is_null() {
-        None
-    } else {
-        Some(act.read().map_err(efault)?)
-    };
+    let new = act.read_opt()?;
     if new.is_some() && (sig == SIGKILL || sig == SIGSTOP) {
         return Err(EINVAL);
     }
     let old = with_current(|t| t.sigactions[sig as usize - 1]);
-    let oact = ctx.user_ptr::<KSigaction>(2);
-    if !oact.is_null() {
-        oact.write(&old).map_err(efault)?;
-    }
+    oact.write_opt(&old)?;
     if let Some(a) = new {
         with_current(|t| t.sigactions[sig as usize - 1] = a);
     }
@@ -39,35 +38,32 @@ pub fn sys_rt_sigaction(ctx: &mut SyscallContext) -> SysResult {
 }
 
 /// `rt_sigprocmask(how, *set, *oset, sigsetsize)`.
-pub fn sys_rt_sigprocmask(ctx: &mut SyscallContext) -> SysResult {
-    if ctx.arg(3) != 8 {
+pub fn sys_rt_sigprocmask(
+    how: i32,
+    set: UserPtr<[u32; 2]>,
+    oset: UserPtr<[u32; 2]>,
+    sigsetsize: usize,
+) -> SysResult {
+    if sigsetsize != 8 {
         return Err(EINVAL);
     }
-    let set = ctx.user_ptr::<[u32; 2]>(1);
-    let new = if set.is_null() {
-        None
-    } else {
-        Some(set.read().map_err(efault)?)
-    };
-    let how = ctx.arg(0);
-    if new.is_some() && how > 2 {
+    let new = set.read_opt()?;
+    // Compared unsigned: a negative `how` is as invalid as a large one.
+    let how = how as u32;
+    if new.is_some() && how > SIG_SETMASK {
         return Err(EINVAL);
     }
     let old = with_current(|t| t.sigmask);
-    let oset = ctx.user_ptr::<[u32; 2]>(2);
-    if !oset.is_null() {
-        oset.write(&[old as u32, (old >> 32) as u32])
-            .map_err(efault)?;
-    }
+    oset.write_opt(&[old as u32, (old >> 32) as u32])?;
     if let Some(s) = new {
         // SIGKILL and SIGSTOP cannot be blocked.
         let bits =
             (u64::from(s[1]) << 32 | u64::from(s[0])) & !(1 << (SIGKILL - 1) | 1 << (SIGSTOP - 1));
         with_current(|t| {
             t.sigmask = match how {
-                0 => t.sigmask | bits,  // SIG_BLOCK
-                1 => t.sigmask & !bits, // SIG_UNBLOCK
-                _ => bits,              // SIG_SETMASK
+                SIG_BLOCK => t.sigmask | bits,
+                SIG_UNBLOCK => t.sigmask & !bits,
+                _ => bits, // SIG_SETMASK
             }
         });
     }
@@ -75,25 +71,20 @@ pub fn sys_rt_sigprocmask(ctx: &mut SyscallContext) -> SysResult {
 }
 
 /// `rt_sigpending(*set, sigsetsize)`: the signals raised while blocked.
-pub fn sys_rt_sigpending(ctx: &mut SyscallContext) -> SysResult {
-    if ctx.arg(1) > 8 {
+pub fn sys_rt_sigpending(set: UserPtr<[u32; 2]>, sigsetsize: usize) -> SysResult {
+    if sigsetsize > 8 {
         return Err(EINVAL);
     }
     let p = with_current(|t| t.sigpending & t.sigmask);
-    ctx.user_ptr::<[u32; 2]>(0)
-        .write(&[p as u32, (p >> 32) as u32])
-        .map_err(efault)?;
+    set.write(&[p as u32, (p >> 32) as u32])?;
     Ok(0)
 }
 
 /// `sigaltstack(*ss, *old_ss)`: reports "disabled".
-pub fn sys_sigaltstack(ctx: &mut SyscallContext) -> SysResult {
-    let old = ctx.user_ptr::<abi::types::SignalStack>(1);
-    if !old.is_null() {
-        let mut s = abi::types::SignalStack::ZERO;
-        s.ss_flags = 2; // SS_DISABLE
-        old.write(&s).map_err(efault)?;
-    }
+pub fn sys_sigaltstack(_ss: UserPtr<SignalStack>, old_ss: UserPtr<SignalStack>) -> SysResult {
+    let mut s = SignalStack::ZERO;
+    s.ss_flags = SS_DISABLE as i32;
+    old_ss.write_opt(&s)?;
     Ok(0)
 }
 
@@ -131,24 +122,24 @@ fn send(pid: i32, sig: i32, code: i32) -> SysResult {
 }
 
 /// `kill(pid, sig)`.
-pub fn sys_kill(ctx: &mut SyscallContext) -> SysResult {
-    send(ctx.arg_i32(0), ctx.arg_i32(1), SI_USER)
+pub fn sys_kill(pid: i32, sig: i32) -> SysResult {
+    send(pid, sig, SI_USER)
 }
 
 /// `tgkill(tgid, tid, sig)`.
-pub fn sys_tgkill(ctx: &mut SyscallContext) -> SysResult {
-    if ctx.arg_i32(0) <= 0 || ctx.arg_i32(1) <= 0 {
+pub fn sys_tgkill(tgid: i32, tid: i32, sig: i32) -> SysResult {
+    if tgid <= 0 || tid <= 0 {
         return Err(EINVAL);
     }
-    send(ctx.arg_i32(1), ctx.arg_i32(2), SI_TKILL)
+    send(tid, sig, SI_TKILL)
 }
 
 /// `tkill(tid, sig)` (musl's `raise`).
-pub fn sys_tkill(ctx: &mut SyscallContext) -> SysResult {
-    if ctx.arg_i32(0) <= 0 {
+pub fn sys_tkill(tid: i32, sig: i32) -> SysResult {
+    if tid <= 0 {
         return Err(EINVAL);
     }
-    send(ctx.arg_i32(0), ctx.arg_i32(1), SI_TKILL)
+    send(tid, sig, SI_TKILL)
 }
 
 /// `sigreturn()`: back from a handler (`proc/signal.rs`).

@@ -29,7 +29,7 @@ pub fn write_all(fd: i32, mut bytes: &[u8]) -> Result<(), isize> {
         }
         if n == 0 {
             // The kernel accepted nothing: do not spin forever.
-            return Err(-(abi::errno::EIO as isize));
+            return Err(abi::errno::EIO.neg());
         }
         bytes = &bytes[(n as usize).min(bytes.len())..];
     }

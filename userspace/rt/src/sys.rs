@@ -3,7 +3,7 @@
 //!
 //! Every wrapper returns the kernel's raw result as `isize`, the way the
 //! kernel hands it back in `eax`: a value `>= 0` (or an address) on success,
-//! `-errno` on failure (e.g. `-(EBADF as isize)`); see
+//! `-errno` on failure (e.g. `EBADF.neg()`, -9); see
 //! [`is_error`](crate::syscall::is_error). Nothing is hidden in an `errno`
 //! variable, so tests can compare exact results.
 //!

@@ -339,7 +339,7 @@ extern "C" fn do_fast_syscall_32(regs: &mut PtRegs) -> u32 {
     match crate::mm::usercopy::get_user_u32(regs.sp as usize) {
         Ok(arg6) => regs.bp = arg6,
         Err(e) => {
-            regs.ax = e.as_ret();
+            regs.ax = e.neg() as u32;
             crate::syscall::trace_fault(regs, EntryPath::Sysenter);
             return 0;
         }

@@ -61,7 +61,7 @@ fn main(args: &Args) -> i32 {
     for &prog in &programs {
         let name = prog.to_str().unwrap_or("<non-UTF-8 path>");
         let pid = sys::fork();
-        if pid == -(ENOSYS as isize) {
+        if pid == ENOSYS.neg() {
             println!("init: fork is not implemented (ENOSYS): execve {name} in place of init");
             let ret = sys::exec(prog, &[prog], ENV);
             eprintln!("init: execve {name} failed: {}", errno_str(ret));
@@ -90,7 +90,7 @@ fn wait_for(pid: i32, name: &str) -> bool {
     let mut status = 0;
     loop {
         let ret = sys::wait4(pid, Some(&mut status), 0, None);
-        if ret == -(EINTR as isize) {
+        if ret == EINTR.neg() {
             continue;
         }
         if ret != pid as isize {

@@ -107,7 +107,7 @@ fn run(words: &[String]) -> i32 {
     let mut status = 0;
     loop {
         let r = sys::wait4(pid as i32, Some(&mut status), 0, None);
-        if r != -(abi::errno::EINTR as isize) {
+        if r != abi::errno::EINTR.neg() {
             break;
         }
     }
@@ -135,7 +135,7 @@ fn main(_args: &Args) -> i32 {
         print!("# ");
         let mut buf = [0u8; 512];
         let n = sys::read(0, &mut buf);
-        if n == -(abi::errno::EINTR as isize) {
+        if n == abi::errno::EINTR.neg() {
             continue;
         }
         if n <= 0 {

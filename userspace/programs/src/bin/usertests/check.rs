@@ -8,15 +8,14 @@ use alloc::string::String;
 pub type TestResult = Result<(), String>;
 
 /// `-errno` as a raw system-call result (`err(EBADF)` is -9).
-pub const fn err(errno: i32) -> isize {
-    -(errno as isize)
+pub const fn err(errno: abi::Errno) -> isize {
+    errno.neg()
 }
 
 /// A raw result for messages: `-EBADF (-9)`, `3`, or `0xf7f00000`.
 pub fn show(ret: isize) -> String {
-    if rt::syscall::is_error(ret) {
-        let name = abi::errno_name(-ret as i32).unwrap_or("E?");
-        format!("-{name} ({ret})")
+    if let Some(e) = abi::Errno::from_ret(ret).filter(|_| rt::syscall::is_error(ret)) {
+        format!("-{e} ({ret})")
     } else if (0..0x10000).contains(&ret) {
         format!("{ret}")
     } else {

@@ -260,7 +260,7 @@ pub fn execve_errors() -> TestResult {
         *const c_char,
         *const *const c_char,
         *const *const c_char,
-        i32,
+        abi::Errno,
     );
     let cases: [Case; 7] = [
         ("missing path", missing, a, e, ENOENT),
