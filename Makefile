@@ -18,7 +18,7 @@ QEMU_FLAGS   := -m 128M -serial mon:stdio -display none -no-reboot \
 QEMU_STATUS  := status=$$?; if [ $$status -eq 33 ]; then exit 0; else echo "QEMU exit status $$status (35: failure, 37: kernel panic)"; exit $$status; fi
 
 .PHONY: all kernel userspace initramfs run iso run-iso gdb test test-kernel test-boot \
-        fmt fmt-check clippy clean setup bench
+        fmt fmt-check clippy clean setup bench trace-path
 
 all: kernel
 
@@ -68,6 +68,10 @@ clippy: setup
 
 bench: setup
 	scripts/bench
+
+# Every instruction one getpid executes, per entry path (gdb single-steps).
+trace-path: setup
+	scripts/trace-path
 
 clean:
 	$(CARGO) clean
