@@ -2,7 +2,7 @@
 //! the six arguments, user pointers through the user-copy chokepoint, and
 //! the result encoding (`-errno` in EAX).
 
-use crate::arch::x86::entry::EntryPath;
+use crate::arch::x86::common::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::mm::usercopy::{Efault, StrError, UserPtr, UserSlice, strncpy_from_user};
 use abi::Pod;

@@ -16,7 +16,7 @@ pub mod signal;
 pub mod table;
 pub mod time;
 
-use crate::arch::x86::entry::EntryPath;
+use crate::arch::x86::common::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
 use abi::errno::ENOSYS;
 use abi::syscalls::NR_SYSCALLS;

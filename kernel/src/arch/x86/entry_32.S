@@ -2,7 +2,7 @@
  * Kernel entry and exit: the i386 system-call path of Linux's
  * arch/x86/entry/entry_32.S, reduced to what a student needs to see, plus
  * the exception and IRQ stubs. Every stub builds the same frame, PtRegs
- * (ptregs.rs), and calls exactly one Rust function (entry.rs, traps.rs):
+ * (ptregs.rs), and calls exactly one Rust function (common.rs, traps.rs):
  *
  *  int 0x80 from ring 3                 sysenter from ring 3
  *  CPU: switch to TSS.ss0:esp0,         CPU: CS = IA32_SYSENTER_CS,
@@ -32,7 +32,7 @@
  *
  * The Rust functions are `extern "fastcall"`: the first argument goes in
  * ECX and the second in EDX, so a stub passes &PtRegs with one mov and has
- * no argument to pop afterwards.
+ * no argument to pop afterwards; a result comes back in EAX.
  *
  * This file is Rust's global_asm! input (entry.rs), not run through cpp:
  * each constant below arrives as a named operand, from `offset_of!` on
@@ -218,7 +218,7 @@ sysenter_flags_ok:
 	SAVE_ALL
 	movl	%esp, %ecx		/* &PtRegs */
 	call	{do_fast_syscall_32}
-	testl	%eax, %eax
+	testb	%al, %al		/* a Rust bool: only AL is defined */
 	jz	restore_all		/* frame changed: return by iret */
 
 /* SYSEXIT: EIP = EDX, ESP = ECX (SDM Vol. 2B, SYSEXIT). */

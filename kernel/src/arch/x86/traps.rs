@@ -75,7 +75,7 @@ fn exception_signal(vector: u32) -> i32 {
 }
 
 /// The one Rust function behind every exception and IRQ stub (`fastcall`,
-/// as the system-call entries in `entry.rs`: the frame in ECX, the vector
+/// as the system-call entries in `common.rs`: the frame in ECX, the vector
 /// in EDX).
 pub extern "fastcall" fn do_trap(regs: &mut PtRegs, vector: u32) {
     if vector as usize >= IRQ_BASE {
