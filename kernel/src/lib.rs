@@ -1,9 +1,9 @@
 //! An i386 teaching kernel whose system calls follow the Linux i386 ABI.
 //!
 //! Reading order: `arch/x86/boot.rs` (the first instructions), [`kernel_init`]
-//! (bring-up), `arch/x86/entry.rs` (the system-call path), `syscall/`
-//! (dispatch and handlers), `proc/` (processes, ELF loading, the vDSO). See
-//! `docs/` for walkthroughs.
+//! (bring-up), `arch/x86/entry_32.S` and `arch/x86/common.rs` (the
+//! system-call path), `syscall/` (dispatch and handlers), `proc/` (processes,
+//! ELF loading, the vDSO). See `docs/` for walkthroughs.
 
 #![no_std]
 #![cfg_attr(test, no_main)]

@@ -15,7 +15,7 @@
 //! fails with an [`Errno`]; [`encode`] turns it into EAX (`-errno`).
 
 use super::uaccess::{Read, UserCStr, UserPtr, UserSlice, Write};
-use crate::arch::x86::entry::EntryPath;
+use crate::arch::x86::common::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
 use abi::Pod;
 use abi::errno::Errno;

@@ -17,7 +17,7 @@ pub mod table;
 pub mod time;
 pub mod uaccess;
 
-use crate::arch::x86::entry::EntryPath;
+use crate::arch::x86::common::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
 use abi::errno::ENOSYS;
 use abi::syscalls::NR_SYSCALLS;

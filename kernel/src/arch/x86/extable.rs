@@ -5,9 +5,10 @@
 //! panicking.
 //!
 //! Each such instruction emits, right where it is written, a pair of
-//! addresses into the `.ex_table` section with the [`ex_table!`] macro;
-//! `linker.ld` gathers them between `__ex_table_start` and `__ex_table_end`,
-//! and the trap handler looks a faulting EIP up with [`fixup_for`].
+//! addresses into the `.ex_table` section with the [`ex_table!`] macro (in
+//! `entry_32.S`, its gas twin `_ASM_EXTABLE`); `linker.ld` gathers them
+//! between `__ex_table_start` and `__ex_table_end`, and the trap handler
+//! looks a faulting EIP up with [`fixup_for`].
 
 /// One entry: `insn` may fault; resume at `fixup`.
 #[repr(C)]

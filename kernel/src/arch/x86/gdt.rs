@@ -113,7 +113,7 @@ pub unsafe fn init(tss: usize, tss_size: usize, df_tss: usize) {
             cs = const KERNEL_CS as u32,
             ss = const KERNEL_DS as u32,
             // The kernel's DS/ES are the flat USER_DS, as on Linux (see
-            // `save_all!` in entry.rs).
+            // `LOAD_USER_DS` in entry_32.S).
             ds = const USER_DS as u32,
             tmp = out(reg) _,
         );

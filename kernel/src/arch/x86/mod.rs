@@ -2,6 +2,7 @@
 //! hardware only through this module.
 
 pub mod boot;
+pub mod common;
 pub mod entry;
 pub mod extable;
 pub mod floor;

@@ -1,7 +1,7 @@
 //! `PtRegs`: the saved user (or interrupted kernel) registers, in the exact
 //! order of Linux's i386 `struct pt_regs` (arch/x86/include/asm/ptrace.h).
 //!
-//! The entry stubs in `entry.rs` build this frame on the kernel stack; the
+//! The entry stubs in `entry_32.S` build this frame on the kernel stack; the
 //! last five fields are what the CPU itself pushes on an interrupt from ring
 //! 3 (for `sysenter` the stub pushes them by hand). System-call arguments are
 //! read from it (`bx, cx, dx, si, di, bp`), the result is written to `ax`.
@@ -38,6 +38,8 @@ pub struct PtRegs {
 const _: () = assert!(size_of::<PtRegs>() == 17 * 4);
 
 /// Byte offsets for the asm stubs (`offset_of!`, never typed by hand).
+pub const PT_CX: usize = offset_of!(PtRegs, cx);
+pub const PT_SI: usize = offset_of!(PtRegs, si);
 pub const PT_AX: usize = offset_of!(PtRegs, ax);
 pub const PT_DS: usize = offset_of!(PtRegs, ds);
 pub const PT_ES: usize = offset_of!(PtRegs, es);
@@ -52,7 +54,8 @@ pub const PT_SP: usize = offset_of!(PtRegs, sp);
 pub const X86_EFLAGS_CF: u32 = 1 << 0;
 pub const X86_EFLAGS_FIXED: u32 = 1 << 1;
 pub const X86_EFLAGS_TF: u32 = 1 << 8;
-pub const X86_EFLAGS_IF: u32 = 1 << 9;
+pub const X86_EFLAGS_IF_BIT: u32 = 9;
+pub const X86_EFLAGS_IF: u32 = 1 << X86_EFLAGS_IF_BIT;
 pub const X86_EFLAGS_DF: u32 = 1 << 10;
 pub const X86_EFLAGS_IOPL: u32 = 3 << 12;
 pub const X86_EFLAGS_NT: u32 = 1 << 14;

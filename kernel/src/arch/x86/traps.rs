@@ -74,8 +74,10 @@ fn exception_signal(vector: u32) -> i32 {
     }
 }
 
-/// The one Rust function behind every exception and IRQ stub.
-pub extern "C" fn do_trap(regs: &mut PtRegs, vector: u32) {
+/// The one Rust function behind every exception and IRQ stub (`fastcall`,
+/// as the system-call entries in `common.rs`: the frame in ECX, the vector
+/// in EDX).
+pub extern "fastcall" fn do_trap(regs: &mut PtRegs, vector: u32) {
     if vector as usize >= IRQ_BASE {
         let irq = vector - IRQ_BASE as u32;
         // Acknowledge first: the handler may switch to another task (timer
@@ -166,7 +168,7 @@ fn kernel_exception(regs: &mut PtRegs, vector: u32) {
     );
 }
 
-/// `iret_exc` in `entry.rs`: the `iret` back to user mode faulted, so the
+/// `iret_exc` in `entry_32.S`: the `iret` back to user mode faulted, so the
 /// user frame was unusable. Only the process ends (SIGILL, as Linux's
 /// `iret_error`).
 pub extern "C" fn iret_fault() -> ! {

@@ -1,0 +1,89 @@
+//! The Rust half of the system-call entry (Linux's
+//! `arch/x86/entry/common.c`): the functions the stubs in `entry_32.S` call
+//! with the frame they built, and the one tail both entry paths share.
+//!
+//! Both are `extern "fastcall"`: `&PtRegs` arrives in ECX, so a stub needs
+//! one `mov` to pass it and nothing to pop afterwards. The result of
+//! [`do_fast_syscall_32`] comes back in AL.
+
+use super::gdt::{USER_CS, USER_DS};
+use super::ptregs::{PtRegs, X86_EFLAGS_NT, X86_EFLAGS_RF, X86_EFLAGS_TF, X86_EFLAGS_VM};
+use crate::proc::vdso::landing_pad;
+
+/// How a system call entered the kernel (for tracing and the return path).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryPath {
+    Int80,
+    Sysenter,
+}
+
+/// Called by `entry_INT80_32` with the frame it built; returns by iret.
+pub extern "fastcall" fn do_int80_syscall_32(regs: &mut PtRegs) {
+    syscall_tail(regs, EntryPath::Int80);
+}
+
+/// Called by `entry_SYSENTER_32`, like Linux's `do_fast_syscall_32`: the
+/// sixth argument is on the user stack at `[ebp]`, and the return address is
+/// the vDSO landing pad (`pop %ebp; pop %edx; pop %ecx; ret`), which undoes
+/// what `__kernel_vsyscall` (or the seed program) pushed. Returns true when
+/// `sysexit` may be used (in AL: the stub tests only that byte).
+pub extern "fastcall" fn do_fast_syscall_32(regs: &mut PtRegs) -> bool {
+    regs.ip = landing_pad() as u32;
+    // Argument 6 lives at the user's stack pointer; fetch it through the
+    // checked path. A bad pointer is -EFAULT, and we return by iret to the
+    // landing pad, whose `pop %ebp` then faults on the same bad stack.
+    match crate::mm::usercopy::get_user_u32(regs.sp as usize) {
+        Ok(arg6) => regs.bp = arg6,
+        Err(e) => {
+            regs.ax = e.neg() as u32;
+            crate::syscall::trace_fault(regs, EntryPath::Sysenter);
+            return false;
+        }
+    }
+    syscall_tail(regs, EntryPath::Sysenter)
+}
+
+/// The one tail of both entry paths: run the call (traced or not), deliver
+/// a pending signal, choose the return instruction and, when tracing, print
+/// the finished line with it. Returns true when `sysexit` may be used.
+#[inline(always)]
+fn syscall_tail(regs: &mut PtRegs, path: EntryPath) -> bool {
+    if crate::syscall::tracing() {
+        return syscall_tail_traced(regs, path);
+    }
+    crate::syscall::dispatch(regs, path);
+    exit_to_user(regs, path)
+}
+
+/// The same tail with tracing, kept off the fast path (with the trace
+/// line's allocation).
+#[cold]
+#[inline(never)]
+fn syscall_tail_traced(regs: &mut PtRegs, path: EntryPath) -> bool {
+    let line = crate::syscall::do_syscall_traced(regs, path);
+    let sysexit = exit_to_user(regs, path);
+    crate::syscall::trace_return(&line, if sysexit { "sysexit" } else { "iret" });
+    sysexit
+}
+
+/// The last step before the return: deliver a pending signal, then choose
+/// the return instruction (`sysexit` only on the SYSENTER path, and only if
+/// the frame allows it; a signal handler to run changes EIP, so then iret).
+#[inline(always)]
+fn exit_to_user(regs: &mut PtRegs, path: EntryPath) -> bool {
+    crate::proc::signal::on_return_to_user(regs);
+    path == EntryPath::Sysenter && sysexit_allowed(regs, landing_pad())
+}
+
+/// SYSEXIT can only restore EIP/ESP (from EDX/ECX) and fixed CS/SS (and our
+/// exit path skips DS/ES, which hold USER_DS in the kernel), so use it only
+/// when the frame still says exactly that (Linux's checks in
+/// `do_fast_syscall_32`); after exec, a signal, or a debugger, use iret.
+fn sysexit_allowed(regs: &PtRegs, pad: usize) -> bool {
+    regs.cs == u32::from(USER_CS)
+        && regs.ss == u32::from(USER_DS)
+        && regs.ds & 0xFFFF == u32::from(USER_DS)
+        && regs.es & 0xFFFF == u32::from(USER_DS)
+        && regs.ip as usize == pad
+        && regs.flags & (X86_EFLAGS_RF | X86_EFLAGS_TF | X86_EFLAGS_VM | X86_EFLAGS_NT) == 0
+}
