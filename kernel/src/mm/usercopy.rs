@@ -47,29 +47,10 @@ core::arch::global_asm!(concat!(
         ret
     "#,
     crate::ex_table!("__copy_user_insn", "__copy_user_fixup"),
-    r#"
-    /* int __get_user_4(u32 addr, u32 *out): one load instead of a rep
-       movsb, for the hot path (SYSENTER's sixth argument). Returns 0, or
-       -1 if the load faulted. */
-    .global __get_user_4
-    __get_user_4:
-        mov ecx, [esp + 4]
-    __get_user_4_insn:
-        mov edx, [ecx]          /* may fault */
-        mov ecx, [esp + 8]
-        mov [ecx], edx
-        xor eax, eax
-        ret
-    __get_user_4_fixup:
-        mov eax, -1
-        ret
-    "#,
-    crate::ex_table!("__get_user_4_insn", "__get_user_4_fixup"),
 ));
 
 unsafe extern "C" {
     fn __copy_user(dst: *mut u8, src: *const u8, n: usize) -> usize;
-    fn __get_user_4(addr: usize, out: *mut u32) -> i32;
 }
 
 /// Copy `dst.len()` bytes from user address `src`, checking only that the
@@ -136,14 +117,29 @@ pub fn get_user_u32(addr: usize) -> Result<u32, Errno> {
     if !access_ok(addr, 4) {
         return Err(EFAULT);
     }
-    let mut v = 0;
-    // SAFETY: addr is a user address (checked above); a fault on it resumes
-    // at __get_user_4_fixup.
-    if unsafe { __get_user_4(addr, &mut v) } == 0 {
-        Ok(v)
-    } else {
-        Err(EFAULT)
+    let value: u32;
+    let failed: u32;
+    // One load, inline (Linux's `__get_user_4` is a call; this is the hot
+    // path, so no call at all). The load has an exception-table entry: if
+    // it faults, the fixup sets `failed` and comes back after it.
+    // SAFETY: addr is a user address (checked above), so the load cannot
+    // reach kernel memory, and a fault on it resumes at the fixup.
+    unsafe {
+        core::arch::asm!(
+            "2: mov {value:e}, [{addr:e}]",
+            "3:",
+            ".pushsection .fixup, \"ax\"",
+            "4: mov {failed:e}, 1",
+            "jmp 3b",
+            ".popsection",
+            crate::ex_table!("2b", "4b"),
+            addr = in(reg) addr,
+            value = lateout(reg) value,
+            failed = inout(reg) 0u32 => failed,
+            options(nostack, readonly, preserves_flags),
+        );
     }
+    if failed == 0 { Ok(value) } else { Err(EFAULT) }
 }
 
 /// Read one `T` from user memory.
