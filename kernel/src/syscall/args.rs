@@ -47,6 +47,11 @@ pub trait SysArg: Sized {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fd(pub i32);
 
+/// A user address the call works on but does not read or write through
+/// (`brk`, `mmap`, `munmap`, `mprotect`): traced in hex, as strace does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserAddr(pub usize);
+
 /// A directory fd for the `*at` calls: an [`Fd`] or `AT_FDCWD`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DirFd(pub i32);
@@ -99,6 +104,15 @@ impl SysArg for DirFd {
         } else {
             i32::trace(raw, out)
         }
+    }
+}
+
+impl SysArg for UserAddr {
+    fn decode(raw: &[u32]) -> Self {
+        UserAddr(raw[0] as usize)
+    }
+    fn trace(raw: &[u32], out: &mut String) {
+        trace_addr(raw[0], out)
     }
 }
 
@@ -225,6 +239,13 @@ fn trace_one<A: SysArg>(raw: &[u32; 6], i: &mut usize, out: &mut String) {
     *i += A::REGS;
 }
 
+/// A handler's argument list, `(A, B, ..)`: decoded from the registers in
+/// order, and traced the same way.
+pub trait ArgList: Sized {
+    fn decode(raw: &[u32; 6]) -> Self;
+    fn trace(raw: &[u32; 6], out: &mut String);
+}
+
 /// A function usable as a table entry: implemented for every
 /// `fn(A, B, ..) -> SysResult` whose parameters are [`SysArg`]s, and for
 /// every `fn(&mut SyscallContext, A, ..) -> SysResult`. `Args` only tells
@@ -241,22 +262,33 @@ pub enum WithContext {}
 
 macro_rules! impl_handler {
     ($($a:ident),*) => {
+        impl<$($a: SysArg),*> ArgList for ($($a,)*) {
+            #[inline(always)]
+            #[allow(unused_variables, unused_mut, clippy::unused_unit)]
+            fn decode(raw: &[u32; 6]) -> Self {
+                const { assert!(0 $(+ $a::REGS)* <= 6, "at most six registers") };
+                let mut i = 0;
+                ($(take::<$a>(raw, &mut i),)*)
+            }
+            #[allow(unused_variables, unused_mut)]
+            fn trace(raw: &[u32; 6], out: &mut String) {
+                let mut i = 0;
+                $(trace_one::<$a>(raw, &mut i, out);)*
+            }
+        }
+
         impl<F, $($a: SysArg),*> Handler<($($a,)*)> for F
         where
             F: Fn($($a),*) -> SysResult,
         {
             #[inline(always)]
-            #[allow(unused_variables, unused_mut)]
+            #[allow(non_snake_case)]
             fn call(&self, ctx: &mut SyscallContext) -> SysResult {
-                const { assert!(0 $(+ $a::REGS)* <= 6, "at most six registers") };
-                let raw = raw_args(ctx.regs);
-                let mut i = 0;
-                self($(take::<$a>(&raw, &mut i)),*)
+                let ($($a,)*) = <($($a,)*)>::decode(&raw_args(ctx.regs));
+                self($($a),*)
             }
-            #[allow(unused_variables, unused_mut)]
             fn trace(&self, raw: &[u32; 6], out: &mut String) {
-                let mut i = 0;
-                $(trace_one::<$a>(raw, &mut i, out);)*
+                <($($a,)*)>::trace(raw, out)
             }
         }
 
@@ -265,17 +297,13 @@ macro_rules! impl_handler {
             F: Fn(&mut SyscallContext, $($a),*) -> SysResult,
         {
             #[inline(always)]
-            #[allow(unused_variables, unused_mut)]
+            #[allow(non_snake_case)]
             fn call(&self, ctx: &mut SyscallContext) -> SysResult {
-                const { assert!(0 $(+ $a::REGS)* <= 6, "at most six registers") };
-                let raw = raw_args(ctx.regs);
-                let mut i = 0;
-                self(ctx, $(take::<$a>(&raw, &mut i)),*)
+                let ($($a,)*) = <($($a,)*)>::decode(&raw_args(ctx.regs));
+                self(ctx, $($a),*)
             }
-            #[allow(unused_variables, unused_mut)]
             fn trace(&self, raw: &[u32; 6], out: &mut String) {
-                let mut i = 0;
-                $(trace_one::<$a>(raw, &mut i, out);)*
+                <($($a,)*)>::trace(raw, out)
             }
         }
     };

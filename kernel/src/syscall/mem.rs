@@ -2,7 +2,7 @@
 //! Anonymous memory is mapped lazily: the region is recorded now and each
 //! page is zero-filled on first touch (see `mm/addrspace.rs`).
 
-use super::args::{Fd, SysResult};
+use super::args::{Fd, SysResult, UserAddr};
 use crate::mm::addrspace::{Prot, Region, RegionKind};
 use crate::mm::{PAGE_SIZE, USER_TOP, page_ceil};
 use crate::proc::exec::MMAP_TOP;
@@ -24,7 +24,7 @@ fn prot_of(p: ProtFlags) -> Prot {
 
 /// `brk(addr)`: returns the new break, or the old one if it cannot move
 /// (Linux semantics: failure is not an error code).
-pub fn sys_brk(want: usize) -> SysResult {
+pub fn sys_brk(UserAddr(want): UserAddr) -> SysResult {
     let Ok(mm) = current_mm() else { return Ok(0) };
     Ok(mm.with(|mm| {
         if want < mm.brk_start {
@@ -61,7 +61,7 @@ pub fn sys_brk(want: usize) -> SysResult {
 /// `mmap2(addr, length, prot, flags, fd, pgoffset)`: anonymous private (or
 /// shared, which without threads behaves the same until fork) mappings.
 pub fn sys_mmap2(
-    addr: usize,
+    UserAddr(addr): UserAddr,
     len: usize,
     prot: ProtFlags,
     flags: MapFlags,
@@ -134,7 +134,7 @@ pub fn sys_mmap2(
 }
 
 /// `munmap(addr, length)`.
-pub fn sys_munmap(addr: usize, len: usize) -> SysResult {
+pub fn sys_munmap(UserAddr(addr): UserAddr, len: usize) -> SysResult {
     if !addr.is_multiple_of(PAGE_SIZE) || len == 0 {
         return Err(EINVAL);
     }
@@ -149,7 +149,7 @@ pub fn sys_munmap(addr: usize, len: usize) -> SysResult {
 }
 
 /// `mprotect(addr, length, prot)`.
-pub fn sys_mprotect(addr: usize, len: usize, prot: ProtFlags) -> SysResult {
+pub fn sys_mprotect(UserAddr(addr): UserAddr, len: usize, prot: ProtFlags) -> SysResult {
     if !addr.is_multiple_of(PAGE_SIZE)
         || prot.any(!(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN))
     {
