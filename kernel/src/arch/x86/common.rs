@@ -61,9 +61,15 @@ fn syscall_tail(regs: &mut PtRegs, path: EntryPath) -> bool {
 #[inline(never)]
 fn syscall_tail_traced(regs: &mut PtRegs, path: EntryPath) -> bool {
     let line = crate::syscall::do_syscall_traced(regs, path);
-    let sysexit = exit_to_user(regs, path);
+    // Print before delivering a signal: a fatal one never returns, and
+    // strace shows the call's result all the same. A signal to deliver
+    // means the return is by iret, which is then used even if it turns out
+    // to be ignored, so the line never names the wrong instruction.
+    let sysexit = path == EntryPath::Sysenter
+        && !crate::proc::signal::pending()
+        && sysexit_allowed(regs, landing_pad());
     crate::syscall::trace_return(&line, if sysexit { "sysexit" } else { "iret" });
-    sysexit
+    exit_to_user(regs, path) && sysexit
 }
 
 /// The last step before the return: deliver a pending signal, then choose
