@@ -12,6 +12,7 @@ use crate::arch::x86::{fpu, gdt, instructions, paging, switch, sysenter, tss};
 use crate::sync::UpCell;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, VecDeque};
+use core::sync::atomic::{AtomicU32, Ordering};
 
 /// Timer ticks per time slice (50 ms at HZ = 100).
 const TIME_SLICE: u32 = 5;
@@ -26,6 +27,17 @@ pub struct Scheduler {
     next_pid: Pid,
     /// The boot context's saved stack pointer (it becomes the idle loop).
     idle_sp: usize,
+}
+
+/// The running task's thread-group id (Linux's `current->tgid`), kept
+/// beside `SCHED` so that `getpid`, the call every benchmark makes, is one
+/// load instead of a borrow. Written only where `current` changes.
+static CURRENT_TGID: AtomicU32 = AtomicU32::new(0);
+
+/// What `getpid` returns for the running task.
+#[inline(always)]
+pub fn current_tgid() -> Pid {
+    CURRENT_TGID.load(Ordering::Relaxed)
 }
 
 pub static SCHED: UpCell<Scheduler> = UpCell::new(Scheduler {
@@ -125,6 +137,7 @@ pub fn schedule() {
                 }
             };
             s.current = Some(next);
+            CURRENT_TGID.store(next, Ordering::Relaxed);
             let next_task = s.tasks.get_mut(&next).unwrap();
             s.current_task = &raw mut **next_task;
             next_task.slice = TIME_SLICE;

@@ -115,6 +115,8 @@ pub fn on_return_to_user(regs: &mut PtRegs) {
 #[cold]
 #[inline(never)]
 fn deliver(regs: &mut PtRegs) {
+    // A handler's frame (or sigreturn's) brings its own selectors.
+    crate::arch::x86::common::mark_frame_dirty();
     loop {
         // The lowest unblocked pending signal (SIGKILL cannot be blocked).
         let next = with_current(|t| {

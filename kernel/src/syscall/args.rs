@@ -300,6 +300,9 @@ macro_rules! impl_handler {
             #[allow(non_snake_case)]
             fn call(&self, ctx: &mut SyscallContext) -> SysResult {
                 let ($($a,)*) = <($($a,)*)>::decode(&raw_args(ctx.regs));
+                // It holds the registers, so it may rewrite the frame's
+                // segment selectors: have the way out reload them.
+                crate::arch::x86::common::mark_frame_dirty();
                 self(ctx, $($a),*)
             }
             fn trace(&self, raw: &[u32; 6], out: &mut String) {

@@ -22,7 +22,6 @@ use crate::arch::x86::ptregs::PtRegs;
 use abi::errno::ENOSYS;
 use abi::syscalls::NR_SYSCALLS;
 use alloc::string::String;
-use args::SyscallContext;
 use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, Ordering};
 
@@ -44,7 +43,7 @@ pub fn tracing() -> bool {
 pub fn dispatch(regs: &mut PtRegs, path: EntryPath) {
     let nr = regs.orig_ax as usize;
     regs.ax = match table::SYS_CALL_TABLE.get(nr) {
-        Some(entry) => args::encode((entry.call)(&mut SyscallContext { regs, path })),
+        Some(entry) => (entry.call)(regs, path),
         None => ENOSYS.neg() as u32,
     };
 }

@@ -16,8 +16,13 @@ pub fn sys_exit(status: i32) -> SysResult {
     process::exit((status as u32 & 0xFF) << 8)
 }
 
-/// `getpid()` (and `gettid()`: one thread per process).
+/// `getpid()`: the thread-group id.
 pub fn sys_getpid() -> SysResult {
+    Ok(sched::current_tgid() as usize)
+}
+
+/// `gettid()`: the task's own id (equal to the pid until threads exist).
+pub fn sys_gettid() -> SysResult {
     Ok(with_current(|t| t.pid) as usize)
 }
 

@@ -6,39 +6,51 @@
 //! signature is its declaration, and [`Handler`] derives from it both the
 //! entry's argument decoding and its `strace` format.
 
-use super::args::{Handler, SysResult, SyscallContext};
+use super::args::{Handler, SysResult, SyscallContext, encode};
 use super::{file, fs, info, mem, proc, signal, time};
+use crate::arch::x86::common::EntryPath;
+use crate::arch::x86::ptregs::PtRegs;
 use abi::errno::ENOSYS;
 use abi::syscalls::*;
 use alloc::string::String;
 
+/// A table slot's call: decode the registers, run the handler, and return
+/// the EAX value (`-errno` on failure). `fastcall` (frame in ECX, path in
+/// EDX) because `dispatch` calls it on every system call.
+pub type SyscallFn = extern "fastcall" fn(&mut PtRegs, EntryPath) -> u32;
+
 /// A table slot: the decoding call and the trace formatter, both
 /// generated from one handler.
 pub struct SyscallEntry {
-    pub call: fn(&mut SyscallContext) -> SysResult,
+    pub call: SyscallFn,
     pub trace: fn(&[u32; 6], &mut String),
 }
 
-/// Not implemented: `-ENOSYS`, and the process carries on.
-pub fn sys_ni_syscall() -> SysResult {
+/// Not implemented: `-ENOSYS`, and the process carries on. Declared with
+/// three words so that strace shows the first three registers in hex.
+pub fn sys_ni_syscall(_: u32, _: u32, _: u32) -> SysResult {
     Err(ENOSYS)
 }
 
-/// The table entry for `handler`.
+/// The table entry for `handler`: a function made for it alone, so the
+/// handler, its decoding and the `-errno` encoding inline into one body
+/// (for `getpid`, a load and a return).
 macro_rules! entry {
     ($handler:path) => {
         SyscallEntry {
-            call: |ctx| Handler::call(&$handler, ctx),
+            call: {
+                extern "fastcall" fn call(regs: &mut PtRegs, path: EntryPath) -> u32 {
+                    encode(Handler::call(&$handler, &mut SyscallContext { regs, path }))
+                }
+                call
+            },
             trace: |raw, out| Handler::trace(&$handler, raw, out),
         }
     };
 }
 
-/// Unknown numbers trace their first three words, as strace does.
-pub const NI: SyscallEntry = SyscallEntry {
-    call: |_| sys_ni_syscall(),
-    trace: |raw, out| Handler::trace(&|_: u32, _: u32, _: u32| sys_ni_syscall(), raw, out),
-};
+/// Every slot without a handler.
+pub const NI: SyscallEntry = entry!(sys_ni_syscall);
 
 pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     let mut t = [NI; NR_SYSCALLS];
@@ -91,7 +103,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_GETGID32, proc::sys_getuid);
     sys!(NR_GETEUID32, proc::sys_getuid);
     sys!(NR_GETEGID32, proc::sys_getuid);
-    sys!(NR_GETTID, proc::sys_getpid);
+    sys!(NR_GETTID, proc::sys_gettid);
     sys!(NR_SET_THREAD_AREA, proc::sys_set_thread_area);
     sys!(NR_EXIT_GROUP, proc::sys_exit);
     sys!(NR_SET_TID_ADDRESS, proc::sys_set_tid_address);

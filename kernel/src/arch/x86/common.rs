@@ -9,9 +9,40 @@
 use super::gdt::{USER_CS, USER_DS};
 use super::ptregs::{PtRegs, X86_EFLAGS_NT, X86_EFLAGS_RF, X86_EFLAGS_TF, X86_EFLAGS_VM};
 use crate::proc::vdso::landing_pad;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// Set when the way out can no longer trust what the entry stub left: the
+/// frame may have been rewritten, or the CPU's user segment registers
+/// (DS, ES, FS, GS) may differ from the frame's. Clear, the return knows
+/// the frame is the one the stub built (`sysexit` needs no frame check)
+/// and the CPU still holds the user's selectors (`restore_all` and
+/// `sysexit_to_user` in `entry_32.S` reload none), which saves comparing
+/// six frame fields and four segment registers on every return. Kernel
+/// code never loads a segment register itself, and a typed handler never
+/// sees the frame, so only these set it:
+/// - an entry with DS/ES other than `USER_DS` (`LOAD_USER_DS`), or with
+///   TF, NT or AC set (`sysenter_fix_flags`),
+/// - every exception and interrupt (`trap_common`: a fault handler or the
+///   timer may switch tasks, deliver a signal or rewrite the frame),
+/// - a task switch or new TLS descriptors (`gdt::forget_cached_fs_gs`),
+/// - a system call whose handler holds the registers (a `SyscallContext`
+///   handler: `execve`, `sigreturn`, `set_thread_area`; `syscall/args.rs`),
+/// - signal delivery (`proc/signal.rs` `deliver`).
+///
+/// The return to user mode clears it.
+pub static FRAME_DIRTY: AtomicBool = AtomicBool::new(true);
+
+/// The frame or the user's segment registers may have changed (see
+/// [`FRAME_DIRTY`]).
+#[inline(always)]
+pub fn mark_frame_dirty() {
+    FRAME_DIRTY.store(true, Ordering::Relaxed);
+}
 
 /// How a system call entered the kernel (for tracing and the return path).
+/// `repr(u8)`: the table's `fastcall` entries take it in a register.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum EntryPath {
     Int80,
     Sysenter,
@@ -78,7 +109,10 @@ fn syscall_tail_traced(regs: &mut PtRegs, path: EntryPath) -> bool {
 #[inline(always)]
 fn exit_to_user(regs: &mut PtRegs, path: EntryPath) -> bool {
     crate::proc::signal::on_return_to_user(regs);
-    path == EntryPath::Sysenter && sysexit_allowed(regs, landing_pad())
+    // A clean frame is the one entry_SYSENTER_32 built, with ip set to the
+    // landing pad above: sysexit can restore all of it.
+    path == EntryPath::Sysenter
+        && (!FRAME_DIRTY.load(Ordering::Relaxed) || sysexit_allowed(regs, landing_pad()))
 }
 
 /// SYSEXIT can only restore EIP/ESP (from EDX/ECX) and fixed CS/SS (and our

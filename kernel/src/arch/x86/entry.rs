@@ -12,7 +12,7 @@
 use super::gdt::{USER_CS, USER_DS};
 use super::idt::{IRQ_BASE, STUB_VECTORS};
 use super::ptregs::{
-    PT_CX, PT_DS, PT_ES, PT_FLAGS, PT_FS, PT_GS, PT_IP, PT_SI, PT_SP, X86_EFLAGS_AC,
+    PT_CS, PT_CX, PT_DS, PT_ES, PT_FLAGS, PT_FS, PT_GS, PT_IP, PT_SI, PT_SP, X86_EFLAGS_AC,
     X86_EFLAGS_FIXED, X86_EFLAGS_IF, X86_EFLAGS_IF_BIT, X86_EFLAGS_NT, X86_EFLAGS_TF,
 };
 use core::arch::global_asm;
@@ -28,6 +28,7 @@ global_asm!(
     pt_ip = const PT_IP,
     pt_flags = const PT_FLAGS,
     pt_sp = const PT_SP,
+    pt_cs = const PT_CS,
     user_cs = const USER_CS as u32,
     user_ds = const USER_DS as u32,
     eflags_fixed = const X86_EFLAGS_FIXED,
@@ -43,6 +44,7 @@ global_asm!(
     do_fast_syscall_32 = sym super::common::do_fast_syscall_32,
     do_trap = sym super::traps::do_trap,
     iret_fault = sym super::traps::iret_fault,
+    frame_dirty = sym super::common::FRAME_DIRTY,
     options(att_syntax),
 );
 

@@ -51,6 +51,7 @@
 .set PT_IP,	{pt_ip}
 .set PT_FLAGS,	{pt_flags}
 .set PT_SP,	{pt_sp}
+.set PT_CS,	{pt_cs}
 
 /* Selectors (gdt.rs) and EFLAGS bits (ptregs.rs). */
 .set USER_CS,	{user_cs}
@@ -116,6 +117,7 @@
 1:	movl	$USER_DS, %edx
 	movl	%edx, %ds
 	movl	%edx, %es
+	movb	$1, {frame_dirty}	/* the frame's DS/ES differ: restore them */
 2:
 .endm
 
@@ -180,15 +182,34 @@ entry_INT80_32:
 /* RESTORE_ALL + iret: used by every path that returns by iret. */
 	.global restore_all
 restore_all:
-	/* Segment registers first (RELOAD_SEG: only those that differ). */
-	RELOAD_SEG ds, PT_DS
-	RELOAD_SEG es, PT_ES
-	RELOAD_SEG fs, PT_FS
-	RELOAD_SEG gs, PT_GS
+	/*
+	 * Segment registers: the CPU still holds the user's, unless something
+	 * may have changed them or the frame since entry; that something set
+	 * frame_dirty (common.rs FRAME_DIRTY says who).
+	 */
+	cmpb	$0, {frame_dirty}
+	jne	restore_segments
+restore_regs:
 	RESTORE_REGS
 	addl	$PT_IP-PT_DS, %esp	/* ds, es, fs, gs, orig_ax */
 9:	iret
 	_ASM_EXTABLE 9b, iret_exc
+
+/*
+ * The dirty case, out of line: reload each segment register whose saved
+ * selector differs (RELOAD_SEG). A return to user mode then has the CPU
+ * and the frame agree again; a return to the kernel (a trap during a
+ * system call) leaves the flag for the system call's own return.
+ */
+restore_segments:
+	RELOAD_SEG ds, PT_DS
+	RELOAD_SEG es, PT_ES
+	RELOAD_SEG fs, PT_FS
+	RELOAD_SEG gs, PT_GS
+	testb	$3, PT_CS(%esp)		/* returning to ring 3? */
+	jz	restore_regs
+	movb	$0, {frame_dirty}
+	jmp	restore_regs
 
 /*
  * The iret itself faulted: the frame it was to restore is unusable. End
@@ -232,11 +253,16 @@ sysexit_to_user:
 	addl	$PT_FS-PT_DS, %esp	/* ds, es: USER_DS already (sysexit_allowed checked) */
 	/*
 	 * Now %esp points at pt_regs->fs. fs, gs: the kernel never changes
-	 * them, but another task may have run: reload only if they differ.
+	 * them, but another task may have run, or a handler rewritten the
+	 * frame: then frame_dirty is set, and each is reloaded if it
+	 * differs.
 	 */
+	cmpb	$0, {frame_dirty}
+	je	4f
 	RELOAD_SEG fs, PT_FS-PT_FS
 	RELOAD_SEG gs, PT_GS-PT_FS
-	movl	PT_IP-PT_FS(%esp), %edx	/* SYSEXIT: EIP = EDX, ESP = ECX */
+	movb	$0, {frame_dirty}
+4:	movl	PT_IP-PT_FS(%esp), %edx	/* SYSEXIT: EIP = EDX, ESP = ECX */
 	movl	PT_SP-PT_FS(%esp), %ecx
 	addl	$PT_FLAGS-PT_FS, %esp	/* now at pt_regs->flags */
 	btrl	$X86_EFLAGS_IF_BIT, (%esp)	/* restore flags but IF ... */
@@ -251,6 +277,7 @@ sysexit_to_user:
  */
 	.global sysenter_fix_flags
 sysenter_fix_flags:
+	movb	$1, {frame_dirty}	/* the frame's flags bar sysexit: check them */
 	pushl	$X86_EFLAGS_FIXED
 	popfl
 	jmp	sysenter_flags_ok
@@ -265,6 +292,7 @@ sysenter_fix_flags_end:
 	.global trap_common
 trap_common:
 	PUSH_REGS_BELOW_GS
+	movb	$1, {frame_dirty}	/* a trap may switch tasks or rewrite the frame */
 	movl	%gs, %ecx
 	movl	PT_GS(%esp), %eax	/* the vector */
 	movl	%ecx, PT_GS(%esp)	/* the real gs */

@@ -135,6 +135,7 @@ pub fn set_tls(index: usize, desc: u64) {
 /// selector can stay the same (every musl program uses 0x33) while the
 /// descriptor behind it is another task's.
 pub fn forget_cached_fs_gs() {
+    super::common::mark_frame_dirty();
     // SAFETY: the kernel does not use FS/GS; the null selector is always
     // loadable into them, and the user's values are reloaded on the way out.
     unsafe {

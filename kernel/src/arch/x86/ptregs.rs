@@ -47,6 +47,7 @@ pub const PT_FS: usize = offset_of!(PtRegs, fs);
 pub const PT_GS: usize = offset_of!(PtRegs, gs);
 pub const PT_ORIG_AX: usize = offset_of!(PtRegs, orig_ax);
 pub const PT_IP: usize = offset_of!(PtRegs, ip);
+pub const PT_CS: usize = offset_of!(PtRegs, cs);
 pub const PT_FLAGS: usize = offset_of!(PtRegs, flags);
 pub const PT_SP: usize = offset_of!(PtRegs, sp);
 
