@@ -44,24 +44,29 @@ impl Drop for OpenFile {
 
 pub type FileRef = Arc<Mutex<OpenFile>>;
 
-/// Most descriptors a process may have open (Linux's default `ulimit -n`).
-pub const NR_OPEN: usize = 1024;
+/// The highest `RLIMIT_NOFILE` a process may set (Linux's `fs.nr_open`,
+/// 1048576 there; lower here, where the kernel heap is small).
+pub const NR_OPEN_MAX: usize = 65536;
 
+/// One descriptor slot: free, reserved by [`FdTable::alloc_fd`] for a file
+/// still being set up, or holding an open file.
 #[derive(Clone)]
-struct FdEntry {
-    file: FileRef,
-    cloexec: bool,
+enum Slot {
+    Reserved,
+    Used { file: FileRef, cloexec: bool },
 }
 
 /// A process's descriptor table.
 ///
-/// Methods that remove descriptors hand the removed files back instead of
-/// dropping them: the last drop of a pipe end wakes sleepers through the
-/// scheduler, so callers drop them after releasing the current task
-/// (`with_current`), never inside it.
+/// Nothing here ever drops a file: a file's last reference may close a pipe
+/// end, which wakes sleepers through the scheduler, so it must go away
+/// outside `with_current`. Installing a new file is therefore two steps, as
+/// in Linux's `get_unused_fd_flags` + `fd_install`: reserve a number (which
+/// can fail, with no file in hand), then install into it (which cannot).
+/// Methods that remove descriptors hand the removed files back.
 #[derive(Clone, Default)]
 pub struct FdTable {
-    fds: Vec<Option<FdEntry>>,
+    fds: Vec<Option<Slot>>,
 }
 
 impl FdTable {
@@ -72,7 +77,7 @@ impl FdTable {
             offset: 0,
             flags: abi::fcntl::O_RDWR,
         }));
-        let e = FdEntry {
+        let e = Slot::Used {
             file: console,
             cloexec: false,
         };
@@ -81,88 +86,149 @@ impl FdTable {
         }
     }
 
-    /// The file behind `fd`, or `-EBADF`.
-    pub fn get(&self, fd: i32) -> Result<FileRef, Errno> {
-        usize::try_from(fd)
-            .ok()
-            .and_then(|i| self.fds.get(i))
-            .and_then(|e| e.as_ref())
-            .map(|e| e.file.clone())
-            .ok_or(EBADF)
+    fn entry(&self, fd: i32) -> Option<(&FileRef, bool)> {
+        match usize::try_from(fd).ok().and_then(|i| self.fds.get(i))? {
+            Some(Slot::Used { file, cloexec }) => Some((file, *cloexec)),
+            _ => None,
+        }
     }
 
-    /// Install `file` at the lowest free descriptor `>= min`.
-    pub fn install(&mut self, file: FileRef, cloexec: bool, min: usize) -> Result<i32, Errno> {
-        let slot = (min..NR_OPEN)
+    /// The file behind `fd`, or `-EBADF` (a reserved number is not open
+    /// yet).
+    pub fn get(&self, fd: i32) -> Result<FileRef, Errno> {
+        self.entry(fd).map(|(f, _)| f.clone()).ok_or(EBADF)
+    }
+
+    /// Reserve the lowest free descriptor `>= min` and below `limit` (the
+    /// process's `RLIMIT_NOFILE`): `-EMFILE` if there is none (Linux's
+    /// `alloc_fd`). Install into it with [`fd_install`](Self::fd_install),
+    /// or give it back with [`put_unused_fd`](Self::put_unused_fd).
+    pub fn alloc_fd(&mut self, min: usize, limit: usize) -> Result<i32, Errno> {
+        let limit = limit.min(NR_OPEN_MAX);
+        let slot = (min..limit)
             .find(|&i| self.fds.get(i).is_none_or(|e| e.is_none()))
             .ok_or(EMFILE)?;
         if self.fds.len() <= slot {
             self.fds.resize(slot + 1, None);
         }
-        self.fds[slot] = Some(FdEntry { file, cloexec });
+        self.fds[slot] = Some(Slot::Reserved);
         Ok(slot as i32)
     }
 
-    /// Put `file` at exactly `fd`, as `dup2` does; returns what was there.
+    /// Put `file` into the descriptor [`alloc_fd`](Self::alloc_fd)
+    /// reserved (Linux's `fd_install`).
+    pub fn fd_install(&mut self, fd: i32, file: FileRef, cloexec: bool) {
+        let slot = &mut self.fds[fd as usize];
+        debug_assert!(
+            matches!(slot, Some(Slot::Reserved)),
+            "fd {fd} was not reserved"
+        );
+        *slot = Some(Slot::Used { file, cloexec });
+    }
+
+    /// Release a reserved descriptor that will not be used after all.
+    pub fn put_unused_fd(&mut self, fd: i32) {
+        if let Some(slot) = self.fds.get_mut(fd as usize)
+            && matches!(slot, Some(Slot::Reserved))
+        {
+            *slot = None;
+        }
+    }
+
+    /// Put `file` at exactly `fd`, as `dup2` does; returns what was there
+    /// (`-EBADF` past `limit`, the process's `RLIMIT_NOFILE`).
     #[must_use = "drop the old file outside with_current"]
     pub fn install_at(
         &mut self,
         fd: usize,
         file: FileRef,
         cloexec: bool,
-    ) -> Result<Option<FileRef>, Errno> {
-        if fd >= NR_OPEN {
-            return Err(EBADF);
+        limit: usize,
+    ) -> Result<Option<FileRef>, (Errno, FileRef)> {
+        if fd >= limit.min(NR_OPEN_MAX) {
+            return Err((EBADF, file));
         }
         if self.fds.len() <= fd {
             self.fds.resize(fd + 1, None);
         }
-        Ok(self.fds[fd]
-            .replace(FdEntry { file, cloexec })
-            .map(|e| e.file))
+        // Linux's dup2 onto a number another thread reserved is -EBUSY.
+        if matches!(self.fds[fd], Some(Slot::Reserved)) {
+            return Err((abi::errno::EBUSY, file));
+        }
+        Ok(match self.fds[fd].replace(Slot::Used { file, cloexec }) {
+            Some(Slot::Used { file, .. }) => Some(file),
+            _ => None,
+        })
     }
 
     /// Close `fd`; returns the file.
     #[must_use = "drop the file outside with_current"]
     pub fn close(&mut self, fd: i32) -> Result<FileRef, Errno> {
-        let i = usize::try_from(fd).map_err(|_| EBADF)?;
-        self.fds
-            .get_mut(i)
-            .and_then(|e| e.take())
-            .map(|e| e.file)
-            .ok_or(EBADF)
+        self.entry(fd).ok_or(EBADF)?;
+        match self.fds[fd as usize].take() {
+            Some(Slot::Used { file, .. }) => Ok(file),
+            _ => Err(EBADF),
+        }
     }
 
     /// `FD_CLOEXEC` of `fd`.
     pub fn cloexec(&self, fd: i32) -> Result<bool, Errno> {
-        self.get(fd)?;
-        Ok(self.fds[fd as usize].as_ref().is_some_and(|e| e.cloexec))
+        self.entry(fd).map(|(_, c)| c).ok_or(EBADF)
     }
 
     pub fn set_cloexec(&mut self, fd: i32, on: bool) -> Result<(), Errno> {
-        self.get(fd)?;
-        if let Some(e) = self.fds[fd as usize].as_mut() {
-            e.cloexec = on;
+        self.entry(fd).ok_or(EBADF)?;
+        if let Some(Slot::Used { cloexec, .. }) = self.fds[fd as usize].as_mut() {
+            *cloexec = on;
         }
         Ok(())
+    }
+
+    /// How many descriptors are open (for `/proc` and the leak tests).
+    pub fn count(&self) -> usize {
+        self.fds
+            .iter()
+            .filter(|s| matches!(s, Some(Slot::Used { .. })))
+            .count()
     }
 
     /// Close everything; returns the files.
     #[must_use = "drop the files outside with_current"]
     pub fn close_all(&mut self) -> Vec<FileRef> {
-        self.fds.drain(..).flatten().map(|e| e.file).collect()
+        self.fds
+            .drain(..)
+            .filter_map(|s| match s {
+                Some(Slot::Used { file, .. }) => Some(file),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Close the descriptors marked close-on-exec; returns the files.
     #[must_use = "drop the files outside with_current"]
     pub fn close_on_exec(&mut self) -> Vec<FileRef> {
-        self.fds
-            .iter_mut()
-            .filter(|e| e.as_ref().is_some_and(|e| e.cloexec))
-            .filter_map(|e| e.take())
-            .map(|e| e.file)
-            .collect()
+        let mut out = Vec::new();
+        for s in self.fds.iter_mut() {
+            if matches!(s, Some(Slot::Used { cloexec: true, .. }))
+                && let Some(Slot::Used { file, .. }) = s.take()
+            {
+                out.push(file);
+            }
+        }
+        out
     }
+}
+
+/// Give `file` the lowest free descriptor `>= min` in the current process
+/// (within its `RLIMIT_NOFILE`). On `-EMFILE` the file is dropped here,
+/// outside any borrow, so a last reference may close what it must.
+pub fn install_new(file: FileRef, cloexec: bool, min: usize) -> Result<i32, Errno> {
+    let fd = crate::proc::with_current(|t| {
+        let limit = t.nofile_limit();
+        t.files.alloc_fd(min, limit)
+    })?;
+    crate::proc::with_current(|t| t.files.fd_install(fd, file, cloexec));
+    Ok(fd)
 }
 
 /// Open the node at `path`.

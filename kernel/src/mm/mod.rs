@@ -48,6 +48,7 @@ impl Mm {
 
     /// Run `f` on the address space. Do not copy user memory, sleep or
     /// schedule inside `f`: a page fault would borrow it again.
+    #[track_caller]
     pub fn with<R>(&self, f: impl FnOnce(&mut AddressSpace) -> R) -> R {
         self.space.with(f)
     }

@@ -343,6 +343,7 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         sigpending: 0,
         siginfo: alloc::collections::BTreeMap::new(),
         fault_trapno: 0,
+        rlimits: super::rlimit::defaults(),
     }));
     Ok(())
 }

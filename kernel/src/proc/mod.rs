@@ -4,6 +4,7 @@
 pub mod elf;
 pub mod exec;
 pub mod fault;
+pub mod rlimit;
 pub mod sched;
 pub mod signal;
 pub mod task;
@@ -23,7 +24,9 @@ pub fn current_pid() -> Option<Pid> {
     SCHED.with(|s| s.current)
 }
 
-/// Run `f` on the current task. Do not sleep or schedule inside `f`.
+/// Run `f` on the current task. Do not sleep or schedule inside `f`, nor
+/// drop a file there (a pipe end closing wakes sleepers).
+#[track_caller]
 pub fn with_current<R>(f: impl FnOnce(&mut Task) -> R) -> R {
     SCHED.with(|s| {
         assert!(!s.current_task.is_null(), "no current task");
@@ -110,6 +113,7 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             sigpending: 0, // pending signals are not inherited
             siginfo: alloc::collections::BTreeMap::new(),
             fault_trapno: 0,
+            rlimits: parent.rlimits,
         }))
     })?;
     sched::add_task(child);

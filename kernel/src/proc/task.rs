@@ -66,9 +66,16 @@ pub struct Task {
     pub siginfo: BTreeMap<i32, Siginfo>,
     /// The exception vector behind a pending fault signal (for the frame).
     pub fault_trapno: u32,
+    /// Resource limits (`proc/rlimit.rs`).
+    pub rlimits: super::rlimit::Rlimits,
 }
 
 impl Task {
+    /// `RLIMIT_NOFILE`'s soft value: descriptors must stay below it.
+    pub fn nofile_limit(&self) -> usize {
+        self.rlimits[abi::resource::RLIMIT_NOFILE as usize].soft()
+    }
+
     /// The user registers saved at the top of the kernel stack.
     pub fn regs(&mut self) -> &mut PtRegs {
         // SAFETY: every task's kernel stack holds its PtRegs at the top

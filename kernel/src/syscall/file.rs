@@ -5,7 +5,7 @@
 
 use super::args::{DirFd, Fd, SysResult};
 use super::uaccess::{Direction, Read, UserCStr, UserPtr, UserSlice, Write};
-use crate::fs::file::{FileKind, FileRef, OpenFile, open};
+use crate::fs::file::{FileKind, FileRef, OpenFile, install_new, open};
 use crate::fs::pipe;
 use crate::fs::ramfs::{self, Device, NodeKind};
 use crate::fs::tty;
@@ -179,20 +179,32 @@ fn make_pipe(fds: UserPtr<[i32; 2]>, flags: u32) -> SysResult {
     };
     let (r, w) = (end(false), end(true));
     let cloexec = flags & O_CLOEXEC != 0;
-    let rfd = with_current(|t| t.files.install(r, cloexec, 0))?;
-    let wfd = match with_current(|t| t.files.install(w, cloexec, 0)) {
-        Ok(fd) => fd,
-        Err(e) => {
-            let closed = with_current(|t| t.files.close(rfd));
-            drop(closed);
-            return Err(e);
+    // Linux's do_pipe2: reserve both numbers, copy them out, then install.
+    // Nothing can fail after a file is in the table, and a file that is
+    // not installed is dropped here, outside any borrow (its pipe end
+    // closes and wakes sleepers through the scheduler).
+    let (rfd, wfd) = with_current(|t| {
+        let limit = t.nofile_limit();
+        let rfd = t.files.alloc_fd(0, limit)?;
+        match t.files.alloc_fd(0, limit) {
+            Ok(wfd) => Ok((rfd, wfd)),
+            Err(e) => {
+                t.files.put_unused_fd(rfd);
+                Err(e)
+            }
         }
-    };
+    })?;
     if let Err(e) = fds.write(&[rfd, wfd]) {
-        let closed = with_current(|t| [t.files.close(rfd), t.files.close(wfd)]);
-        drop(closed);
+        with_current(|t| {
+            t.files.put_unused_fd(rfd);
+            t.files.put_unused_fd(wfd);
+        });
         return Err(e);
     }
+    with_current(|t| {
+        t.files.fd_install(rfd, r, cloexec);
+        t.files.fd_install(wfd, w, cloexec);
+    });
     Ok(0)
 }
 
@@ -293,7 +305,7 @@ fn open_common(dirfd: DirFd, path: &[u8], flags: OpenFlags) -> SysResult {
         }
         _ => {}
     }
-    with_current(|t| t.files.install(f, flags.any(O_CLOEXEC), 0)).map(|fd| fd as usize)
+    install_new(f, flags.any(O_CLOEXEC), 0).map(|fd| fd as usize)
 }
 
 /// `open(path, flags, mode)`: the initramfs is read-only (nothing is
@@ -318,21 +330,17 @@ pub fn sys_close(fd: Fd) -> SysResult {
 /// `dup(fd)`.
 pub fn sys_dup(fd: Fd) -> SysResult {
     let f = file(fd.0)?;
-    with_current(|t| t.files.install(f, false, 0)).map(|fd| fd as usize)
+    install_new(f, false, 0).map(|fd| fd as usize)
 }
 
 /// `dup2(old, new)`.
 pub fn sys_dup2(old: Fd, new: Fd) -> SysResult {
-    let (old, new) = (old.0, new.0);
-    let f = file(old)?;
-    if new < 0 {
-        return Err(EBADF);
-    }
     if old == new {
-        return Ok(new as usize);
+        // `ksys_dup2()`: nothing to do, once `old` is known to be open.
+        file(old.0)?;
+        return Ok(new.0 as usize);
     }
-    // The old file is dropped here, after the task borrow ends.
-    with_current(|t| t.files.install_at(new as usize, f, false)).map(|_| new as usize)
+    super::fs::do_dup2(old, new, false)
 }
 
 /// `ioctl(fd, request, arg)`: the console answers the TTY requests (so
@@ -409,10 +417,11 @@ pub fn sys_chdir(path: UserCStr) -> SysResult {
 /// `poll(fds, nfds, timeout_ms)`: readiness of consoles, pipes and files;
 /// waits (tick by tick) until something is ready or the timeout passes.
 pub fn sys_poll(ufds: UserPtr<Pollfd>, nfds: usize, timeout: i32) -> SysResult {
-    if nfds > crate::fs::file::NR_OPEN {
+    // `do_sys_poll()`: more entries than RLIMIT_NOFILE is EINVAL.
+    if nfds > with_current(|t| t.nofile_limit()) {
         return Err(EINVAL);
     }
-    // Bounded by NR_OPEN above.
+    // Bounded by RLIMIT_NOFILE (at most NR_OPEN_MAX) above.
     let mut fds = ufds.read_array(nfds)?;
     let deadline =
         crate::time::uptime_ns().saturating_add(u64::from(timeout.max(0) as u32) * 1_000_000);

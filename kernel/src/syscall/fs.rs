@@ -13,7 +13,7 @@
 
 use super::args::{DirFd, Fd, SysResult};
 use super::uaccess::{UserCStr, UserPtr, UserSlice, Write};
-use crate::fs::file::{FileKind, FileRef, NR_OPEN};
+use crate::fs::file::{FileKind, FileRef, install_new};
 use crate::fs::ramfs::{self, Device, Ino, NodeKind, Ramfs};
 use crate::proc::with_current;
 use abi::errno::*;
@@ -566,11 +566,11 @@ fn fcntl(fd: Fd, cmd: u32, arg: u32, is64: bool) -> SysResult {
     match cmd {
         F_DUPFD | F_DUPFD_CLOEXEC => {
             // `f_dupfd()`: a start past RLIMIT_NOFILE is EINVAL.
-            if arg as usize >= NR_OPEN {
+            if arg as usize >= with_current(|t| t.nofile_limit()) {
                 return Err(EINVAL);
             }
             let cloexec = cmd == F_DUPFD_CLOEXEC;
-            with_current(|t| t.files.install(f, cloexec, arg as usize)).map(|fd| fd as usize)
+            install_new(f, cloexec, arg as usize).map(|fd| fd as usize)
         }
         F_GETFD => {
             with_current(|t| t.files.cloexec(fd)).map(|c| if c { FD_CLOEXEC as usize } else { 0 })
@@ -617,19 +617,34 @@ pub fn sys_fcntl64(fd: Fd, cmd: u32, arg: u32) -> SysResult {
 /// `dup3(old, new, flags)` (`ksys_dup3()`, fs/file.c): like `dup2`, but
 /// `old == new` is `EINVAL` and `O_CLOEXEC` may be given.
 pub fn sys_dup3(old: Fd, new: Fd, flags: u32) -> SysResult {
-    let (old, new) = (old.0, new.0);
     if flags & !O_CLOEXEC != 0 || old == new {
         return Err(EINVAL);
     }
-    if new < 0 || new as usize >= NR_OPEN {
+    do_dup2(old, new, flags & O_CLOEXEC != 0)
+}
+
+/// `do_dup2()` (fs/file.c), for `dup2` and `dup3`: `new` past
+/// `RLIMIT_NOFILE` is `EBADF`, then `old` must be open.
+pub fn do_dup2(old: Fd, new: Fd, cloexec: bool) -> SysResult {
+    let limit = with_current(|t| t.nofile_limit());
+    let Some(at) = usize::try_from(new.0).ok().filter(|&n| n < limit) else {
         return Err(EBADF);
+    };
+    let f = file(old.0)?;
+    // Whatever leaves the table (the file that was at `new`, or ours if it
+    // is refused) is dropped here, after the task borrow ends: a pipe end
+    // closing wakes sleepers.
+    let replaced = with_current(|t| t.files.install_at(at, f, cloexec, limit));
+    match replaced {
+        Ok(old_file) => {
+            drop(old_file);
+            Ok(at)
+        }
+        Err((e, ours)) => {
+            drop(ours);
+            Err(e)
+        }
     }
-    let f = file(old)?;
-    // What was at `new` is dropped after the task borrow ends (a pipe end
-    // closing wakes sleepers).
-    let replaced = with_current(|t| t.files.install_at(new as usize, f, flags & O_CLOEXEC != 0))?;
-    drop(replaced);
-    Ok(new as usize)
 }
 
 // ---------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 
 use super::args::SysResult;
 use super::uaccess::{UserPtr, UserSlice, Write};
+use crate::proc::rlimit::{self, RLIM_INF, Rlimit, Rlimits, do_prlimit};
+use crate::proc::with_current;
 use abi::errno::{EFAULT, EINVAL, ESRCH, Errno};
 use abi::prctl::*;
 use abi::random::{GRND_INSECURE, GRND_NONBLOCK, GRND_RANDOM};
@@ -51,51 +53,75 @@ pub fn sys_reboot(magic1: u32, magic2: u32, cmd: u32, _arg: u32) -> SysResult {
     }
 }
 
-/// `getrlimit`/`ugetrlimit(resource, *rlim)` with 32-bit limits, and
-/// `prlimit64(pid, resource, *new, *old)`: Linux's defaults for a root
-/// shell (8 MiB stack, 1024 files, everything else unlimited).
-fn rlimit(resource: i32) -> Result<(u64, u64), Errno> {
-    const INF: u64 = RLIM64_INFINITY;
-    match resource {
-        RLIMIT_STACK => Ok((8 << 20, INF)),
-        RLIMIT_CORE => Ok((0, INF)),
-        RLIMIT_NOFILE => Ok((
-            crate::fs::file::NR_OPEN as u64,
-            crate::fs::file::NR_OPEN as u64,
-        )),
-        0..RLIM_NLIMITS => Ok((INF, INF)),
-        _ => Err(EINVAL),
+/// A limit as the 32-bit `struct rlimit` of `ugetrlimit` and `setrlimit`
+/// carries it: unlimited is `RLIM_INFINITY`.
+fn to_rlim32(v: u64) -> u32 {
+    u32::try_from(v).unwrap_or(RLIM_INFINITY)
+}
+
+/// The limits of process `pid` (0: the caller), changed by `f` (Linux's
+/// `do_prlimit` on the task found by `find_task_by_vpid`).
+fn with_limits<R>(pid: i32, f: impl FnOnce(&mut Rlimits) -> Result<R, Errno>) -> Result<R, Errno> {
+    if pid == 0 {
+        return with_current(|t| f(&mut t.rlimits));
     }
+    let pid = u32::try_from(pid).map_err(|_| ESRCH)?;
+    crate::proc::sched::SCHED.with(|s| match s.tasks.get_mut(&pid) {
+        Some(t) if !matches!(t.state, crate::proc::task::TaskState::Zombie(_)) => f(&mut t.rlimits),
+        _ => Err(ESRCH),
+    })
 }
 
-/// `ugetrlimit(resource, *rlim)` (and the old `getrlimit`).
-pub fn sys_getrlimit(resource: i32, rlim: UserPtr<[u32; 2]>) -> SysResult {
-    let (cur, max) = rlimit(resource)?;
-    let clamp = |v: u64| u32::try_from(v).unwrap_or(RLIM_INFINITY);
-    rlim.write(&[clamp(cur), clamp(max)])?;
+/// `ugetrlimit(resource, *rlim)`: the 32-bit limits, unlimited as
+/// `RLIM_INFINITY`.
+pub fn sys_ugetrlimit(resource: i32, rlim: UserPtr<[u32; 2]>) -> SysResult {
+    let old = with_limits(0, |l| do_prlimit(l, resource, None))?;
+    rlim.write(&[to_rlim32(old.cur), to_rlim32(old.max)])?;
     Ok(0)
 }
 
-/// `setrlimit(resource, *rlim)`: accepted (limits are not enforced).
+/// The old `getrlimit(resource, *rlim)` (number 76): as `ugetrlimit`, but
+/// limits above `0x7fffffff` (unlimited included) read as `0x7fffffff`,
+/// for programs that took `rlim_t` to be signed (Linux's
+/// `sys_old_getrlimit`).
+pub fn sys_old_getrlimit(resource: i32, rlim: UserPtr<[u32; 2]>) -> SysResult {
+    let old = with_limits(0, |l| do_prlimit(l, resource, None))?;
+    let clamp = |v: u64| v.min(0x7FFF_FFFF) as u32;
+    rlim.write(&[clamp(old.cur), clamp(old.max)])?;
+    Ok(0)
+}
+
+/// `setrlimit(resource, *rlim)`, 32-bit limits.
 pub fn sys_setrlimit(resource: i32, rlim: UserPtr<[u32; 2]>) -> SysResult {
-    rlimit(resource)?;
-    rlim.read()?;
+    rlimit::index(resource)?;
+    let [cur, max] = rlim.read()?;
+    let wide = |v: u32| {
+        if v == RLIM_INFINITY {
+            RLIM_INF
+        } else {
+            u64::from(v)
+        }
+    };
+    let new = Rlimit {
+        cur: wide(cur),
+        max: wide(max),
+    };
+    with_limits(0, |l| do_prlimit(l, resource, Some(new)))?;
     Ok(0)
 }
 
-/// `prlimit64(pid, resource, *new, *old)`.
+/// `prlimit64(pid, resource, *new, *old)`: read the new limit first
+/// (`-EFAULT` changes nothing), then swap, then write the old one.
 pub fn sys_prlimit64(
     pid: i32,
     resource: i32,
     new: UserPtr<[u64; 2]>,
     old: UserPtr<[u64; 2]>,
 ) -> SysResult {
-    if pid != 0 && pid as u32 != crate::proc::with_current(|t| t.pid) {
-        return Err(ESRCH);
-    }
-    let (cur, max) = rlimit(resource)?;
-    new.read_opt()?;
-    old.write_opt(&[cur, max])?;
+    rlimit::index(resource)?;
+    let new = new.read_opt()?.map(|[cur, max]| Rlimit { cur, max });
+    let prev = with_limits(pid, |l| do_prlimit(l, resource, new))?;
+    old.write_opt(&[prev.cur, prev.max])?;
     Ok(0)
 }
 

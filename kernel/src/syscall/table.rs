@@ -128,8 +128,8 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_GETGROUPS, proc::sys_getgroups);
     sys!(NR_GETGROUPS32, proc::sys_getgroups);
     sys!(NR_UMASK, proc::sys_umask);
-    sys!(NR_GETRLIMIT, info::sys_getrlimit);
-    sys!(NR_UGETRLIMIT, info::sys_getrlimit);
+    sys!(NR_GETRLIMIT, info::sys_old_getrlimit);
+    sys!(NR_UGETRLIMIT, info::sys_ugetrlimit);
     sys!(NR_SETRLIMIT, info::sys_setrlimit);
     sys!(NR_PRLIMIT64, info::sys_prlimit64);
     sys!(NR_GETRANDOM, info::sys_getrandom);
