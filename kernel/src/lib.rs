@@ -60,10 +60,9 @@ unsafe extern "C" {
     static __kernel_end: u8;
 }
 
-/// Heap size: an eighth of RAM, between 4 and 64 MiB.
-fn heap_size(ram: usize) -> usize {
-    (ram / 8).clamp(4 << 20, 64 << 20)
-}
+/// The kernel heap's first size; it grows from free frames as needed
+/// (`mm/heap.rs`).
+const INITIAL_HEAP: usize = 1 << 20;
 
 /// Bring the machine up, in dependency order, then run `kernel_main` on a
 /// guarded kernel stack.
@@ -109,7 +108,7 @@ pub fn kernel_init(magic: u32, info_phys: u32) -> ! {
         reserved.as_slice(),
     );
     reserved.clear();
-    if heap::init(heap_size(ram_top)).is_none() {
+    if !heap::init(INITIAL_HEAP) {
         panic!(
             "no memory for the kernel heap ({} MiB of RAM)",
             ram_top >> 20

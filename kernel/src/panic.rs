@@ -55,4 +55,17 @@ fn dump_cpu_state() {
     if let Some(Some(pid)) = crate::proc::sched::SCHED.try_with(|s| s.current) {
         println!("  current pid: {pid}");
     }
+    // What memory looked like: a panic from exhaustion shows it here.
+    // try_*: the panic may have struck inside the allocators.
+    let frames = crate::mm::frame::try_free_frames();
+    let heap = crate::mm::heap::try_usage();
+    match (frames, heap) {
+        (Some(free), Some((used, size))) => println!(
+            "  memory: {free} frames free ({} KiB); kernel heap {} KiB used of {} KiB",
+            free * 4,
+            used / 1024,
+            size / 1024
+        ),
+        _ => println!("  memory: allocator busy (the panic struck inside it)"),
+    }
 }

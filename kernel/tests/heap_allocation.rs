@@ -46,3 +46,26 @@ fn large_allocation() {
     }
     assert_eq!(s.len(), 1 << 16);
 }
+
+#[test_case]
+fn heap_grows_from_free_frames_and_refuses_what_cannot_fit() {
+    use kernel::mm::{frame, heap};
+    let (_, size_before) = heap::usage();
+    let frames_before = frame::free_frames();
+    // Four times the initial heap: it must grow.
+    let v: Vec<u8> = alloc::vec![7; 4 << 20];
+    assert!(v.iter().all(|&b| b == 7));
+    let (_, size_after) = heap::usage();
+    assert!(
+        size_after >= size_before + (4 << 20),
+        "heap {size_before} -> {size_after}"
+    );
+    assert!(frame::free_frames() + 1024 <= frames_before);
+    drop(v);
+    // More than the heap may ever hold: an error, not a panic, and no
+    // frames taken for it.
+    let frames = frame::free_frames();
+    let mut w: Vec<u8> = Vec::new();
+    assert!(w.try_reserve_exact(200 << 20).is_err());
+    assert_eq!(frame::free_frames(), frames);
+}

@@ -8,7 +8,7 @@
 #![reexport_test_harness_main = "test_main"]
 
 use kernel::boot::BootInfo;
-use kernel::mm::addrspace::{AddressSpace, Prot, Region, RegionKind};
+use kernel::mm::addrspace::{AddressSpace, Fault, Prot, Region, RegionKind};
 use kernel::mm::{PAGE_SIZE, frame};
 
 kernel::entry_point!(main);
@@ -60,13 +60,14 @@ fn anonymous_regions_fault_in_and_check_permissions() {
     assert!(a.allows(0x1000_0000, 4 * PAGE_SIZE, true));
     assert!(!a.allows(0x1000_0000, 4 * PAGE_SIZE + 1, true));
     assert!(!a.allows(usize::MAX - 2, 8, false));
-    assert!(a.handle_fault(0x1000_1234, true, false));
+    assert_eq!(a.handle_fault(0x1000_1234, true, false), Fault::Served);
     assert!(a.translate(0x1000_1000).is_some());
-    assert!(
-        !a.handle_fault(0x2000_0000, false, false),
+    assert_eq!(
+        a.handle_fault(0x2000_0000, false, false),
+        Fault::Bad,
         "fault outside a region served"
     );
-    a.unmap(0x1000_1000, 0x1000_2000);
+    a.unmap(0x1000_1000, 0x1000_2000).unwrap();
     assert!(a.translate(0x1000_1000).is_none());
     assert!(!a.allows(0x1000_0000, 4 * PAGE_SIZE, false));
     assert_eq!(

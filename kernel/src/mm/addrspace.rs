@@ -13,7 +13,12 @@ use crate::arch::x86::paging::{
     self, ENTRIES, KERNEL_PDE_START, PTE_ADDR, PTE_OWNED, PTE_P, PTE_U, PTE_W, PageTable,
     pde_index, pte_index,
 };
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
+
+/// Most regions one address space may have (Linux's `vm.max_map_count`
+/// default, `DEFAULT_MAX_MAP_COUNT`).
+pub const MAX_MAP_COUNT: usize = 65530;
 
 /// Region permissions (a subset of `PROT_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +59,17 @@ pub struct Region {
     pub kind: RegionKind,
 }
 
+/// What a user page fault came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A page was mapped: retry the access.
+    Served,
+    /// No region allows it: SIGSEGV.
+    Bad,
+    /// Allowed, but no memory for the page: the OOM killer's business.
+    NoMemory,
+}
+
 /// Errors from address-space operations.
 #[derive(Debug, PartialEq, Eq)]
 pub enum MapError {
@@ -75,7 +91,14 @@ impl From<MapError> for abi::errno::Errno {
 /// One process's user address space.
 pub struct AddressSpace {
     pd_phys: usize,
-    regions: Vec<Region>,
+    /// Sorted by address. A deque: mappings are handed out top-down, so a
+    /// new one usually goes near the front.
+    regions: VecDeque<Region>,
+    /// `(top, low)`: every page of `[low, top)` lies in some region, so the
+    /// next top-down mapping below `top` goes right under `low` (Linux kept
+    /// a `free_area_cache` for the same purpose). Extended by `add_region`,
+    /// forgotten by `unmap`.
+    mmap_low: Option<(usize, usize)>,
     /// `brk` bounds: start (end of the program image) and current break.
     pub brk_start: usize,
     pub brk: usize,
@@ -91,11 +114,12 @@ fn table<'a>(pa: usize) -> &'a mut PageTable {
 impl AddressSpace {
     /// An empty user half plus the shared kernel half.
     pub fn new() -> Result<Self, MapError> {
-        let pd_phys = frame::alloc_zeroed().ok_or(MapError::NoMemory)?;
+        let pd_phys = frame::alloc_user_zeroed().ok_or(MapError::NoMemory)?;
         paging::copy_kernel_half(table(pd_phys));
         Ok(Self {
             pd_phys,
-            regions: Vec::new(),
+            regions: VecDeque::new(),
+            mmap_low: None,
             brk_start: 0,
             brk: 0,
         })
@@ -107,11 +131,21 @@ impl AddressSpace {
     }
 
     /// The regions, sorted by address.
-    pub fn regions(&self) -> &[Region] {
-        &self.regions
+    pub fn regions(&self) -> impl DoubleEndedIterator<Item = &Region> {
+        self.regions.iter()
     }
 
-    /// Add a region; it must be page aligned, in user space and free.
+    /// Is `[start, end)` free of regions?
+    pub fn is_free(&self, start: usize, end: usize) -> bool {
+        let i = self.regions.partition_point(|o| o.end <= start);
+        self.regions.get(i).is_none_or(|o| o.start >= end)
+    }
+
+    /// Add a region; it must be page aligned, in user space and free. An
+    /// anonymous region joins an adjacent one with the same protection, as
+    /// Linux's `vma_merge` does, so a heap grown page by page stays one
+    /// region. `NoMemory` at `MAX_MAP_COUNT` regions or when the list
+    /// cannot grow.
     pub fn add_region(&mut self, r: Region) -> Result<(), MapError> {
         if !r.start.is_multiple_of(PAGE_SIZE)
             || !r.end.is_multiple_of(PAGE_SIZE)
@@ -120,23 +154,102 @@ impl AddressSpace {
         {
             return Err(MapError::OutOfRange);
         }
-        if self
-            .regions
-            .iter()
-            .any(|o| o.start < r.end && r.start < o.end)
-        {
+        // The first region ending after r.start: the only one that could
+        // overlap from below, or the first one above.
+        let i = self.regions.partition_point(|o| o.end <= r.start);
+        if self.regions.get(i).is_some_and(|o| o.start < r.end) {
             return Err(MapError::Overlap);
         }
-        let pos = self.regions.partition_point(|o| o.start < r.start);
-        self.regions.insert(pos, r);
+        if let Some((top, low)) = self.mmap_low
+            && r.end == low
+        {
+            self.mmap_low = Some((top, r.start));
+        }
+        let joins =
+            |o: &Region| o.kind == RegionKind::Anonymous && o.kind == r.kind && o.prot == r.prot;
+        let left = i
+            .checked_sub(1)
+            .filter(|&l| self.regions[l].end == r.start && joins(&self.regions[l]));
+        let right =
+            (i < self.regions.len() && self.regions[i].start == r.end && joins(&self.regions[i]))
+                .then_some(i);
+        match (left, right) {
+            (Some(l), Some(rt)) => {
+                self.regions[l].end = self.regions[rt].end;
+                self.regions.remove(rt);
+            }
+            (Some(l), None) => self.regions[l].end = r.end,
+            (None, Some(rt)) => self.regions[rt].start = r.start,
+            (None, None) => {
+                self.reserve_regions(1)?;
+                self.regions.insert(i, r);
+            }
+        }
         Ok(())
+    }
+
+    /// Room for `n` more regions: `NoMemory` past `MAX_MAP_COUNT` (Linux's
+    /// `vm.max_map_count`) or if the list cannot grow (a user program asked
+    /// for it, so it fails with `-ENOMEM` rather than panicking).
+    fn reserve_regions(&mut self, n: usize) -> Result<(), MapError> {
+        if self.regions.len() + n > MAX_MAP_COUNT {
+            return Err(MapError::NoMemory);
+        }
+        super::heap::for_user(|| self.regions.try_reserve(n)).map_err(|_| MapError::NoMemory)
+    }
+
+    /// Cut the region containing `addr` in two there, if `addr` falls
+    /// strictly inside one (Linux's `split_vma`, which also fails at the map
+    /// count limit: an `munmap` or `mprotect` in the middle of a region can
+    /// be refused with `-ENOMEM`).
+    fn split_at(&mut self, addr: usize) -> Result<(), MapError> {
+        let i = self.regions.partition_point(|o| o.end <= addr);
+        if let Some(r) = self.regions.get(i).copied()
+            && r.start < addr
+        {
+            self.reserve_regions(1)?;
+            self.regions[i].end = addr;
+            self.regions.insert(i + 1, Region { start: addr, ..r });
+        }
+        Ok(())
+    }
+
+    /// Indices of the regions inside `[start, end)`, once split there.
+    fn inside(&self, start: usize, end: usize) -> core::ops::Range<usize> {
+        self.regions.partition_point(|o| o.start < start)
+            ..self.regions.partition_point(|o| o.start < end)
+    }
+
+    /// Join each region in `range` (and its neighbours) with the next when
+    /// they touch and could have been added as one.
+    fn merge_around(&mut self, range: core::ops::Range<usize>) {
+        let mut i = range.start.saturating_sub(1);
+        let mut stop = (range.end + 1).min(self.regions.len());
+        while i + 1 < stop {
+            let (a, b) = (self.regions[i], self.regions[i + 1]);
+            if a.end == b.start
+                && a.kind == RegionKind::Anonymous
+                && a.kind == b.kind
+                && a.prot == b.prot
+            {
+                self.regions[i].end = b.end;
+                self.regions.remove(i + 1);
+                stop -= 1;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// How many regions there are (Linux's `map_count`).
+    pub fn map_count(&self) -> usize {
+        self.regions.len()
     }
 
     /// The region containing `addr`.
     pub fn region_at(&self, addr: usize) -> Option<&Region> {
-        self.regions
-            .iter()
-            .find(|r| r.start <= addr && addr < r.end)
+        let i = self.regions.partition_point(|o| o.end <= addr);
+        self.regions.get(i).filter(|r| r.start <= addr)
     }
 
     /// Does `[addr, addr + len)` lie entirely in regions allowing the access?
@@ -167,7 +280,7 @@ impl AddressSpace {
             if !create {
                 return None;
             }
-            let pt = frame::alloc_zeroed()?;
+            let pt = frame::alloc_user_zeroed()?;
             // Permissions are decided per page in the PTE; the PDE allows all.
             *pde = pt as u32 | PTE_U | PTE_W | PTE_P;
         }
@@ -207,7 +320,7 @@ impl AddressSpace {
     pub fn populate(&mut self, start: usize, end: usize) -> Result<(), MapError> {
         let mut va = page_floor(start);
         while va < end {
-            if self.translate(va).is_none() && !self.handle_fault(va, true, false) {
+            if self.translate(va).is_none() && self.handle_fault(va, true, false) != Fault::Served {
                 return Err(MapError::NoMemory);
             }
             va += PAGE_SIZE;
@@ -233,27 +346,13 @@ impl AddressSpace {
             }
             va += PAGE_SIZE;
         }
-        let mut out = Vec::new();
-        for r in self.regions.drain(..) {
-            if r.end <= start || end <= r.start {
-                out.push(r);
-                continue;
-            }
-            if r.start < start {
-                out.push(Region { end: start, ..r });
-            }
-            out.push(Region {
-                start: r.start.max(start),
-                end: r.end.min(end),
-                prot,
-                ..r
-            });
-            if end < r.end {
-                out.push(Region { start: end, ..r });
-            }
+        self.split_at(start)?;
+        self.split_at(end)?;
+        let range = self.inside(start, end);
+        for r in self.regions.range_mut(range.clone()) {
+            r.prot = prot;
         }
-        out.sort_by_key(|r| r.start);
-        self.regions = out;
+        self.merge_around(range);
         let mut va = start;
         while va < end {
             if let Some(pte) = self.pte(va, false)
@@ -297,42 +396,75 @@ impl AddressSpace {
     }
 
     /// Serve a page fault at `addr` if it lies in an anonymous region and the
-    /// access is allowed. Returns false for a real fault.
-    pub fn handle_fault(&mut self, addr: usize, write: bool, present: bool) -> bool {
+    /// access is allowed.
+    pub fn handle_fault(&mut self, addr: usize, write: bool, present: bool) -> Fault {
         let Some(r) = self.region_at(addr).copied() else {
-            return false;
+            return Fault::Bad;
         };
         let accessible = r.prot.read || r.prot.write || r.prot.exec; // PROT_NONE: never
         if present || !accessible || r.kind != RegionKind::Anonymous || (write && !r.prot.write) {
-            return false;
+            return Fault::Bad;
         }
-        let Some(pa) = frame::alloc_zeroed() else {
-            return false;
+        let Some(pa) = frame::alloc_user_zeroed() else {
+            return Fault::NoMemory;
         };
         if self.map_page(page_floor(addr), pa, r.prot.write).is_err() {
             frame::free(pa);
-            return false;
+            return Fault::NoMemory;
         }
-        true
+        Fault::Served
     }
 
-    /// Unmap `[start, end)`: drop the pages and cut the regions.
-    pub fn unmap(&mut self, start: usize, end: usize) {
-        let mut keep = Vec::new();
-        for r in self.regions.drain(..) {
-            if r.end <= start || end <= r.start {
-                keep.push(r);
-                continue;
+    /// Kilobytes of the address space and of its present user pages (for
+    /// the OOM killer's report: Linux's `total-vm` and `anon-rss`).
+    pub fn footprint_kb(&mut self) -> (usize, usize) {
+        let regions: Vec<(usize, usize)> = self.regions.iter().map(|r| (r.start, r.end)).collect();
+        let total: usize = regions.iter().map(|(s, e)| e - s).sum();
+        let mut rss = 0;
+        for (s, e) in regions {
+            rss += (s..e)
+                .step_by(PAGE_SIZE)
+                .filter(|&va| self.translate(va).is_some())
+                .count();
+        }
+        (total / 1024, rss * PAGE_SIZE / 1024)
+    }
+
+    /// Unmap `[start, end)`: drop the pages and cut the regions. Fails
+    /// (changing nothing) only if a region would have to be split at the
+    /// map count limit.
+    pub fn unmap(&mut self, start: usize, end: usize) -> Result<(), MapError> {
+        let i = self.regions.partition_point(|o| o.end <= start);
+        if i < self.regions.len() {
+            self.mmap_low = None; // a hole may open where find_free must look
+        }
+        match self.regions.get(i).copied() {
+            // A cut in the middle of one region makes two of it (Linux's
+            // do_vmi_munmap): the only case that needs room.
+            Some(r) if r.start < start && end < r.end => {
+                self.reserve_regions(1)?;
+                self.regions[i].end = start;
+                self.regions.insert(i + 1, Region { start: end, ..r });
             }
-            if r.start < start {
-                keep.push(Region { end: start, ..r });
-            }
-            if end < r.end {
-                keep.push(Region { start: end, ..r });
+            _ => {
+                // Trim the region reaching in from below and the one
+                // reaching out above; drop those inside.
+                if let Some(r) = self.regions.get_mut(i)
+                    && r.start < start
+                {
+                    r.end = start;
+                }
+                let j = self.regions.partition_point(|o| o.end <= end);
+                if let Some(r) = self.regions.get_mut(j)
+                    && r.start < end
+                    && start <= r.start
+                {
+                    r.start = end;
+                }
+                let range = self.inside(start, end);
+                self.regions.drain(range);
             }
         }
-        keep.sort_by_key(|r| r.start);
-        self.regions = keep;
         let mut va = start;
         while va < end {
             if let Some(pte) = self.pte(va, false) {
@@ -347,22 +479,39 @@ impl AddressSpace {
             }
             va += PAGE_SIZE;
         }
+        Ok(())
     }
 
     /// Find `len` bytes of free space below `top` (top-down, like Linux's
-    /// mmap layout), at or above `floor`.
-    pub fn find_free(&self, len: usize, floor: usize, top: usize) -> Option<usize> {
+    /// mmap layout), at or above `floor`: the highest gap that fits. Right
+    /// under a run of regions that fills everything up to `top` (the
+    /// common case) this is one lookup; otherwise a walk over the gaps,
+    /// which also notes such a run for next time.
+    pub fn find_free(&mut self, len: usize, floor: usize, top: usize) -> Option<usize> {
+        if let Some((t, low)) = self.mmap_low
+            && t == top
+            && let Some(c) = low.checked_sub(len)
+            && c >= floor
+            && self.is_free(c, low)
+        {
+            return Some(c);
+        }
         let mut end = top;
-        // Walk the gaps between regions from the top down.
+        let mut full = true; // no gap yet between `end` and `top`
         for r in self.regions.iter().rev() {
             if r.start >= end {
                 continue;
             }
-            if r.end <= end && end - r.end >= len && end - len >= floor {
-                return Some(end - len);
+            if r.end < end {
+                if end - r.end >= len && end - len >= floor {
+                    self.mmap_low = full.then_some((top, end));
+                    return Some(end - len);
+                }
+                full = false;
             }
             end = r.start;
         }
+        self.mmap_low = full.then_some((top, end));
         (end >= floor.checked_add(len)?).then(|| end - len)
     }
 
@@ -370,7 +519,11 @@ impl AddressSpace {
     /// (no copy-on-write: simpler to read, fine at this scale).
     pub fn duplicate(&self) -> Result<AddressSpace, MapError> {
         let mut child = AddressSpace::new()?;
-        child.regions = self.regions.clone();
+        // The list may be long (up to MAX_MAP_COUNT): copy it fallibly.
+        super::heap::for_user(|| child.regions.try_reserve_exact(self.regions.len()))
+            .map_err(|_| MapError::NoMemory)?;
+        child.regions.extend(self.regions.iter().copied());
+        child.mmap_low = self.mmap_low;
         child.brk_start = self.brk_start;
         child.brk = self.brk;
         let pd = table(self.pd_phys);
@@ -391,7 +544,7 @@ impl AddressSpace {
                         .map_err(|_| MapError::NoMemory)?;
                     continue;
                 }
-                let dst = frame::alloc().ok_or(MapError::NoMemory)?;
+                let dst = frame::alloc_user().ok_or(MapError::NoMemory)?;
                 // SAFETY: both frames are in the direct map; dst is fresh.
                 unsafe {
                     core::ptr::copy_nonoverlapping(
@@ -453,5 +606,101 @@ impl Drop for AddressSpace {
             frame::free(pt_pa);
         }
         frame::free(self.pd_phys);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: usize = PAGE_SIZE;
+    const R: Prot = Prot::RW;
+    const RO: Prot = Prot {
+        read: true,
+        write: false,
+        exec: false,
+    };
+
+    fn anon(start: usize, end: usize, prot: Prot) -> Region {
+        Region {
+            start,
+            end,
+            prot,
+            kind: RegionKind::Anonymous,
+        }
+    }
+
+    fn spans(a: &AddressSpace) -> Vec<(usize, usize)> {
+        a.regions().map(|r| (r.start / P, r.end / P)).collect()
+    }
+
+    #[test_case]
+    fn adjacent_anonymous_regions_merge_as_vmas_do() {
+        let mut a = AddressSpace::new().unwrap();
+        let base = 0x1000_0000;
+        a.add_region(anon(base, base + P, R)).unwrap();
+        a.add_region(anon(base + 2 * P, base + 3 * P, R)).unwrap();
+        assert_eq!(a.map_count(), 2);
+        // The hole between them joins both.
+        a.add_region(anon(base + P, base + 2 * P, R)).unwrap();
+        assert_eq!(spans(&a), [(base / P, base / P + 3)]);
+        // Another protection does not join.
+        a.add_region(anon(base + 3 * P, base + 4 * P, RO)).unwrap();
+        assert_eq!(a.map_count(), 2);
+        assert_eq!(
+            a.add_region(anon(base, base + P, R)),
+            Err(MapError::Overlap)
+        );
+    }
+
+    #[test_case]
+    fn munmap_and_mprotect_split_and_merge_in_place() {
+        let mut a = AddressSpace::new().unwrap();
+        let b = 0x1000_0000 / P;
+        a.add_region(anon(b * P, (b + 10) * P, R)).unwrap();
+        // A hole in the middle: two regions.
+        a.unmap((b + 4) * P, (b + 6) * P).unwrap();
+        assert_eq!(spans(&a), [(b, b + 4), (b + 6, b + 10)]);
+        // Trim both from the outside in, across the hole.
+        a.unmap((b + 3) * P, (b + 7) * P).unwrap();
+        assert_eq!(spans(&a), [(b, b + 3), (b + 7, b + 10)]);
+        // mprotect the middle of one, then back: split, then merged again.
+        a.protect((b + 1) * P, (b + 2) * P, RO).unwrap();
+        assert_eq!(
+            spans(&a),
+            [(b, b + 1), (b + 1, b + 2), (b + 2, b + 3), (b + 7, b + 10)]
+        );
+        a.protect((b + 1) * P, (b + 2) * P, R).unwrap();
+        assert_eq!(spans(&a), [(b, b + 3), (b + 7, b + 10)]);
+        // Everything.
+        a.unmap(b * P, (b + 10) * P).unwrap();
+        assert_eq!(a.map_count(), 0);
+    }
+
+    #[test_case]
+    fn the_map_count_limit_is_enforced_with_enomem() {
+        let mut a = AddressSpace::new().unwrap();
+        let base = 0x1000_0000;
+        // Alternating protections: nothing merges, one region per page.
+        for i in 0..MAX_MAP_COUNT {
+            let prot = if i.is_multiple_of(2) { R } else { RO };
+            a.add_region(anon(base + i * P, base + (i + 1) * P, prot))
+                .unwrap();
+        }
+        let next = base + MAX_MAP_COUNT * P;
+        assert_eq!(
+            a.add_region(anon(next + P, next + 2 * P, R)),
+            Err(MapError::NoMemory)
+        );
+        // Joining a neighbour needs no new region: still allowed.
+        let last_prot = if (MAX_MAP_COUNT - 1).is_multiple_of(2) {
+            R
+        } else {
+            RO
+        };
+        assert!(a.add_region(anon(next, next + P, last_prot)).is_ok());
+        // A fork copies the whole list.
+        let child = a.duplicate().unwrap();
+        assert_eq!(child.map_count(), MAX_MAP_COUNT);
     }
 }

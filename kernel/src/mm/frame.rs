@@ -163,6 +163,30 @@ pub fn alloc_zeroed() -> Option<usize> {
     Some(pa)
 }
 
+/// Frames user memory leaves to the kernel (Linux's `min_free_kbytes`
+/// watermark, 1 MiB here): the pages, page tables and copies a process
+/// causes fail below it, with `-ENOMEM` or the OOM killer, so the kernel
+/// can still grow its heap and kernel stacks to finish its own work.
+pub const KERNEL_RESERVE: usize = 256;
+
+/// One frame for user memory (or a user page table), unless only the
+/// kernel's reserve is left.
+pub fn alloc_user() -> Option<usize> {
+    let mut f = FRAMES.lock();
+    if f.free_frames() <= KERNEL_RESERVE {
+        return None;
+    }
+    f.alloc_contiguous(1)
+}
+
+/// [`alloc_user`], filled with zeros.
+pub fn alloc_user_zeroed() -> Option<usize> {
+    let pa = alloc_user()?;
+    // SAFETY: the frame is ours and lies in the direct map.
+    unsafe { core::ptr::write_bytes(phys_to_virt(pa) as *mut u8, 0, PAGE_SIZE) };
+    Some(pa)
+}
+
 /// `n` contiguous frames.
 pub fn alloc_contiguous(n: usize) -> Option<usize> {
     FRAMES.lock().alloc_contiguous(n)
@@ -178,6 +202,12 @@ pub fn free(pa: usize) {
 /// Frames currently free.
 pub fn free_frames() -> usize {
     FRAMES.lock().free_frames()
+}
+
+/// [`free_frames`], or `None` if the allocator is locked (for the panic
+/// screen, which may interrupt it).
+pub fn try_free_frames() -> Option<usize> {
+    FRAMES.try_lock().map(|f| f.free_frames())
 }
 
 #[cfg(test)]

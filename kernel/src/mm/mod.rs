@@ -7,6 +7,7 @@
 //! 0x0000_0000 .. 0xC000_0000   user space (per process)
 //! 0xC000_0000 .. 0xF000_0000   direct map of physical 0 .. 768 MiB (4 MiB pages)
 //! 0xF000_0000 .. 0xF080_0000   vmap: kernel stacks with guard pages (4 KiB pages)
+//! 0xF080_0000 .. 0xF880_0000   vmap: the kernel heap, grown on demand (4 KiB pages)
 //! ```
 
 pub mod addrspace;
@@ -69,9 +70,16 @@ pub const PAGE_SIZE: usize = 4096;
 pub const EARLY_MAPPED_LIMIT: usize = 16 * 1024 * 1024;
 /// Physical memory the direct map can cover (768 MiB); RAM above is unused.
 pub const DIRECT_MAP_LIMIT: usize = 0xF000_0000 - KERNEL_BASE;
-/// The vmap area for kernel stacks.
+/// The vmap area: kernel stacks (`VMAP_SIZE` bytes from `VMAP_START`), then
+/// the kernel heap, both mapped page by page through page tables that every
+/// address space shares (`arch/x86/paging.rs` builds them at boot).
 pub const VMAP_START: usize = 0xF000_0000;
 pub const VMAP_SIZE: usize = 8 * 1024 * 1024;
+/// Where the kernel heap lives, and how far it may grow (`heap.rs`).
+pub const KHEAP_START: usize = VMAP_START + VMAP_SIZE;
+pub const KHEAP_MAX: usize = 128 * 1024 * 1024;
+/// The end of the vmap area.
+pub const VMAP_END: usize = KHEAP_START + KHEAP_MAX;
 
 /// Kernel virtual address of a physical address in the direct map.
 #[inline]

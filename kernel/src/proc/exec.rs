@@ -100,7 +100,7 @@ fn map_segments(
         for va in (start..end).step_by(PAGE_SIZE) {
             match mm.translate(va) {
                 None => {
-                    let pa = frame::alloc_zeroed().ok_or(ENOMEM)?;
+                    let pa = frame::alloc_user_zeroed().ok_or(ENOMEM)?;
                     if let Err(e) = mm.map_page(va, pa, s.write) {
                         frame::free(pa);
                         return Err(e.into());

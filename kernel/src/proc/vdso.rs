@@ -28,7 +28,7 @@ static FRAME: Once<usize> = Once::new();
 fn frame() -> Result<usize, MapError> {
     FRAME
         .try_call_once(|| {
-            let pa = frame::alloc_zeroed().ok_or(MapError::NoMemory)?;
+            let pa = frame::alloc_user_zeroed().ok_or(MapError::NoMemory)?;
             // SAFETY: a fresh frame in the direct map; the image fits.
             unsafe {
                 core::ptr::copy_nonoverlapping(

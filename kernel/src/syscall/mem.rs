@@ -34,11 +34,7 @@ pub fn sys_brk(UserAddr(want): UserAddr) -> SysResult {
             return mm.brk;
         };
         if new_end > old_end {
-            let free = mm
-                .regions()
-                .iter()
-                .all(|r| r.end <= old_end || r.start >= new_end);
-            if !free || new_end > MMAP_TOP {
+            if !mm.is_free(old_end, new_end) || new_end > MMAP_TOP {
                 return mm.brk;
             }
             let r = Region {
@@ -51,7 +47,9 @@ pub fn sys_brk(UserAddr(want): UserAddr) -> SysResult {
                 return mm.brk;
             }
         } else if new_end < old_end {
-            mm.unmap(new_end, old_end);
+            // The break's own region shrinks from its end: no split, so
+            // this cannot hit the map count limit.
+            let _ = mm.unmap(new_end, old_end);
         }
         mm.brk = want;
         want
@@ -97,24 +95,16 @@ pub fn sys_mmap2(
             if addr.checked_add(len).is_none_or(|e| e > USER_TOP) {
                 return Err(ENOMEM);
             }
-            if flags.any(MAP_FIXED_NOREPLACE)
-                && mm
-                    .regions()
-                    .iter()
-                    .any(|r| r.start < addr + len && addr < r.end)
-            {
+            if flags.any(MAP_FIXED_NOREPLACE) && !mm.is_free(addr, addr + len) {
                 return Err(abi::errno::EEXIST);
             }
-            mm.unmap(addr, addr + len);
+            mm.unmap(addr, addr + len)?;
             addr
         } else {
             let hint_ok = addr >= MMAP_MIN_ADDR
                 && addr.is_multiple_of(PAGE_SIZE)
                 && addr.checked_add(len).is_some_and(|e| e <= MMAP_TOP)
-                && mm
-                    .regions()
-                    .iter()
-                    .all(|r| r.end <= addr || r.start >= addr + len);
+                && mm.is_free(addr, addr + len);
             if hint_ok {
                 addr
             } else {
@@ -143,7 +133,7 @@ pub fn sys_munmap(UserAddr(addr): UserAddr, len: usize) -> SysResult {
         .filter(|&e| e <= USER_TOP)
         .ok_or(EINVAL)?;
     if let Ok(mm) = current_mm() {
-        mm.with(|mm| mm.unmap(addr, end));
+        mm.with(|mm| mm.unmap(addr, end))?;
     }
     Ok(0)
 }

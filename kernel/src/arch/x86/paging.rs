@@ -6,7 +6,7 @@
 //! map 4 KiB each. The kernel half (PDEs 768..1023) is built once here and
 //! copied into every process's directory, so it is the same everywhere.
 
-use crate::mm::{DIRECT_MAP_LIMIT, KERNEL_BASE, VMAP_SIZE, VMAP_START, virt_to_phys};
+use crate::mm::{DIRECT_MAP_LIMIT, KERNEL_BASE, VMAP_END, VMAP_START, virt_to_phys};
 use x86::controlregs::{Cr0, Cr4, cr0, cr0_write, cr3, cr3_write, cr4, cr4_write};
 
 /// Entry bits (SDM Vol. 3A, tables 4-4 to 4-6).
@@ -50,11 +50,12 @@ pub const fn pte_index(va: usize) -> usize {
     (va >> 12) & 0x3FF
 }
 
-const VMAP_TABLES: usize = VMAP_SIZE >> 22;
+const VMAP_TABLES: usize = (VMAP_END - VMAP_START) >> 22;
 
 /// The kernel's page directory; process directories copy its upper quarter.
 static mut KERNEL_PD: PageTable = PageTable::zeroed();
-/// Page tables for the vmap area, shared by every address space.
+/// Page tables for the vmap area (kernel stacks and heap), shared by every
+/// address space: built once, so a page mapped there later is seen by all.
 static mut VMAP_PT: [PageTable; VMAP_TABLES] = [const { PageTable::zeroed() }; VMAP_TABLES];
 
 /// Build the kernel page directory (direct map of `[0, ram_top)` with global
@@ -107,7 +108,7 @@ pub fn copy_kernel_half(pd: &mut PageTable) {
 /// The caller must own the page at `va` (the vmap allocator hands out
 /// disjoint ranges), so no one else writes this entry.
 pub unsafe fn vmap_pte(va: usize) -> *mut u32 {
-    assert!((VMAP_START..VMAP_START + VMAP_SIZE).contains(&va));
+    assert!((VMAP_START..VMAP_END).contains(&va));
     let off = va - VMAP_START;
     // SAFETY: in range, checked above.
     unsafe { &raw mut VMAP_PT[off >> 22].0[pte_index(va)] }

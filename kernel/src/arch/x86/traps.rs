@@ -9,6 +9,7 @@
 
 use super::ptregs::PtRegs;
 use super::{idt::IRQ_BASE, paging::read_cr2, pic};
+use crate::mm::addrspace::Fault;
 use abi::signal::{SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP};
 
 /// Exception names (SDM Vol. 3A, table 6-1).
@@ -98,8 +99,10 @@ fn user_exception(regs: &mut PtRegs, vector: u32) {
     let error = regs.orig_ax;
     if vector == X86_TRAP_PF {
         let addr = read_cr2();
-        if crate::proc::fault::handle_user_page_fault(addr, error) {
-            return;
+        match crate::proc::fault::handle_user_page_fault(addr, error) {
+            Fault::Served => return,
+            Fault::NoMemory => crate::proc::fault::oom_kill_current(),
+            Fault::Bad => {}
         }
         // si_code: SEGV_MAPERR for a missing page, SEGV_ACCERR otherwise.
         let code = if error & 1 == 0 {
@@ -142,10 +145,12 @@ fn kernel_exception(regs: &mut PtRegs, vector: u32) {
     {
         // A user page that is merely not mapped *yet* (the growing stack) is
         // served, and the copy retried.
-        if vector == X86_TRAP_PF
-            && crate::proc::fault::handle_user_page_fault(read_cr2(), regs.orig_ax)
-        {
-            return;
+        if vector == X86_TRAP_PF {
+            match crate::proc::fault::handle_user_page_fault(read_cr2(), regs.orig_ax) {
+                Fault::Served => return,
+                Fault::NoMemory => crate::proc::fault::oom_kill_current_later(),
+                Fault::Bad => {}
+            }
         }
         regs.ip = fixup as u32;
         return;
