@@ -48,6 +48,21 @@ pub enum RegionKind {
     Fixed,
     /// Zero-filled on first touch.
     Anonymous,
+    /// The stack: anonymous, but not data (`RLIMIT_DATA` leaves it out, as
+    /// Linux's `is_data_mapping` does for `VM_STACK`) and never merged.
+    Stack,
+}
+
+impl Region {
+    fn pages(&self) -> usize {
+        (self.end - self.start) / PAGE_SIZE
+    }
+
+    /// Private and writable, not the stack: what `RLIMIT_DATA` counts
+    /// (Linux's `is_data_mapping`).
+    pub fn is_data(&self) -> bool {
+        self.prot.write && self.kind != RegionKind::Stack
+    }
 }
 
 /// A range of user virtual memory `[start, end)`, page aligned.
@@ -99,6 +114,10 @@ pub struct AddressSpace {
     /// a `free_area_cache` for the same purpose). Extended by `add_region`,
     /// forgotten by `unmap`.
     mmap_low: Option<(usize, usize)>,
+    /// Pages in regions, and in data regions (Linux's `total_vm` and
+    /// `data_vm`, checked against `RLIMIT_AS` and `RLIMIT_DATA`).
+    total_vm: usize,
+    data_vm: usize,
     /// `brk` bounds: start (end of the program image) and current break.
     pub brk_start: usize,
     pub brk: usize,
@@ -120,6 +139,8 @@ impl AddressSpace {
             pd_phys,
             regions: VecDeque::new(),
             mmap_low: None,
+            total_vm: 0,
+            data_vm: 0,
             brk_start: 0,
             brk: 0,
         })
@@ -160,11 +181,6 @@ impl AddressSpace {
         if self.regions.get(i).is_some_and(|o| o.start < r.end) {
             return Err(MapError::Overlap);
         }
-        if let Some((top, low)) = self.mmap_low
-            && r.end == low
-        {
-            self.mmap_low = Some((top, r.start));
-        }
         let joins =
             |o: &Region| o.kind == RegionKind::Anonymous && o.kind == r.kind && o.prot == r.prot;
         let left = i
@@ -185,7 +201,21 @@ impl AddressSpace {
                 self.regions.insert(i, r);
             }
         }
+        if let Some((top, low)) = self.mmap_low
+            && r.end == low
+        {
+            self.mmap_low = Some((top, r.start));
+        }
+        self.total_vm += r.pages();
+        if r.is_data() {
+            self.data_vm += r.pages();
+        }
         Ok(())
+    }
+
+    /// Pages mapped, and of those in data regions (`total_vm`, `data_vm`).
+    pub fn vm_pages(&self) -> (usize, usize) {
+        (self.total_vm, self.data_vm)
     }
 
     /// Room for `n` more regions: `NoMemory` past `MAX_MAP_COUNT` (Linux's
@@ -350,7 +380,13 @@ impl AddressSpace {
         self.split_at(end)?;
         let range = self.inside(start, end);
         for r in self.regions.range_mut(range.clone()) {
+            let was_data = r.is_data();
             r.prot = prot;
+            match (was_data, r.is_data()) {
+                (false, true) => self.data_vm += r.pages(),
+                (true, false) => self.data_vm -= r.pages(),
+                _ => {}
+            }
         }
         self.merge_around(range);
         let mut va = start;
@@ -402,7 +438,7 @@ impl AddressSpace {
             return Fault::Bad;
         };
         let accessible = r.prot.read || r.prot.write || r.prot.exec; // PROT_NONE: never
-        if present || !accessible || r.kind != RegionKind::Anonymous || (write && !r.prot.write) {
+        if present || !accessible || r.kind == RegionKind::Fixed || (write && !r.prot.write) {
             return Fault::Bad;
         }
         let Some(pa) = frame::alloc_user_zeroed() else {
@@ -438,6 +474,16 @@ impl AddressSpace {
         if i < self.regions.len() {
             self.mmap_low = None; // a hole may open where find_free must look
         }
+        // What leaves, for the accounting (a failed split below changes
+        // nothing, so count first and apply only on success).
+        let (mut gone, mut gone_data) = (0, 0);
+        for r in self.regions.range(i..).take_while(|r| r.start < end) {
+            let n = (r.end.min(end) - r.start.max(start)) / PAGE_SIZE;
+            gone += n;
+            if r.is_data() {
+                gone_data += n;
+            }
+        }
         match self.regions.get(i).copied() {
             // A cut in the middle of one region makes two of it (Linux's
             // do_vmi_munmap): the only case that needs room.
@@ -465,6 +511,8 @@ impl AddressSpace {
                 self.regions.drain(range);
             }
         }
+        self.total_vm -= gone;
+        self.data_vm -= gone_data;
         let mut va = start;
         while va < end {
             if let Some(pte) = self.pte(va, false) {
@@ -524,6 +572,8 @@ impl AddressSpace {
             .map_err(|_| MapError::NoMemory)?;
         child.regions.extend(self.regions.iter().copied());
         child.mmap_low = self.mmap_low;
+        child.total_vm = self.total_vm;
+        child.data_vm = self.data_vm;
         child.brk_start = self.brk_start;
         child.brk = self.brk;
         let pd = table(self.pd_phys);

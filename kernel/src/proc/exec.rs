@@ -39,8 +39,23 @@ pub const STACK_MAX: usize = 8 << 20;
 pub const MMAP_TOP: usize = STACK_TOP - STACK_MAX - PAGE_SIZE;
 /// Load address of static PIE executables (Linux i386 without ASLR).
 pub const PIE_BASE: usize = 0x5655_5000;
-/// Limit on the bytes of argv + envp strings (Linux: a quarter of the stack).
-pub const MAX_ARG_BYTES: usize = STACK_MAX / 4;
+/// Bytes of argv + envp strings `execve` accepts under a stack limit of
+/// `rlimit_stack` (Linux's `bprm_stack_limits`: a quarter of the stack
+/// limit, at most 3/4 of the default stack, at least `ARG_MAX`, 32 pages).
+pub fn arg_limit(rlimit_stack: u64) -> usize {
+    let quarter = usize::try_from(rlimit_stack / 4).unwrap_or(usize::MAX);
+    quarter.clamp(32 * PAGE_SIZE, (8 << 20) / 4 * 3)
+}
+
+/// The stack region's size under a stack limit of `rlimit_stack`: the
+/// limit, within what the layout reserves for the stack (`STACK_MAX`) and
+/// at least 128 KiB (Linux's `stack_expand` at exec).
+fn stack_size(rlimit_stack: u64) -> usize {
+    usize::try_from(rlimit_stack)
+        .unwrap_or(usize::MAX)
+        .clamp(128 * 1024, STACK_MAX)
+        & !(PAGE_SIZE - 1)
+}
 
 /// A loaded program, ready to run.
 pub struct Loaded {
@@ -55,6 +70,7 @@ pub fn load(
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
     execfn: &[u8],
+    rlimit_stack: u64,
 ) -> Result<Loaded, Errno> {
     let info = elf::parse(file).map_err(|e| {
         log::debug!("exec: refused ELF: {e:?}");
@@ -68,13 +84,13 @@ pub fn load(
     mm.brk = image_end;
     vdso::map_into(&mut mm)?;
     mm.add_region(Region {
-        start: STACK_TOP - STACK_MAX,
+        start: STACK_TOP - stack_size(rlimit_stack),
         end: STACK_TOP,
         prot: Prot::RW,
-        kind: RegionKind::Anonymous,
+        kind: RegionKind::Stack,
     })
     .map_err(|_| ENOEXEC)?;
-    let sp = build_stack(&mut mm, &info, base, argv, envp, execfn)?;
+    let sp = build_stack(&mut mm, &info, base, argv, envp, execfn, rlimit_stack)?;
     Ok(Loaded {
         mm,
         entry: base + info.entry,
@@ -186,10 +202,11 @@ fn build_stack(
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
     execfn: &[u8],
+    rlimit_stack: u64,
 ) -> Result<usize, Errno> {
     let strings: usize =
         argv.iter().chain(envp).map(|s| s.len() + 1).sum::<usize>() + execfn.len() + 1;
-    if strings > MAX_ARG_BYTES {
+    if strings > arg_limit(rlimit_stack) {
         return Err(E2BIG);
     }
     let mut sp = STACK_TOP;
@@ -285,7 +302,10 @@ pub fn exec_current(
 ) -> Result<(), Errno> {
     let cwd = with_current(|t| t.cwd.clone());
     let file = read_program(path, cwd.as_bytes())?;
-    let loaded = load(file, argv, envp, path)?;
+    // The new program's stack follows the caller's RLIMIT_STACK, which it
+    // keeps across execve.
+    let rlimit_stack = with_current(|t| t.rlimits[abi::resource::RLIMIT_STACK as usize].cur);
+    let loaded = load(file, argv, envp, path, rlimit_stack)?;
     let closed = with_current(|t| {
         // SAFETY: the new directory maps the kernel half like every other.
         unsafe { paging::switch_pd(loaded.mm.pd_phys()) };
@@ -318,7 +338,8 @@ pub fn exec_current(
 /// Create pid 1 running `path`, with fds 0, 1, 2 on the console.
 pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), Errno> {
     let file = read_program(path.as_bytes(), b"/")?;
-    let loaded = load(file, argv, envp, path.as_bytes())?;
+    let rlimit_stack = super::rlimit::defaults()[abi::resource::RLIMIT_STACK as usize].cur;
+    let loaded = load(file, argv, envp, path.as_bytes(), rlimit_stack)?;
     let stack = KernelStack::new().ok_or(ENOMEM)?;
     let regs = initial_regs(loaded.entry, loaded.sp);
     // SAFETY: a fresh, unused kernel stack.
@@ -344,6 +365,7 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         siginfo: alloc::collections::BTreeMap::new(),
         fault_trapno: 0,
         rlimits: super::rlimit::defaults(),
+        cpu_ticks: 0,
     }));
     Ok(())
 }

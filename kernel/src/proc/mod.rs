@@ -114,6 +114,7 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             siginfo: alloc::collections::BTreeMap::new(),
             fault_trapno: 0,
             rlimits: parent.rlimits,
+            cpu_ticks: 0,
         }))
     })?;
     sched::add_task(child);

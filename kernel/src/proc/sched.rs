@@ -100,17 +100,50 @@ pub fn sleep(chan: WaitChannel) {
     schedule();
 }
 
-/// Called on each timer tick; preempts a task that used its slice in user
-/// mode.
+/// Called on each timer tick: charges the running task a tick of CPU time
+/// (sending `RLIMIT_CPU`'s signals), and preempts a task that used its
+/// slice in user mode.
 pub fn timer_tick(from_user: bool) {
-    let expired = SCHED.with(|s| {
-        let Some(cur) = s.current else { return false };
+    let (expired, cpu_signal) = SCHED.with(|s| {
+        let Some(cur) = s.current else {
+            return (false, None);
+        };
         let t = s.tasks.get_mut(&cur).unwrap();
+        if t.state != TaskState::Runnable {
+            return (false, None); // the idle loop runs on a sleeper's behalf
+        }
+        t.cpu_ticks += 1;
+        let sig = cpu_limit_signal(t);
         t.slice = t.slice.saturating_sub(1);
-        t.slice == 0 && !s.runq.is_empty()
+        (
+            t.slice == 0 && !s.runq.is_empty(),
+            sig.map(|sig| (cur, sig)),
+        )
     });
+    // Sent after the borrow: sending looks the task up again.
+    if let Some((pid, sig)) = cpu_signal {
+        let info = super::signal::user_info(sig, abi::signal::SI_KERNEL, 0);
+        let _ = super::signal::send(pid, sig, info);
+    }
     if expired && from_user {
         schedule();
+    }
+}
+
+/// `RLIMIT_CPU` (Linux's `check_process_timers`): past the hard limit,
+/// `SIGKILL`; at the soft limit and every second after it, `SIGXCPU`.
+fn cpu_limit_signal(t: &Task) -> Option<i32> {
+    use abi::resource::RLIMIT_CPU;
+    let lim = t.rlimits[RLIMIT_CPU as usize];
+    let hz = u64::from(crate::arch::x86::pit::HZ);
+    let secs = t.cpu_ticks / hz;
+    let whole_second = t.cpu_ticks.is_multiple_of(hz);
+    if lim.max != super::rlimit::RLIM_INF && secs >= lim.max && whole_second {
+        Some(abi::signal::SIGKILL)
+    } else if lim.cur != super::rlimit::RLIM_INF && secs >= lim.cur && whole_second {
+        Some(abi::signal::SIGXCPU)
+    } else {
+        None
     }
 }
 

@@ -68,6 +68,9 @@ pub struct Task {
     pub fault_trapno: u32,
     /// Resource limits (`proc/rlimit.rs`).
     pub rlimits: super::rlimit::Rlimits,
+    /// Timer ticks this process has run, user and kernel time together
+    /// (for `RLIMIT_CPU`).
+    pub cpu_ticks: u64,
 }
 
 impl Task {

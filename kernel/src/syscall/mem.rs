@@ -3,12 +3,13 @@
 //! page is zero-filled on first touch (see `mm/addrspace.rs`).
 
 use super::args::{Fd, SysResult, UserAddr};
-use crate::mm::addrspace::{Prot, Region, RegionKind};
+use crate::mm::addrspace::{AddressSpace, Prot, Region, RegionKind};
 use crate::mm::{PAGE_SIZE, USER_TOP, page_ceil};
 use crate::proc::exec::MMAP_TOP;
 use crate::proc::{current_mm, with_current};
 use abi::errno::{EINVAL, ENODEV, ENOMEM};
 use abi::mman::*;
+use abi::resource::{RLIMIT_AS, RLIMIT_DATA};
 
 /// The lowest address `mmap2` hands out or accepts (Linux's default
 /// `vm.mmap_min_addr`).
@@ -22,10 +23,37 @@ fn prot_of(p: ProtFlags) -> Prot {
     }
 }
 
+/// The soft `RLIMIT_AS` and `RLIMIT_DATA` of the current process, in pages.
+fn vm_limits() -> (usize, usize) {
+    let pages = |v: u64| usize::try_from(v / PAGE_SIZE as u64).unwrap_or(usize::MAX);
+    with_current(|t| {
+        (
+            pages(t.rlimits[RLIMIT_AS as usize].cur),
+            pages(t.rlimits[RLIMIT_DATA as usize].cur),
+        )
+    })
+}
+
+/// Linux's `may_expand_vm`: may `mm` grow by `pages`, `data` of them
+/// private and writable, under the limits?
+fn may_expand_vm(
+    mm: &AddressSpace,
+    pages: usize,
+    data: bool,
+    (as_max, data_max): (usize, usize),
+) -> bool {
+    let (total, data_vm) = mm.vm_pages();
+    total + pages <= as_max && (!data || data_vm + pages <= data_max)
+}
+
 /// `brk(addr)`: returns the new break, or the old one if it cannot move
-/// (Linux semantics: failure is not an error code).
+/// (Linux semantics: failure is not an error code), for instance past
+/// `RLIMIT_AS` or `RLIMIT_DATA` (counted here over all private writable
+/// memory; Linux's `check_data_rlimit` counts the heap and the data
+/// segment only).
 pub fn sys_brk(UserAddr(want): UserAddr) -> SysResult {
     let Ok(mm) = current_mm() else { return Ok(0) };
+    let limits = vm_limits();
     Ok(mm.with(|mm| {
         if want < mm.brk_start {
             return mm.brk;
@@ -34,7 +62,10 @@ pub fn sys_brk(UserAddr(want): UserAddr) -> SysResult {
             return mm.brk;
         };
         if new_end > old_end {
-            if !mm.is_free(old_end, new_end) || new_end > MMAP_TOP {
+            if !mm.is_free(old_end, new_end)
+                || new_end > MMAP_TOP
+                || !may_expand_vm(mm, (new_end - old_end) / PAGE_SIZE, true, limits)
+            {
                 return mm.brk;
             }
             let r = Region {
@@ -90,6 +121,7 @@ pub fn sys_mmap2(
     if fixed && addr < MMAP_MIN_ADDR {
         return Err(abi::errno::EPERM);
     }
+    let limits = vm_limits();
     current_mm()?.with(|mm| {
         let start = if fixed {
             if addr.checked_add(len).is_none_or(|e| e > USER_TOP) {
@@ -118,6 +150,9 @@ pub fn sys_mmap2(
             prot: prot_of(prot),
             kind: RegionKind::Anonymous,
         };
+        if !may_expand_vm(mm, len / PAGE_SIZE, r.is_data(), limits) {
+            return Err(ENOMEM);
+        }
         mm.add_region(r)?;
         Ok(start)
     })

@@ -166,7 +166,10 @@ pub fn sys_execve(
 ) -> SysResult {
     let path = path.read_path()?;
     // Linux allows a quarter of the stack limit for argv + envp.
-    let mut budget = crate::proc::exec::MAX_ARG_BYTES;
+    // Linux's bprm_stack_limits: argv and envp, pointers included, within
+    // a quarter of RLIMIT_STACK.
+    let rlimit_stack = with_current(|t| t.rlimits[abi::resource::RLIMIT_STACK as usize].cur);
+    let mut budget = crate::proc::exec::arg_limit(rlimit_stack);
     let argv = read_cstr_array(argv, &mut budget)?;
     let envp = read_cstr_array(envp, &mut budget)?;
     if path.is_empty() {

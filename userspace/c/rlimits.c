@@ -1,0 +1,193 @@
+/* Resource limits that bound memory and time, checked against what Linux
+ * does; each in a child. Prints `FAIL: ...` for each broken check and
+ * `rlimits: all ok` (exit 0) only when every check passes.
+ *   as     RLIMIT_AS 64 MiB: a 128 MiB mmap is ENOMEM, 1 MiB works;
+ *   data   RLIMIT_DATA 1 MiB: 2 MiB of private writable mmap or of brk is
+ *          ENOMEM, 2 MiB read-only is not data and works;
+ *   stack  RLIMIT_STACK 256 KiB, then execve: the new program's stack
+ *          overflows (SIGSEGV) before 512 KiB;
+ *   cpu    RLIMIT_CPU 1 s soft, 2 s hard: SIGXCPU, then SIGKILL.
+ *   c_rlimits_* [TEST...]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int failures;
+#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL: " __VA_ARGS__); printf("\n"); } } while (0)
+
+static const char *self;
+
+/* Lower the soft limit, keeping the hard one; or set both when max > 0. */
+static int set(int resource, rlim_t cur, rlim_t max)
+{
+    struct rlimit r;
+    if (getrlimit(resource, &r) < 0)
+        return -1;
+    r.rlim_cur = cur;
+    if (max)
+        r.rlim_max = max;
+    return setrlimit(resource, &r);
+}
+
+static int in_child(int (*f)(void))
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(f());
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return st;
+}
+
+static int as_child(void)
+{
+    if (set(RLIMIT_AS, 64 << 20, 0) < 0)
+        return 1;
+    void *big = mmap(NULL, 128 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (big != MAP_FAILED || errno != ENOMEM)
+        return 2;
+    void *small = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return small == MAP_FAILED ? 3 : 0;
+}
+
+static int data_child(void)
+{
+    if (set(RLIMIT_DATA, 1 << 20, 0) < 0)
+        return 1;
+    void *rw = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (rw != MAP_FAILED || errno != ENOMEM)
+        return 2;
+    void *ro = mmap(NULL, 2 << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ro == MAP_FAILED)
+        return 3;
+    if (sbrk(2 << 20) != (void *)-1 || errno != ENOMEM)
+        return 4;
+    return 0;
+}
+
+/* The exec'd side of `stack`: recurse, reporting the depth (KiB) on fd 3,
+ * until the stack runs out. */
+static volatile int limit = 1 << 30;
+
+static int recurse(int kib, int fd)
+{
+    volatile char pad[1024];
+    pad[0] = (char)kib;
+    if (kib % 16 == 0)
+        (void)write(fd, &kib, sizeof kib);
+    if (kib >= limit)
+        return 0;
+    return recurse(kib + 1, fd) + pad[0];
+}
+
+static void test_stack(void)
+{
+    int p[2];
+    if (pipe(p) < 0)
+        return;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        if (p[1] != 3) {
+            dup2(p[1], 3);
+            close(p[1]);
+        }
+        set(RLIMIT_STACK, 256 << 10, 0);
+        char *argv[] = {(char *)self, "--recurse", NULL}, *envp[] = {NULL};
+        execve(self, argv, envp);
+        _exit(127);
+    }
+    close(p[1]);
+    int kib, deepest = 0, st = 0;
+    while (read(p[0], &kib, sizeof kib) == sizeof kib)
+        deepest = kib;
+    close(p[0]);
+    waitpid(pid, &st, 0);
+    printf("stack: overflowed after %d KiB\n", deepest);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "stack: status %#x, want SIGSEGV", st);
+    CHECK(deepest >= 64 && deepest < 512, "stack: %d KiB deep under a 256 KiB limit", deepest);
+}
+
+static int xcpu_fd;
+
+static void on_xcpu(int sig)
+{
+    (void)sig;
+    char c = 'x';
+    (void)write(xcpu_fd, &c, 1);
+}
+
+static void test_cpu(void)
+{
+    int p[2];
+    if (pipe(p) < 0)
+        return;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        xcpu_fd = p[1];
+        signal(SIGXCPU, on_xcpu);
+        set(RLIMIT_CPU, 1, 2);
+        for (volatile unsigned long i = 0;; i++)
+            ;
+    }
+    close(p[1]);
+    char c;
+    int xcpu = 0, st = 0;
+    while (read(p[0], &c, 1) == 1)
+        xcpu++;
+    close(p[0]);
+    waitpid(pid, &st, 0);
+    printf("cpu: %d SIGXCPU, then status %#x\n", xcpu, st);
+    CHECK(xcpu >= 1, "cpu: no SIGXCPU at the soft limit");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "cpu: status %#x, want SIGKILL", st);
+}
+
+static void test_as(void)
+{
+    int st = in_child(as_child);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "as: child status %#x", st);
+}
+
+static void test_data(void)
+{
+    int st = in_child(data_child);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "data: child status %#x", st);
+}
+
+int main(int argc, char **argv)
+{
+    self = argv[0];
+    if (argc > 1 && strcmp(argv[1], "--recurse") == 0)
+        return recurse(0, 3);
+    static const struct {
+        const char *name;
+        void (*run)(void);
+    } tests[] = {{"as", test_as}, {"data", test_data}, {"stack", test_stack}, {"cpu", test_cpu}};
+    setvbuf(stdout, NULL, _IONBF, 0);
+    for (unsigned t = 0; t < sizeof tests / sizeof tests[0]; t++) {
+        int run = argc == 1;
+        for (int i = 1; i < argc; i++)
+            run |= strcmp(argv[i], tests[t].name) == 0;
+        if (run) {
+            printf("rlimits: %s\n", tests[t].name);
+            tests[t].run();
+        }
+    }
+    if (failures == 0)
+        printf("rlimits: all ok\n");
+    return failures != 0;
+}
