@@ -366,6 +366,7 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         fault_trapno: 0,
         rlimits: super::rlimit::defaults(),
         cpu_ticks: 0,
+        exit_pending: None,
     }));
     Ok(())
 }

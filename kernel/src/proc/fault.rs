@@ -21,33 +21,25 @@ pub fn handle_user_page_fault(addr: usize, error: u32) -> Fault {
     mm.with(|m| m.handle_fault(addr, error & PF_WRITE != 0, error & PF_PRESENT != 0))
 }
 
-/// Kill the current process with `signal`, logging `what` Linux-style.
-pub fn kill_current(signal: i32, what: core::fmt::Arguments) -> ! {
+/// Kill the current process with `signal`, logging `what` Linux-style. It
+/// ends on its way back to user mode (`exit_later`): the caller returns.
+pub fn kill_current(signal: i32, what: core::fmt::Arguments) {
     let (pid, comm) = with_current(|t| (t.pid, t.comm.clone()));
     crate::println!("{comm}[{pid}]: {what}");
-    super::exit(signal as u32 & 0x7F)
+    super::exit_later(signal as u32 & 0x7F);
 }
 
 /// Out of memory for a page the current process may have: kill it with
-/// `SIGKILL`, with Linux's report line (`oom_kill_process`). Linux picks
-/// the process with the highest badness score; here the one that asked is
-/// the one that goes, which for a runaway allocator is the same.
-pub fn oom_kill_current() -> ! {
+/// `SIGKILL`, with Linux's report line (`oom_kill_process`), on its way
+/// back to user mode. Linux picks the process with the highest badness
+/// score; here the one that asked is the one that goes, which for a
+/// runaway allocator is the same.
+pub fn oom_kill_current() {
     let (pid, comm) = with_current(|t| (t.pid, t.comm.clone()));
     let (vm, rss) = current_mm().map_or((0, 0), |mm| mm.with(|m| m.footprint_kb()));
     crate::println!(
         "Out of memory: Killed process {pid} ({comm}) total-vm:{vm}kB, anon-rss:{rss}kB, \
          file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0"
     );
-    super::exit(abi::signal::SIGKILL as u32)
-}
-
-/// The OOM killer for a page the kernel itself touched on the process's
-/// behalf (a copy to user memory): the copy fails with `-EFAULT`, and the
-/// process gets `SIGKILL` on its way out.
-pub fn oom_kill_current_later() {
-    let (pid, comm) = with_current(|t| (t.pid, t.comm.clone()));
-    crate::println!("Out of memory: Killed process {pid} ({comm}) (during a system call)");
-    let info = super::signal::user_info(abi::signal::SIGKILL, abi::signal::SI_KERNEL, 0);
-    let _ = super::signal::send(pid, abi::signal::SIGKILL, info);
+    super::exit_later(abi::signal::SIGKILL as u32);
 }

@@ -115,13 +115,30 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             fault_trapno: 0,
             rlimits: parent.rlimits,
             cpu_ticks: 0,
+            exit_pending: None,
         }))
     })?;
     sched::add_task(child);
     Ok(pid)
 }
 
+/// End the current process with wait status `status` once it is on its way
+/// back to user mode, after every kernel frame between here and there has
+/// returned. `exit` never returns, so calling it from deep inside a system
+/// call or a fault would abandon those frames with what they own (an
+/// address-space reference, a buffer) and leak it; this is how everything
+/// but that last step ends a process. The caller returns as it would on an
+/// error; `signal::on_return_to_user` does the rest.
+pub fn exit_later(status: u32) {
+    with_current(|t| {
+        t.exit_pending.get_or_insert(status);
+    });
+    signal::wake_return_path();
+}
+
 /// End the current process with wait status `status` (Linux's `do_exit`).
+/// Call it only where no frame owns anything: the return to user mode
+/// (`signal::on_return_to_user`), or a stub with nothing on the stack.
 pub fn exit(status: u32) -> ! {
     let (pid, ppid, comm, files) = with_current(|t| {
         let files = t.files.close_all();

@@ -104,7 +104,14 @@ pub fn force_fault(sig: i32, code: i32, addr: usize, trapno: u32, what: core::fm
     }
 }
 
-/// Deliver a pending signal, if any, before returning to user space.
+/// Have the next return to user space look at the current task (a signal
+/// or an `exit_later` is waiting).
+pub fn wake_return_path() {
+    IN_FLIGHT.store(true, Ordering::Relaxed);
+}
+
+/// Deliver a pending signal, if any, before returning to user space; or
+/// end the process, if `exit_later` asked for it.
 #[inline(always)]
 pub fn on_return_to_user(regs: &mut PtRegs) {
     if IN_FLIGHT.load(Ordering::Relaxed) {
@@ -117,6 +124,10 @@ pub fn on_return_to_user(regs: &mut PtRegs) {
 fn deliver(regs: &mut PtRegs) {
     // A handler's frame (or sigreturn's) brings its own selectors.
     crate::arch::x86::common::mark_frame_dirty();
+    // The one place a process ends itself: nothing below owns anything.
+    if let Some(status) = with_current(|t| t.exit_pending) {
+        exit(status);
+    }
     loop {
         // The lowest unblocked pending signal (SIGKILL cannot be blocked).
         let next = with_current(|t| {
@@ -142,6 +153,7 @@ fn deliver(regs: &mut PtRegs) {
                 if setup_frame(regs, sig, &act, &info).is_err() {
                     // No room on the user stack for the frame: as on Linux.
                     super::fault::kill_current(SIGSEGV, format_args!("bad stack for signal {sig}"));
+                    exit(SIGSEGV as u32);
                 }
                 break; // one handler per return; the rest on the next one
             }
@@ -332,7 +344,7 @@ fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, Errno
     // Linux's segment-load fixups do.
     let seg = |s: u32| if data_selector_ok(s) { s & 0xFFFF } else { 0 };
     if bad {
-        bad_frame();
+        return bad_frame();
     }
     // Only the flags user code may change (Linux's FIX_EFLAGS).
     const FIX: u32 = X86_EFLAGS_AC
@@ -370,9 +382,11 @@ fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, Errno
     Ok(sc.ax as usize)
 }
 
-/// An unreadable or tampered frame: SIGSEGV, as Linux's `force_sig(SIGSEGV)`.
-fn bad_frame() -> ! {
-    super::fault::kill_current(SIGSEGV, format_args!("bad sigreturn frame"))
+/// An unreadable or tampered frame: SIGSEGV, as Linux's `force_sig(SIGSEGV)`;
+/// the process ends on its way out, the registers untouched.
+fn bad_frame() -> Result<usize, Errno> {
+    super::fault::kill_current(SIGSEGV, format_args!("bad sigreturn frame"));
+    Err(abi::errno::EFAULT)
 }
 
 /// `sigreturn()`: the frame is `sigframe_ia32`, 8 bytes below `esp` (the
@@ -384,7 +398,7 @@ pub fn sys_sigreturn(regs: &mut PtRegs) -> Result<usize, Errno> {
         get_user::<Sigcontext>(&mm, frame.wrapping_add(SIGFRAME_SC)),
         get_user::<u32>(&mm, frame.wrapping_add(SIGFRAME_EXTRAMASK)),
     ) else {
-        bad_frame()
+        return bad_frame();
     };
     restore(regs, &sc, u64::from(hi) << 32 | u64::from(sc.oldmask))
 }
@@ -397,7 +411,7 @@ pub fn sys_rt_sigreturn(regs: &mut PtRegs) -> Result<usize, Errno> {
         get_user::<Sigcontext>(&mm, frame.wrapping_add(RT_UC + UC_MCONTEXT)),
         get_user::<[u32; 2]>(&mm, frame.wrapping_add(RT_UC + UC_SIGMASK)),
     ) else {
-        bad_frame()
+        return bad_frame();
     };
     restore(regs, &sc, u64::from(m[1]) << 32 | u64::from(m[0]))
 }

@@ -71,6 +71,9 @@ pub struct Task {
     /// Timer ticks this process has run, user and kernel time together
     /// (for `RLIMIT_CPU`).
     pub cpu_ticks: u64,
+    /// The wait status to exit with on the way back to user mode
+    /// (`proc::exit_later`).
+    pub exit_pending: Option<u32>,
 }
 
 impl Task {

@@ -53,10 +53,13 @@ pub fn dispatch(regs: &mut PtRegs, path: EntryPath) {
 /// after it, like strace.
 #[cold]
 #[inline(never)]
-pub fn do_syscall_traced(regs: &mut PtRegs, path: EntryPath) -> String {
+pub fn do_syscall_traced(regs: &mut PtRegs, path: EntryPath) -> Option<String> {
+    let nr = regs.orig_ax as usize;
     let line = trace_call(regs, path);
     dispatch(regs, path);
-    alloc::format!("{line} = {}", args::decode_ret(regs.ax))
+    // `exit` and `exit_group` were printed with ` = ?` already.
+    (!matches!(nr, abi::syscalls::NR_EXIT | abi::syscalls::NR_EXIT_GROUP))
+        .then(|| alloc::format!("{line} = {}", args::decode_ret(regs.ax)))
 }
 
 /// Print a finished trace line with the return instruction used.

@@ -99,7 +99,11 @@ fn syscall_tail_traced(regs: &mut PtRegs, path: EntryPath) -> bool {
     let sysexit = path == EntryPath::Sysenter
         && !crate::proc::signal::pending()
         && sysexit_allowed(regs, landing_pad());
-    crate::syscall::trace_return(&line, if sysexit { "sysexit" } else { "iret" });
+    if let Some(line) = line {
+        crate::syscall::trace_return(&line, if sysexit { "sysexit" } else { "iret" });
+    }
+    // Nothing of ours is left on the stack when exit_to_user ends the
+    // process (the line was dropped above).
     exit_to_user(regs, path) && sysexit
 }
 

@@ -101,7 +101,8 @@ fn user_exception(regs: &mut PtRegs, vector: u32) {
         let addr = read_cr2();
         match crate::proc::fault::handle_user_page_fault(addr, error) {
             Fault::Served => return,
-            Fault::NoMemory => crate::proc::fault::oom_kill_current(),
+            // Killed on the way out, which is next.
+            Fault::NoMemory => return crate::proc::fault::oom_kill_current(),
             Fault::Bad => {}
         }
         // si_code: SEGV_MAPERR for a missing page, SEGV_ACCERR otherwise.
@@ -148,7 +149,9 @@ fn kernel_exception(regs: &mut PtRegs, vector: u32) {
         if vector == X86_TRAP_PF {
             match crate::proc::fault::handle_user_page_fault(read_cr2(), regs.orig_ax) {
                 Fault::Served => return,
-                Fault::NoMemory => crate::proc::fault::oom_kill_current_later(),
+                // The copy fails (the fixup below: -EFAULT), and the process
+                // is killed on its way out.
+                Fault::NoMemory => crate::proc::fault::oom_kill_current(),
                 Fault::Bad => {}
             }
         }
@@ -177,7 +180,9 @@ fn kernel_exception(regs: &mut PtRegs, vector: u32) {
 /// user frame was unusable. Only the process ends (SIGILL, as Linux's
 /// `iret_error`).
 pub extern "C" fn iret_fault() -> ! {
-    crate::proc::fault::kill_current(SIGILL, format_args!("iret exception"))
+    crate::proc::fault::kill_current(SIGILL, format_args!("iret exception"));
+    // The stub that called us has nothing on the stack to unwind: end here.
+    crate::proc::exit(SIGILL as u32)
 }
 
 /// Entered through the task gate at vector 8, on the double-fault TSS's own
