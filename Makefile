@@ -18,7 +18,7 @@ QEMU_FLAGS   := -m 128M -serial mon:stdio -display none -no-reboot \
 QEMU_STATUS  := status=$$?; if [ $$status -eq 33 ]; then exit 0; else echo "QEMU exit status $$status (35: failure, 37: kernel panic)"; exit $$status; fi
 
 .PHONY: all kernel userspace initramfs run iso run-iso gdb test test-kernel test-boot \
-        fmt fmt-check clippy clean setup bench trace-path
+        fmt fmt-check clippy clean setup bench trace-path fuzz
 
 all: kernel
 
@@ -68,6 +68,11 @@ clippy: setup
 
 bench: setup
 	scripts/bench
+
+# A million random system calls through all three entry paths
+# (FUZZ_CALLS=N, FUZZ_SEED=S to replay); make test runs a short slice.
+fuzz: setup
+	scripts/fuzz
 
 # Every instruction one getpid executes, per entry path (gdb single-steps).
 trace-path: setup
