@@ -25,28 +25,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL: " __VA_ARGS__); printf("\n"); } } while (0)
+#include "test_common.h"
 
 static const char *exit42 = "/bin/exit42";
-
-/* Run `f` in a child; return its wait status. */
-static int in_child(int (*f)(void))
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) {
-        printf("FAIL: fork: errno %d\n", errno);
-        failures++;
-        return -1;
-    }
-    if (pid == 0)
-        _exit(f());
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    return st;
-}
 
 static int maps_child(void)
 {
@@ -233,15 +214,7 @@ static void test_e2big(void)
 
 static void test_exec(void)
 {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        char *argv[] = {(char *)exit42, NULL}, *envp[] = {NULL};
-        execve(exit42, argv, envp);
-        _exit(127);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
+    int st = run_program(exit42);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 42, "exec %s afterwards: status %#x", exit42, st);
 }
 

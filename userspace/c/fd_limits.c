@@ -23,8 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL: " __VA_ARGS__); printf("\n"); } } while (0)
+#include "test_common.h"
 
 /* The raw i386 calls, whatever the C library maps getrlimit to. */
 static long raw2(long nr, long a, long b)

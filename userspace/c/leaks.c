@@ -20,8 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL: " __VA_ARGS__); printf("\n"); } } while (0)
+#include "test_common.h"
 
 static const char *exit42 = "/bin/exit42";
 
@@ -37,14 +36,7 @@ static long free_kb(long *total)
 static void round_trip(int n)
 {
     for (int i = 0; i < n; i++) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            char *argv[] = {(char *)exit42, NULL}, *envp[] = {NULL};
-            execve(exit42, argv, envp);
-            _exit(127);
-        }
-        int st = 0;
-        waitpid(pid, &st, 0);
+        int st = run_program(exit42);
         if (!WIFEXITED(st) || WEXITSTATUS(st) != 42) {
             printf("FAIL: exec round %d: status %#x\n", i, st);
             failures++;

@@ -21,8 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL: " __VA_ARGS__); printf("\n"); } } while (0)
+#include "test_common.h"
 
 static const char *self;
 
@@ -36,18 +35,6 @@ static int set(int resource, rlim_t cur, rlim_t max)
     if (max)
         r.rlim_max = max;
     return setrlimit(resource, &r);
-}
-
-static int in_child(int (*f)(void))
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0)
-        _exit(f());
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    return st;
 }
 
 static int as_child(void)
