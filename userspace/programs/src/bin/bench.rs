@@ -224,6 +224,100 @@ fn report(name: &str, r: (u64, u64, u64)) {
     println!("bench {name} {} {} {}", r.0, r.1, r.2);
 }
 
+/// The metrics that involve processes, pipes and memory (the ones a
+/// kernel's wear would show in), each name with `suffix`.
+fn processes_and_memory(suffix: &str, v: usize) {
+    let self_path = c"/bench";
+    let name = |m: &str| alloc::format!("{m}{suffix}");
+    if v != 0 && !suffix.is_empty() {
+        report(
+            &name("getpid_vsyscall"),
+            measure(ITERS, |n| run(Loop::Vsyscall, n, v)),
+        );
+    }
+    report(
+        &name("fork_exit_wait4"),
+        measure(100, |n| (0..n).for_each(|_| spawn(false, self_path))),
+    );
+    report(
+        &name("fork_execve_wait4"),
+        measure(20, |n| (0..n).for_each(|_| spawn(true, self_path))),
+    );
+    if let Some(r) = pipe_round_trips() {
+        report(&name("pipe_round_trip"), r);
+    }
+    report(
+        &name("mmap_touch_munmap"),
+        measure(1000, |n| (0..n).for_each(|_| mmap_touch_munmap())),
+    );
+    report(
+        &name("pipe2_close"),
+        measure(1000, |n| (0..n).for_each(|_| pipe2_close())),
+    );
+}
+
+/// One anonymous page mapped, written, unmapped.
+fn mmap_touch_munmap() {
+    let (prot, flags) = (
+        abi::mman::PROT_READ | abi::mman::PROT_WRITE,
+        abi::mman::MAP_PRIVATE | abi::mman::MAP_ANONYMOUS,
+    );
+    // SAFETY: no MAP_FIXED: the kernel picks a free range.
+    let p = unsafe { rt::sys::mmap2(0, 4096, prot, flags, -1, 0) };
+    if rt::syscall::is_error(p) {
+        return;
+    }
+    // SAFETY: the page was just mapped read-write for us, and is unmapped
+    // right after, with nothing else using it.
+    unsafe {
+        (p as *mut u8).write_volatile(1);
+        rt::sys::munmap(p as usize, 4096);
+    }
+}
+
+/// A pipe made and both ends closed.
+fn pipe2_close() {
+    let mut fds = [0i32; 2];
+    // SAFETY: pipe2 writes two ints into our array.
+    if unsafe { rt::syscall::syscall2(abi::syscalls::NR_PIPE2, fds.as_mut_ptr() as usize, 0) } == 0
+    {
+        for fd in fds {
+            // SAFETY: closes our own descriptors.
+            unsafe { rt::syscall::syscall1(abi::syscalls::NR_CLOSE, fd as usize) };
+        }
+    }
+}
+
+/// Run `/fuzz --seed 0x1234 --calls N` and wait for it; false if there is
+/// no fuzzer in the initramfs.
+fn churn(calls: &str) -> bool {
+    let path = c"/fuzz";
+    let mut arg = alloc::vec::Vec::from(calls.as_bytes());
+    arg.push(0);
+    let argv = [
+        path.as_ptr() as usize,
+        c"--seed".as_ptr() as usize,
+        c"0x1234".as_ptr() as usize,
+        c"--calls".as_ptr() as usize,
+        arg.as_ptr() as usize,
+        0,
+    ];
+    println!("bench: churn: /fuzz --seed 0x1234 --calls {calls}");
+    let pid = rt::sys::fork();
+    if pid == 0 {
+        // SAFETY: NUL-terminated strings and a NULL-terminated argv.
+        unsafe {
+            rt::syscall::syscall3(NR_EXECVE, path.as_ptr() as usize, argv.as_ptr() as usize, 0)
+        };
+        rt::sys::exit_group(127);
+    }
+    let mut status = 0i32;
+    // SAFETY: a valid status pointer; no rusage.
+    unsafe { rt::syscall::syscall4(NR_WAIT4, pid as usize, &raw mut status as usize, 0, 0) };
+    println!("bench: churn: done, status {status:#x}");
+    status == 0
+}
+
 /// fork + exit + wait4 (or fork + execve + exit + wait4 when `exec`).
 fn spawn(exec: bool, self_path: &core::ffi::CStr) {
     let pid = rt::sys::fork();
@@ -332,17 +426,19 @@ fn main(args: &Args) -> i32 {
             measure(ITERS, |n| run(Loop::FloorInt, n, v)),
         );
     }
-    let self_path = c"/bench";
-    report(
-        "fork_exit_wait4",
-        measure(100, |n| (0..n).for_each(|_| spawn(false, self_path))),
-    );
-    report(
-        "fork_execve_wait4",
-        measure(20, |n| (0..n).for_each(|_| spawn(true, self_path))),
-    );
-    if let Some(r) = pipe_round_trips() {
-        report("pipe_round_trip", r);
+    processes_and_memory("", v);
+    // `--churn N`: N random calls by the fuzzer (/fuzz), then the same
+    // metrics again: a kernel that wears down shows it here.
+    if let Some(n) = (1..args.len())
+        .position(|i| args.str(i) == Some("--churn"))
+        .and_then(|i| args.str(i + 2))
+        && churn(n)
+    {
+        report(
+            "getpid_int80_churned",
+            measure(ITERS, |n| run(Loop::Int80, n, v)),
+        );
+        processes_and_memory("_churned", v);
     }
     println!("bench: done");
     // reboot(LINUX_REBOOT_MAGIC1, MAGIC2, LINUX_REBOOT_CMD_POWER_OFF)
