@@ -367,6 +367,7 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         rlimits: super::rlimit::defaults(),
         cpu_ticks: 0,
         exit_pending: None,
+        children: alloc::vec::Vec::new(),
     }));
     Ok(())
 }

@@ -116,8 +116,10 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             rlimits: parent.rlimits,
             cpu_ticks: 0,
             exit_pending: None,
+            children: alloc::vec::Vec::new(),
         }))
     })?;
+    with_current(|parent| parent.children.push(pid));
     sched::add_task(child);
     Ok(pid)
 }
@@ -140,7 +142,7 @@ pub fn exit_later(status: u32) {
 /// Call it only where no frame owns anything: the return to user mode
 /// (`signal::on_return_to_user`), or a stub with nothing on the stack.
 pub fn exit(status: u32) -> ! {
-    let (pid, ppid, comm, files) = with_current(|t| {
+    let (pid, ppid, comm, files, children) = with_current(|t| {
         let files = t.files.close_all();
         // Leave the address space before freeing it.
         // SAFETY: the kernel page directory maps the kernel half like every
@@ -148,20 +150,29 @@ pub fn exit(status: u32) -> ! {
         unsafe { paging::switch_pd(paging::kernel_pd_phys()) };
         t.mm = None;
         t.state = TaskState::Zombie(status);
-        (t.pid, t.ppid, t.comm.clone(), files)
+        // A zombie keeps no signals: nothing will ever deliver them.
+        t.sigpending = 0;
+        t.siginfo.clear();
+        let children = core::mem::take(&mut t.children);
+        (t.pid, t.ppid, t.comm.clone(), files, children)
     });
     drop(files); // pipe ends close here, waking their peers
     if pid == 1 {
         crate::init_exited(&comm, status);
     }
-    // Orphans go to init, as on Linux.
+    // Orphans go to init, as on Linux (only our own children: no scan of
+    // every task).
     SCHED.with(|s| {
-        for t in s.tasks.values_mut() {
-            if t.ppid == pid {
+        for c in &children {
+            if let Some(t) = s.tasks.get_mut(c) {
                 t.ppid = 1;
             }
         }
+        if let Some(init) = s.tasks.get_mut(&1) {
+            init.children.extend_from_slice(&children);
+        }
     });
+    drop(children);
     sched::wake(WaitChannel::Child, Some(ppid));
     sched::wake(WaitChannel::Child, Some(1));
     sched::schedule();
@@ -181,20 +192,27 @@ pub enum Reaped {
 pub fn reap_child(which: i32) -> Result<Reaped, Errno> {
     SCHED.with(|s| {
         let me = s.current.expect("no current task");
-        let matches = |t: &Task| t.ppid == me && (which == -1 || which == t.pid as i32);
+        // Only this task's children list, as Linux's do_wait walks it.
+        let children = core::mem::take(&mut s.tasks.get_mut(&me).expect("current task").children);
         let mut any = false;
         let mut zombie = None;
-        for t in s.tasks.values() {
-            if matches(t) {
-                any = true;
-                if let TaskState::Zombie(st) = t.state {
-                    zombie = Some((t.pid, st));
-                    break;
-                }
+        for (i, c) in children.iter().enumerate() {
+            if which != -1 && which != *c as i32 {
+                continue;
+            }
+            any = true;
+            if let Some(TaskState::Zombie(st)) = s.tasks.get(c).map(|t| t.state) {
+                zombie = Some((i, *c, st));
+                break;
             }
         }
+        let mut children = children;
+        if let Some((i, _, _)) = zombie {
+            children.swap_remove(i);
+        }
+        s.tasks.get_mut(&me).expect("current task").children = children;
         match zombie {
-            Some((pid, st)) => {
+            Some((_, pid, st)) => {
                 s.tasks.remove(&pid); // frees its kernel stack
                 Ok(Reaped::Child(pid, st))
             }

@@ -21,6 +21,10 @@ pub struct Scheduler {
     pub tasks: BTreeMap<Pid, Box<Task>>,
     runq: VecDeque<Pid>,
     pub current: Option<Pid>,
+    /// The tasks that sleep (Linux keeps a wait queue per event; one short
+    /// list serves here): `wake` looks at these, not at every task, so
+    /// zombies nobody reaps cost nothing.
+    sleeping: alloc::vec::Vec<Pid>,
     /// The current task itself (it lives in a `Box` in `tasks`, so the
     /// address is stable): `with_current` needs no map lookup.
     pub current_task: *mut Task,
@@ -44,6 +48,7 @@ pub static SCHED: UpCell<Scheduler> = UpCell::new(Scheduler {
     tasks: BTreeMap::new(),
     runq: VecDeque::new(),
     current: None,
+    sleeping: alloc::vec::Vec::new(),
     current_task: core::ptr::null_mut(),
     next_pid: 1,
     idle_sp: 0,
@@ -82,12 +87,27 @@ pub fn add_task(task: Box<Task>) {
 /// Wake every task sleeping on `chan` (for `Child`, only the parent `pid`).
 pub fn wake(chan: WaitChannel, only: Option<Pid>) {
     SCHED.with(|s| {
-        for (pid, t) in s.tasks.iter_mut() {
-            if t.state == TaskState::Sleeping(chan) && only.is_none_or(|p| p == *pid) {
-                t.state = TaskState::Runnable;
-                s.runq.push_back(*pid);
+        let Scheduler {
+            tasks,
+            runq,
+            sleeping,
+            ..
+        } = s;
+        // Keep those that still sleep on something else.
+        sleeping.retain(|pid| {
+            let Some(t) = tasks.get_mut(pid) else {
+                return false;
+            };
+            match t.state {
+                TaskState::Sleeping(c) if c == chan && only.is_none_or(|p| p == *pid) => {
+                    t.state = TaskState::Runnable;
+                    runq.push_back(*pid);
+                    false
+                }
+                TaskState::Sleeping(_) => true,
+                _ => false, // woken by a signal meanwhile
             }
-        }
+        });
     });
 }
 
@@ -96,8 +116,23 @@ pub fn sleep(chan: WaitChannel) {
     SCHED.with(|s| {
         let cur = s.current.expect("sleep without a task");
         s.tasks.get_mut(&cur).unwrap().state = TaskState::Sleeping(chan);
+        if !s.sleeping.contains(&cur) {
+            s.sleeping.push(cur);
+        }
     });
     schedule();
+}
+
+/// Does a live task (running, runnable or asleep) have a signal pending?
+/// Zombies keep none, so they need not be looked at.
+pub fn any_live_signal_pending() -> bool {
+    SCHED.with(|s| {
+        s.current
+            .into_iter()
+            .chain(s.runq.iter().copied())
+            .chain(s.sleeping.iter().copied())
+            .any(|p| s.tasks.get(&p).is_some_and(|t| t.sigpending != 0))
+    })
 }
 
 /// Called on each timer tick: charges the running task a tick of CPU time

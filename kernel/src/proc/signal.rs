@@ -159,8 +159,7 @@ fn deliver(regs: &mut PtRegs) {
             }
         }
     }
-    let any = sched::SCHED.with(|s| s.tasks.values().any(|t| t.sigpending != 0));
-    IN_FLIGHT.store(any, Ordering::Relaxed);
+    IN_FLIGHT.store(sched::any_live_signal_pending(), Ordering::Relaxed);
 }
 
 /// `sigframe_ia32` (arch/x86/include/asm/sigframe.h): pretcode, sig,

@@ -74,6 +74,9 @@ pub struct Task {
     /// The wait status to exit with on the way back to user mode
     /// (`proc::exit_later`).
     pub exit_pending: Option<u32>,
+    /// Its children, live and zombie (Linux's `children` list): `wait4`
+    /// and `exit` look only at these, never at every task.
+    pub children: alloc::vec::Vec<Pid>,
 }
 
 impl Task {
