@@ -213,11 +213,14 @@ pub fn try_free_frames() -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::boxed::Box;
+
+    /// A second allocator for the test, built at compile time: 24 KiB of
+    /// bitmap would not fit a kernel stack (Box::new builds on the stack).
+    static TEST_FA: Mutex<FrameAllocator> = Mutex::new(FrameAllocator::new());
 
     #[test_case]
     fn bitmap_allocates_frees_and_catches_double_free() {
-        let mut fa = Box::new(FrameAllocator::new());
+        let mut fa = TEST_FA.lock();
         fa.add_free(0x10_0000, 0x10_8000); // 8 frames
         fa.reserve(0x10_2000, 0x10_2001); // frame 2 of them
         assert_eq!(fa.free_frames(), 7);

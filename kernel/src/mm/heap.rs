@@ -12,6 +12,15 @@
 //!
 //! Growing needs no TLB work: the heap's page tables are shared by every
 //! address space from boot on, and a never-mapped page is never cached.
+//!
+//! Small allocations (2 KiB and less: tasks' pieces, open files, pipe
+//! records, mapping-list nodes) come from size-class slabs in front of the
+//! first-fit heap, as Linux's `kmalloc-32`, `kmalloc-64`, ... caches: a
+//! free list per power-of-two size, refilled a 4 KiB chunk at a time. A
+//! freed block goes back on its list, so churn leaves no trail of small
+//! holes in the first-fit list for every later allocation to walk past:
+//! without the slabs, a fuzzer's 20000 calls made a pipe round trip 7
+//! times dearer (`make bench`'s after-churn column).
 
 use super::{KHEAP_MAX, KHEAP_START, PAGE_SIZE, frame};
 use crate::arch::x86::paging::{PTE_G, PTE_P, PTE_W, vmap_pte};
@@ -41,33 +50,117 @@ pub fn for_user<R>(f: impl FnOnce() -> R) -> R {
     r
 }
 
-struct KernelHeap(Mutex<Heap>);
+/// The slab size classes: 16 bytes to 2 KiB, powers of two.
+const MIN_CLASS_SHIFT: usize = 4;
+const CLASSES: usize = 8;
+/// A slab chunk: carved into blocks of one class.
+const CHUNK: usize = 4096;
+
+/// A free block, linked through its first word.
+struct FreeBlock {
+    next: *mut FreeBlock,
+}
+
+struct Slabs {
+    free: [*mut FreeBlock; CLASSES],
+    /// Blocks handed out, per class (for the statistics).
+    in_use: [usize; CLASSES],
+    /// Chunks taken from the first-fit heap.
+    chunks: usize,
+}
+
+struct State {
+    heap: Heap,
+    slabs: Slabs,
+}
+
+// SAFETY: the free lists point into heap chunks owned by the slabs; they
+// are only touched under the heap's lock.
+unsafe impl Send for State {}
+
+struct KernelHeap(Mutex<State>);
 
 #[global_allocator]
-static HEAP: KernelHeap = KernelHeap(Mutex::new(Heap::empty()));
+static HEAP: KernelHeap = KernelHeap(Mutex::new(State {
+    heap: Heap::empty(),
+    slabs: Slabs {
+        free: [null_mut(); CLASSES],
+        in_use: [0; CLASSES],
+        chunks: 0,
+    },
+}));
 
-// SAFETY: `alloc` returns blocks from the heap (never handed out twice, by
-// linked_list_allocator's contract) inside mapped pages; `dealloc` returns
-// them with the layout they were allocated with.
+/// The slab class for `layout`, if it is small enough for one: a block of
+/// size 2^(class + 4) is at least as large, and as aligned, as asked.
+fn class_of(layout: Layout) -> Option<usize> {
+    let size = layout.size().max(layout.align()).max(1 << MIN_CLASS_SHIFT);
+    let class = size.next_power_of_two().trailing_zeros() as usize - MIN_CLASS_SHIFT;
+    (class < CLASSES).then_some(class)
+}
+
+/// First fit from the heap, growing it when nothing fits.
+fn first_fit(heap: &mut Heap, layout: Layout) -> *mut u8 {
+    loop {
+        if let Ok(p) = heap.allocate_first_fit(layout) {
+            return p.as_ptr();
+        }
+        if !grow(heap, layout) {
+            return null_mut();
+        }
+    }
+}
+
+// SAFETY: `alloc` returns slab blocks (each on one free list at a time) or
+// blocks from the first-fit heap (never handed out twice, by
+// linked_list_allocator's contract), all inside mapped pages and as large
+// and aligned as asked; `dealloc` returns them with the layout they were
+// allocated with, which names the same class.
 unsafe impl GlobalAlloc for KernelHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let mut heap = self.0.lock();
-        loop {
-            if let Ok(p) = heap.allocate_first_fit(layout) {
-                return p.as_ptr();
-            }
-            if !grow(&mut heap, layout) {
+        let mut st = self.0.lock();
+        let Some(class) = class_of(layout) else {
+            return first_fit(&mut st.heap, layout);
+        };
+        if st.slabs.free[class].is_null() {
+            // Refill: one chunk, 4 KiB aligned, so every block in it is
+            // aligned to its own size.
+            let chunk_layout = Layout::from_size_align(CHUNK, CHUNK).expect("a valid layout");
+            let chunk = first_fit(&mut st.heap, chunk_layout);
+            if chunk.is_null() {
                 return null_mut();
             }
+            st.slabs.chunks += 1;
+            let size = 1 << (class + MIN_CLASS_SHIFT);
+            for off in (0..CHUNK).step_by(size).rev() {
+                let b = chunk.wrapping_add(off) as *mut FreeBlock;
+                let next = st.slabs.free[class];
+                // SAFETY: the chunk is ours and mapped; `b` lies inside it,
+                // aligned to `size`, which is at least FreeBlock's alignment.
+                unsafe { b.write(FreeBlock { next }) };
+                st.slabs.free[class] = b;
+            }
         }
+        let b = st.slabs.free[class];
+        // SAFETY: a block on a free list holds its link.
+        st.slabs.free[class] = unsafe { (*b).next };
+        st.slabs.in_use[class] += 1;
+        b as *mut u8
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller returns a block `alloc` gave out with `layout`.
-        unsafe {
-            self.0
-                .lock()
-                .deallocate(NonNull::new_unchecked(ptr), layout)
+        let mut st = self.0.lock();
+        match class_of(layout) {
+            Some(class) => {
+                let b = ptr as *mut FreeBlock;
+                let next = st.slabs.free[class];
+                // SAFETY: a block of this class we handed out, now unused.
+                unsafe { b.write(FreeBlock { next }) };
+                st.slabs.free[class] = b;
+                st.slabs.in_use[class] -= 1;
+            }
+            // SAFETY: the caller returns a block `alloc` gave out with
+            // `layout`.
+            None => unsafe { st.heap.deallocate(NonNull::new_unchecked(ptr), layout) },
         }
     }
 }
@@ -116,18 +209,27 @@ pub fn init(bytes: usize) -> bool {
     }
     // SAFETY: the range was just mapped and is used by nothing else; the
     // heap is initialised exactly once.
-    unsafe { HEAP.0.lock().init(KHEAP_START as *mut u8, bytes) };
+    unsafe { HEAP.0.lock().heap.init(KHEAP_START as *mut u8, bytes) };
     true
 }
 
 /// Bytes (in use, mapped): what the kernel's own allocations hold, and how
 /// much RAM the heap has taken so far.
 pub fn usage() -> (usize, usize) {
-    let h = HEAP.0.lock();
-    (h.used(), h.size())
+    let st = HEAP.0.lock();
+    (in_use(&st), st.heap.size())
+}
+
+/// Bytes the kernel's allocations hold: the first-fit heap's, counting
+/// slab chunks by the blocks in use in them.
+fn in_use(st: &State) -> usize {
+    let slab_used: usize = (0..CLASSES)
+        .map(|c| st.slabs.in_use[c] << (c + MIN_CLASS_SHIFT))
+        .sum();
+    st.heap.used() - st.slabs.chunks * CHUNK + slab_used
 }
 
 /// [`usage`], or `None` if the heap is locked (for the panic screen).
 pub fn try_usage() -> Option<(usize, usize)> {
-    HEAP.0.try_lock().map(|h| (h.used(), h.size()))
+    HEAP.0.try_lock().map(|st| (in_use(&st), st.heap.size()))
 }
