@@ -4,7 +4,7 @@
  * check passes.
  *   maps     one-page mappings, protections alternating so none merge,
  *            until mmap fails with ENOMEM (vm.max_map_count); then forks
- *            of that process, which must succeed or fail cleanly;
+ *            of that process until one is refused (ENOMEM or EAGAIN);
  *   memory   touch anonymous memory until the process is OOM-killed or
  *            mmap says ENOMEM, three times; free memory comes back;
  *   procs    fork until EAGAIN (or ENOMEM), then kill and reap them all;
@@ -50,7 +50,8 @@ static int maps_child(void)
     if (pipe(p) < 0)
         return 11;
     int made = 0, refused = 0;
-    for (int i = 0; i < 20; i++) {
+    /* Until refused (each copy takes a 65530-entry mapping list), or 400. */
+    for (int i = 0; i < 400 && refused == 0; i++) {
         pid_t c = fork();
         if (c == 0) {
             char b;

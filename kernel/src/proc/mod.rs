@@ -160,6 +160,8 @@ pub fn exit(status: u32) -> ! {
     if pid == 1 {
         crate::init_exited(&comm, status);
     }
+    // Everything this frame owns goes now: schedule() below never returns.
+    drop(comm);
     // Orphans go to init, as on Linux (only our own children: no scan of
     // every task).
     SCHED.with(|s| {
