@@ -4,6 +4,7 @@
  *   - pipe() in a loop ends with EMFILE (it once panicked the kernel), and
  *     the table is whole afterwards; so do dup() and open() loops;
  *   - getrlimit, the old getrlimit (76), ugetrlimit and prlimit64 agree;
+ *     prlimit64 sets another process's limit, and says ESRCH once it is gone;
  *     getdtablesize() follows setrlimit; soft > hard is EINVAL;
  *   - under a lowered limit: dup stops at it, dup2/dup3 past it are EBADF,
  *     F_DUPFD past it is EINVAL, poll with more entries is EINVAL;
@@ -115,6 +116,35 @@ static void check_limit_calls(void)
           "prlimit64 reads %llu after setrlimit 10", (unsigned long long)r64.cur);
 }
 
+/* prlimit64 on another process: it sees the new limit; once it is gone,
+ * ESRCH. */
+static void check_prlimit_other(void)
+{
+    struct rlimit64 { uint64_t cur, max; } r64, old;
+    int p[2];
+    if (pipe(p) < 0)
+        return;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char c;
+        close(p[1]);
+        (void)read(p[0], &c, 1); /* until the parent has set our limit */
+        _exit(getdtablesize());
+    }
+    close(p[0]);
+    CHECK(syscall(SYS_prlimit64, pid, RLIMIT_NOFILE, NULL, &old) == 0, "prlimit64(child) read: errno %d", errno);
+    r64.cur = 7;
+    r64.max = old.max;
+    CHECK(syscall(SYS_prlimit64, pid, RLIMIT_NOFILE, &r64, NULL) == 0, "prlimit64(child) set: errno %d", errno);
+    close(p[1]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7, "the child saw getdtablesize() = %d, want 7", WEXITSTATUS(st));
+    CHECK(syscall(SYS_prlimit64, pid, RLIMIT_NOFILE, NULL, &old) < 0 && errno == ESRCH,
+          "prlimit64(reaped child): errno %d, want ESRCH", errno);
+}
+
 static void check_lowered_limit(void)
 {
     /* The limit is 10 now (check_limit_calls). */
@@ -167,6 +197,7 @@ int main(void)
     check_pipe_loop((long)r.rlim_cur);
     check_dup_open_loops((long)r.rlim_cur);
     check_broken_pipe();
+    check_prlimit_other();
     check_limit_calls();
     check_lowered_limit();
     if (failures == 0)

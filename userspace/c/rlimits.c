@@ -78,29 +78,40 @@ static int recurse(int kib, int fd)
     return recurse(kib + 1, fd) + pad[0];
 }
 
-static void test_stack(void)
+/* Fork a child that reports through a pipe: in the child (0 returned)
+ * *fd is the write end, in the parent the read end. -1 on failure. */
+static pid_t fork_reporting(int *fd)
 {
     int p[2];
     if (pipe(p) < 0)
-        return;
+        return -1;
     fflush(stdout);
     pid_t pid = fork();
+    close(p[pid == 0 ? 0 : 1]);
+    *fd = p[pid == 0 ? 1 : 0];
+    return pid;
+}
+
+static void test_stack(void)
+{
+    int fd;
+    pid_t pid = fork_reporting(&fd);
+    if (pid < 0)
+        return;
     if (pid == 0) {
-        close(p[0]);
-        if (p[1] != 3) {
-            dup2(p[1], 3);
-            close(p[1]);
+        if (fd != 3) {
+            dup2(fd, 3);
+            close(fd);
         }
         set(RLIMIT_STACK, 256 << 10, 0);
         char *argv[] = {(char *)self, "--recurse", NULL}, *envp[] = {NULL};
         execve(self, argv, envp);
         _exit(127);
     }
-    close(p[1]);
     int kib, deepest = 0, st = 0;
-    while (read(p[0], &kib, sizeof kib) == sizeof kib)
+    while (read(fd, &kib, sizeof kib) == sizeof kib)
         deepest = kib;
-    close(p[0]);
+    close(fd);
     waitpid(pid, &st, 0);
     printf("stack: overflowed after %d KiB\n", deepest);
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "stack: status %#x, want SIGSEGV", st);
@@ -118,25 +129,22 @@ static void on_xcpu(int sig)
 
 static void test_cpu(void)
 {
-    int p[2];
-    if (pipe(p) < 0)
+    int fd;
+    pid_t pid = fork_reporting(&fd);
+    if (pid < 0)
         return;
-    fflush(stdout);
-    pid_t pid = fork();
     if (pid == 0) {
-        close(p[0]);
-        xcpu_fd = p[1];
+        xcpu_fd = fd;
         signal(SIGXCPU, on_xcpu);
         set(RLIMIT_CPU, 1, 2);
         for (volatile unsigned long i = 0;; i++)
             ;
     }
-    close(p[1]);
     char c;
     int xcpu = 0, st = 0;
-    while (read(p[0], &c, 1) == 1)
+    while (read(fd, &c, 1) == 1)
         xcpu++;
-    close(p[0]);
+    close(fd);
     waitpid(pid, &st, 0);
     printf("cpu: %d SIGXCPU, then status %#x\n", xcpu, st);
     CHECK(xcpu >= 1, "cpu: no SIGXCPU at the soft limit");

@@ -157,10 +157,15 @@ pub fn alloc() -> Option<usize> {
 
 /// One frame filled with zeros.
 pub fn alloc_zeroed() -> Option<usize> {
-    let pa = alloc()?;
-    // SAFETY: the frame is ours and lies in the direct map.
+    alloc().map(zeroed)
+}
+
+/// Fill the frame at `pa`, just allocated, with zeros; returns it.
+fn zeroed(pa: usize) -> usize {
+    // SAFETY: the frame was just allocated to the caller and lies in the
+    // direct map.
     unsafe { core::ptr::write_bytes(phys_to_virt(pa) as *mut u8, 0, PAGE_SIZE) };
-    Some(pa)
+    pa
 }
 
 /// Frames user memory leaves to the kernel (Linux's `min_free_kbytes`
@@ -181,10 +186,7 @@ pub fn alloc_user() -> Option<usize> {
 
 /// [`alloc_user`], filled with zeros.
 pub fn alloc_user_zeroed() -> Option<usize> {
-    let pa = alloc_user()?;
-    // SAFETY: the frame is ours and lies in the direct map.
-    unsafe { core::ptr::write_bytes(phys_to_virt(pa) as *mut u8, 0, PAGE_SIZE) };
-    Some(pa)
+    alloc_user().map(zeroed)
 }
 
 /// `n` contiguous frames.

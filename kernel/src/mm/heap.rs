@@ -178,15 +178,13 @@ fn grow(heap: &mut Heap, layout: Layout) -> bool {
     if need > room || frame::free_frames() < need / PAGE_SIZE + floor {
         return false;
     }
-    let bytes = need.max(GROW_CHUNK.min(room));
-    let mut mapped = 0;
-    while mapped < bytes {
-        let Some(pa) = frame::alloc() else { break };
-        // SAFETY: pages above the heap's top are the heap's alone (we hold
-        // its lock), inside the vmap area.
-        unsafe { *vmap_pte(top + mapped) = pa as u32 | PTE_G | PTE_W | PTE_P };
-        mapped += PAGE_SIZE;
-    }
+    // At least a chunk, but never into the frames `floor` keeps back.
+    let spare = (frame::free_frames() - floor) * PAGE_SIZE;
+    let bytes = need.max(GROW_CHUNK.min(room).min(spare));
+    // (Fewer than `need` only if frames vanished since the count above;
+    // what was mapped joins the heap all the same, and the caller tries
+    // again.)
+    let mapped = map_pages(top, bytes);
     if mapped == 0 {
         return false;
     }
@@ -196,16 +194,28 @@ fn grow(heap: &mut Heap, layout: Layout) -> bool {
     true
 }
 
+/// Map fresh frames at `[va, va + bytes)` in the heap's area, page by page,
+/// until done or out of frames; returns the bytes mapped. The caller holds
+/// the heap's lock (or is the boot code), so pages at and above the heap's
+/// top are its alone.
+fn map_pages(va: usize, bytes: usize) -> usize {
+    let mut mapped = 0;
+    while mapped < bytes {
+        let Some(pa) = frame::alloc() else { break };
+        // SAFETY: `va + mapped` lies in the heap's part of the vmap area
+        // above its top, which only the lock holder maps.
+        unsafe { *vmap_pte(va + mapped) = pa as u32 | PTE_G | PTE_W | PTE_P };
+        mapped += PAGE_SIZE;
+    }
+    mapped
+}
+
 /// Map the heap's first `bytes` (rounded to pages) and set it up. False if
 /// there are not enough frames.
 pub fn init(bytes: usize) -> bool {
     let bytes = bytes.next_multiple_of(PAGE_SIZE);
-    for off in (0..bytes).step_by(PAGE_SIZE) {
-        let Some(pa) = frame::alloc() else {
-            return false;
-        };
-        // SAFETY: boot, before anything else uses the heap's range.
-        unsafe { *vmap_pte(KHEAP_START + off) = pa as u32 | PTE_G | PTE_W | PTE_P };
+    if map_pages(KHEAP_START, bytes) < bytes {
+        return false;
     }
     // SAFETY: the range was just mapped and is used by nothing else; the
     // heap is initialised exactly once.
