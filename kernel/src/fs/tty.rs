@@ -93,8 +93,7 @@ pub fn serial_interrupt() {
 /// Ctrl-C / Ctrl-\ (ISIG): signal every process but init. With one terminal
 /// and no job control yet, that stands in for the foreground process group.
 fn signal_foreground(sig: i32) {
-    let pids: Vec<u32> =
-        sched::SCHED.with(|s| s.tasks.keys().copied().filter(|&p| p != 1).collect());
+    let pids: Vec<u32> = sched::SCHED.with(|s| s.tasks.pids().filter(|&p| p != 1).collect());
     for pid in pids {
         let _ = crate::proc::signal::send(
             pid,

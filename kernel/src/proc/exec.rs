@@ -344,7 +344,7 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
     let regs = initial_regs(loaded.entry, loaded.sp);
     // SAFETY: a fresh, unused kernel stack.
     let saved_sp = unsafe { switch::prepare_new_stack(stack.top(), &regs) };
-    let pid = sched::alloc_pid();
+    let pid = sched::alloc_pid().ok_or(ENOMEM)?;
     sched::add_task(Box::new(Task {
         pid,
         ppid: 0,

@@ -4,6 +4,7 @@
 pub mod elf;
 pub mod exec;
 pub mod fault;
+pub mod pid;
 pub mod rlimit;
 pub mod sched;
 pub mod signal;
@@ -71,7 +72,8 @@ pub fn fork(regs: &PtRegs) -> Result<Pid, Errno> {
 pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
     // Out of kernel-stack slots is Linux's threads-max: EAGAIN.
     let stack = KernelStack::new().ok_or(abi::errno::EAGAIN)?;
-    let pid = sched::alloc_pid();
+    // Out of pids is Linux's `alloc_pid` failing: EAGAIN too.
+    let pid = sched::alloc_pid().ok_or(abi::errno::EAGAIN)?;
     let mut child_regs = *regs;
     child_regs.ax = 0;
     if let Some(sp) = args.stack {
@@ -166,11 +168,11 @@ pub fn exit(status: u32) -> ! {
     // every task).
     SCHED.with(|s| {
         for c in &children {
-            if let Some(t) = s.tasks.get_mut(c) {
+            if let Some(t) = s.tasks.get_mut(*c) {
                 t.ppid = 1;
             }
         }
-        if let Some(init) = s.tasks.get_mut(&1) {
+        if let Some(init) = s.tasks.get_mut(1) {
             init.children.extend_from_slice(&children);
         }
     });
@@ -194,32 +196,48 @@ pub enum Reaped {
 pub fn reap_child(which: i32) -> Result<Reaped, Errno> {
     SCHED.with(|s| {
         let me = s.current.expect("no current task");
-        // Only this task's children list, as Linux's do_wait walks it.
-        let children = core::mem::take(&mut s.tasks.get_mut(&me).expect("current task").children);
-        let mut any = false;
-        let mut zombie = None;
-        for (i, c) in children.iter().enumerate() {
-            if which != -1 && which != *c as i32 {
-                continue;
+        let (i, pid, status) = if which > 0 {
+            // One pid: look it up, as Linux's `do_wait_pid` does, instead
+            // of walking a children list that unreaped zombies may fill.
+            let pid = which as Pid;
+            let state = match s.tasks.get(pid) {
+                Some(t) if t.ppid == me => t.state,
+                _ => return Err(ECHILD),
+            };
+            let TaskState::Zombie(status) = state else {
+                return Ok(Reaped::NotYet);
+            };
+            let children = &s.tasks.get(me).expect("current task").children;
+            // From the end: the child waited for is most often the newest.
+            let i = children.iter().rposition(|&c| c == pid);
+            (
+                i.expect("a child missing from its parent's list"),
+                pid,
+                status,
+            )
+        } else {
+            // Any child: this task's children list, as Linux's do_wait walks it.
+            let children = &s.tasks.get(me).expect("current task").children;
+            if children.is_empty() {
+                return Err(ECHILD);
             }
-            any = true;
-            if let Some(TaskState::Zombie(st)) = s.tasks.get(c).map(|t| t.state) {
-                zombie = Some((i, *c, st));
-                break;
-            }
-        }
-        let mut children = children;
-        if let Some((i, _, _)) = zombie {
-            children.swap_remove(i);
-        }
-        s.tasks.get_mut(&me).expect("current task").children = children;
-        match zombie {
-            Some((_, pid, st)) => {
-                s.tasks.remove(&pid); // frees its kernel stack
-                Ok(Reaped::Child(pid, st))
-            }
-            None if any => Ok(Reaped::NotYet),
-            None => Err(ECHILD),
-        }
+            let zombie = children.iter().enumerate().find_map(|(i, &c)| {
+                match s.tasks.get(c).map(|t| t.state) {
+                    Some(TaskState::Zombie(st)) => Some((i, c, st)),
+                    _ => None,
+                }
+            });
+            let Some(z) = zombie else {
+                return Ok(Reaped::NotYet);
+            };
+            z
+        };
+        s.tasks
+            .get_mut(me)
+            .expect("current task")
+            .children
+            .swap_remove(i);
+        s.tasks.remove(pid); // frees its kernel stack
+        Ok(Reaped::Child(pid, status))
     })
 }

@@ -7,18 +7,19 @@
 //! directory in CR3, its TLS descriptors in the GDT, its FPU state, and then
 //! `switch_to` for the kernel stack itself.
 
+use super::pid::TaskTable;
 use super::task::{Pid, Task, TaskState, WaitChannel};
 use crate::arch::x86::{fpu, gdt, instructions, paging, switch, sysenter, tss};
 use crate::sync::UpCell;
 use alloc::boxed::Box;
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::VecDeque;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 /// Timer ticks per time slice (50 ms at HZ = 100).
 const TIME_SLICE: u32 = 5;
 
 pub struct Scheduler {
-    pub tasks: BTreeMap<Pid, Box<Task>>,
+    pub tasks: TaskTable,
     runq: VecDeque<Pid>,
     pub current: Option<Pid>,
     /// The tasks that sleep (Linux keeps a wait queue per event; one short
@@ -28,7 +29,6 @@ pub struct Scheduler {
     /// The current task itself (it lives in a `Box` in `tasks`, so the
     /// address is stable): `with_current` needs no map lookup.
     pub current_task: *mut Task,
-    next_pid: Pid,
     /// The boot context's saved stack pointer (it becomes the idle loop).
     idle_sp: usize,
 }
@@ -45,12 +45,11 @@ pub fn current_tgid() -> Pid {
 }
 
 pub static SCHED: UpCell<Scheduler> = UpCell::new(Scheduler {
-    tasks: BTreeMap::new(),
+    tasks: TaskTable::new(),
     runq: VecDeque::new(),
     current: None,
     sleeping: alloc::vec::Vec::new(),
     current_task: core::ptr::null_mut(),
-    next_pid: 1,
     idle_sp: 0,
 });
 
@@ -58,7 +57,7 @@ impl Scheduler {
     /// Wake task `pid` if it sleeps, whatever it waits for (a signal came:
     /// its system call sees it and returns `-EINTR`).
     pub fn make_runnable(&mut self, pid: Pid) {
-        if let Some(t) = self.tasks.get_mut(&pid)
+        if let Some(t) = self.tasks.get_mut(pid)
             && matches!(t.state, TaskState::Sleeping(_))
         {
             t.state = TaskState::Runnable;
@@ -67,20 +66,16 @@ impl Scheduler {
     }
 }
 
-/// A fresh pid.
-pub fn alloc_pid() -> Pid {
-    SCHED.with(|s| {
-        let p = s.next_pid;
-        s.next_pid += 1;
-        p
-    })
+/// A free pid (`None`: all taken; fork fails with `-EAGAIN`).
+pub fn alloc_pid() -> Option<Pid> {
+    SCHED.with(|s| s.tasks.alloc_pid())
 }
 
 /// Make a new task runnable.
 pub fn add_task(task: Box<Task>) {
     SCHED.with(|s| {
         s.runq.push_back(task.pid);
-        s.tasks.insert(task.pid, task);
+        s.tasks.insert(task);
     });
 }
 
@@ -95,7 +90,7 @@ pub fn wake(chan: WaitChannel, only: Option<Pid>) {
         } = s;
         // Keep those that still sleep on something else.
         sleeping.retain(|pid| {
-            let Some(t) = tasks.get_mut(pid) else {
+            let Some(t) = tasks.get_mut(*pid) else {
                 return false;
             };
             match t.state {
@@ -115,7 +110,7 @@ pub fn wake(chan: WaitChannel, only: Option<Pid>) {
 pub fn sleep(chan: WaitChannel) {
     SCHED.with(|s| {
         let cur = s.current.expect("sleep without a task");
-        s.tasks.get_mut(&cur).unwrap().state = TaskState::Sleeping(chan);
+        s.tasks.get_mut(cur).unwrap().state = TaskState::Sleeping(chan);
         if !s.sleeping.contains(&cur) {
             s.sleeping.push(cur);
         }
@@ -131,7 +126,7 @@ pub fn any_live_signal_pending() -> bool {
             .into_iter()
             .chain(s.runq.iter().copied())
             .chain(s.sleeping.iter().copied())
-            .any(|p| s.tasks.get(&p).is_some_and(|t| t.sigpending != 0))
+            .any(|p| s.tasks.get(p).is_some_and(|t| t.sigpending != 0))
     })
 }
 
@@ -143,7 +138,7 @@ pub fn timer_tick(from_user: bool) {
         let Some(cur) = s.current else {
             return (false, None);
         };
-        let t = s.tasks.get_mut(&cur).unwrap();
+        let t = s.tasks.get_mut(cur).unwrap();
         if t.state != TaskState::Runnable {
             return (false, None); // the idle loop runs on a sleeper's behalf
         }
@@ -189,7 +184,7 @@ pub fn schedule() {
         let plan = SCHED.with(|s| {
             let prev = s.current;
             if let Some(p) = prev
-                && let Some(t) = s.tasks.get_mut(&p)
+                && let Some(t) = s.tasks.get_mut(p)
                 && t.state == TaskState::Runnable
                 && !s.runq.contains(&p)
             {
@@ -198,7 +193,7 @@ pub fn schedule() {
             let next = loop {
                 let n = s.runq.pop_front()?;
                 if s.tasks
-                    .get(&n)
+                    .get(n)
                     .is_some_and(|t| t.state == TaskState::Runnable)
                 {
                     break n;
@@ -206,8 +201,8 @@ pub fn schedule() {
             };
             s.current = Some(next);
             CURRENT_TGID.store(next, Ordering::Relaxed);
-            let next_task = s.tasks.get_mut(&next).unwrap();
-            s.current_task = &raw mut **next_task;
+            let next_task = s.tasks.get_mut(next).unwrap();
+            s.current_task = &raw mut *next_task;
             next_task.slice = TIME_SLICE;
             let next_sp = next_task.saved_sp;
             let top = next_task.kstack.top();
@@ -217,7 +212,7 @@ pub fn schedule() {
                 .map_or(paging::kernel_pd_phys(), |m| m.pd_phys());
             let tls = next_task.tls;
             let next_fpu: *const fpu::FpuState = &*next_task.fpu;
-            let prev_sp: *mut usize = match prev.and_then(|p| s.tasks.get_mut(&p)) {
+            let prev_sp: *mut usize = match prev.and_then(|p| s.tasks.get_mut(p)) {
                 Some(t) if prev != Some(next) => {
                     fpu::save(&mut t.fpu);
                     &mut t.saved_sp

@@ -60,7 +60,7 @@ pub fn user_info(sig: i32, code: i32, pid: u32) -> Siginfo {
 /// no such live task.
 pub fn send(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
     sched::SCHED.with(|s| -> Result<(), Errno> {
-        let t = s.tasks.get_mut(&pid).ok_or(abi::errno::ESRCH)?;
+        let t = s.tasks.get_mut(pid).ok_or(abi::errno::ESRCH)?;
         if matches!(t.state, super::task::TaskState::Zombie(_)) {
             return Ok(());
         }

@@ -66,7 +66,7 @@ fn with_limits<R>(pid: i32, f: impl FnOnce(&mut Rlimits) -> Result<R, Errno>) ->
         return with_current(|t| f(&mut t.rlimits));
     }
     let pid = u32::try_from(pid).map_err(|_| ESRCH)?;
-    crate::proc::sched::SCHED.with(|s| match s.tasks.get_mut(&pid) {
+    crate::proc::sched::SCHED.with(|s| match s.tasks.get_mut(pid) {
         Some(t) if !matches!(t.state, crate::proc::task::TaskState::Zombie(_)) => f(&mut t.rlimits),
         _ => Err(ESRCH),
     })

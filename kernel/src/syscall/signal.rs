@@ -102,7 +102,7 @@ fn send(pid: i32, sig: i32, code: i32) -> SysResult {
         u32::try_from(pid).map_err(|_| ESRCH)?
     };
     if sig == 0 {
-        let exists = crate::proc::sched::SCHED.with(|s| s.tasks.contains_key(&target));
+        let exists = crate::proc::sched::SCHED.with(|s| s.tasks.contains(target));
         return if exists { Ok(0) } else { Err(ESRCH) };
     }
     // Init gets only the signals it has handlers for (Linux's
@@ -110,7 +110,7 @@ fn send(pid: i32, sig: i32, code: i32) -> SysResult {
     if target == 1 && me != 1 {
         let handled = crate::proc::sched::SCHED.with(|s| {
             s.tasks
-                .get(&1)
+                .get(1)
                 .is_some_and(|t| t.sigactions[sig as usize - 1].sa_handler > abi::signal::SIG_IGN)
         });
         if !handled {
