@@ -7,6 +7,7 @@
 
 #![no_std]
 #![cfg_attr(test, no_main)]
+#![feature(allocator_api)]
 #![feature(custom_test_frameworks)]
 #![test_runner(crate::testing::test_runner)]
 #![reexport_test_harness_main = "test_main"]

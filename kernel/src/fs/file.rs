@@ -64,12 +64,20 @@ enum Slot {
 /// in Linux's `get_unused_fd_flags` + `fd_install`: reserve a number (which
 /// can fail, with no file in hand), then install into it (which cannot).
 /// Methods that remove descriptors hand the removed files back.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct FdTable {
     fds: Vec<Option<Slot>>,
 }
 
 impl FdTable {
+    /// A copy for `fork` (Linux's `dup_fd`): the same open files, shared,
+    /// or `NoMemory` with nothing copied. Drops no file when it fails.
+    pub fn try_clone(&self) -> Result<Self, crate::mm::heap::NoMemory> {
+        let mut fds = crate::mm::heap::try_vec(self.fds.len())?;
+        fds.extend(self.fds.iter().cloned());
+        Ok(Self { fds })
+    }
+
     /// fds 0, 1, 2 on the console (for init).
     pub fn with_console() -> Self {
         let console = Arc::new(Mutex::new(OpenFile {

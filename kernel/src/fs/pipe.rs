@@ -123,6 +123,9 @@ pub enum WriteError {
     WouldBlock,
     /// A signal arrived while waiting for room (`EINTR`).
     Interrupted,
+    /// The kernel heap had no room for the bytes (`ENOMEM`, as Linux's
+    /// `pipe_write` when it cannot allocate a page).
+    NoMemory,
 }
 
 /// Write all of `data`, sleeping while the pipe is full and has a reader.
@@ -147,6 +150,8 @@ pub fn write(id: u32, data: &[u8], nonblock: bool) -> Result<usize, (usize, Writ
             } else {
                 room.min(left)
             };
+            crate::mm::heap::for_user(|| pipe.data.try_reserve(n))
+                .map_err(|_| WriteError::NoMemory)?;
             pipe.data.extend(&data[done..done + n]);
             p.total += n;
             Ok(n)

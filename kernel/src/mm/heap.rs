@@ -24,6 +24,9 @@
 
 use super::{KHEAP_MAX, KHEAP_START, PAGE_SIZE, frame};
 use crate::arch::x86::paging::{PTE_G, PTE_P, PTE_W, vmap_pte};
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::{NonNull, null_mut};
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -48,6 +51,57 @@ pub fn for_user<R>(f: impl FnOnce() -> R) -> R {
     let r = f();
     GROW_FLOOR.store(old, Ordering::Relaxed);
     r
+}
+
+/// A kernel allocation a user program caused could not be made: its system
+/// call fails with `-ENOMEM` (or `-EAGAIN`, as the call's man page says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoMemory;
+
+impl From<NoMemory> for abi::errno::Errno {
+    fn from(_: NoMemory) -> Self {
+        abi::errno::ENOMEM
+    }
+}
+
+impl From<alloc::collections::TryReserveError> for NoMemory {
+    fn from(_: alloc::collections::TryReserveError) -> Self {
+        NoMemory
+    }
+}
+
+impl From<core::alloc::AllocError> for NoMemory {
+    fn from(_: core::alloc::AllocError) -> Self {
+        NoMemory
+    }
+}
+
+/// `Box::new` for what a user program asked for: fails, leaving the
+/// kernel's reserve alone, instead of panicking.
+pub fn try_box<T>(v: T) -> Result<Box<T>, NoMemory> {
+    Ok(for_user(|| Box::try_new(v))?)
+}
+
+/// An empty `Vec` with room for `n` elements, for a user's request.
+pub fn try_vec<T>(n: usize) -> Result<Vec<T>, NoMemory> {
+    let mut v = Vec::new();
+    for_user(|| v.try_reserve_exact(n))?;
+    Ok(v)
+}
+
+/// `n` zero bytes, for a user's request.
+pub fn try_zeroed(n: usize) -> Result<Vec<u8>, NoMemory> {
+    let mut v = try_vec(n)?;
+    v.resize(n, 0);
+    Ok(v)
+}
+
+/// A copy of `s`, for a user's request.
+pub fn try_string(s: &str) -> Result<String, NoMemory> {
+    let mut out = String::new();
+    for_user(|| out.try_reserve_exact(s.len()))?;
+    out.push_str(s);
+    Ok(out)
 }
 
 /// The slab size classes: 16 bytes to 2 KiB, powers of two.

@@ -42,6 +42,16 @@ impl Mm {
         })
     }
 
+    /// [`Mm::new`] for a user's request (`fork`): `NoMemory` instead of a
+    /// panic when the heap is out of room.
+    pub fn try_new(space: AddressSpace) -> Result<MmRef, heap::NoMemory> {
+        let mm = Mm {
+            pd_phys: space.pd_phys(),
+            space: UpCell::new(space),
+        };
+        Ok(heap::for_user(|| Arc::try_new(mm))?)
+    }
+
     /// The CR3 value.
     pub fn pd_phys(&self) -> usize {
         self.pd_phys

@@ -16,7 +16,7 @@
 
 use super::{Mm, USER_TOP};
 use abi::Pod;
-use abi::errno::{EFAULT, ENAMETOOLONG, Errno};
+use abi::errno::{EFAULT, ENAMETOOLONG, ENOMEM, Errno};
 use alloc::vec::Vec;
 use core::mem::{MaybeUninit, size_of};
 
@@ -172,9 +172,11 @@ pub fn strncpy_from_user(mm: &Mm, addr: usize, max: usize) -> Result<Vec<u8>, Er
         let mut buf = [0u8; 64];
         copy_from_user(mm, &mut buf[..chunk], cur)?;
         if let Some(n) = buf[..chunk].iter().position(|&b| b == 0) {
+            super::heap::for_user(|| out.try_reserve(n)).map_err(|_| ENOMEM)?;
             out.extend_from_slice(&buf[..n]);
             return Ok(out);
         }
+        super::heap::for_user(|| out.try_reserve(chunk)).map_err(|_| ENOMEM)?;
         out.extend_from_slice(&buf[..chunk]);
         if out.len() > max {
             return Err(ENAMETOOLONG);

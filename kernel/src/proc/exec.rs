@@ -22,7 +22,7 @@ use crate::arch::x86::{fpu, instructions, paging, switch, sysenter};
 use crate::fs::file::FdTable;
 use crate::mm::addrspace::{AddressSpace, Prot, Region, RegionKind};
 use crate::mm::vmap::KernelStack;
-use crate::mm::{Mm, PAGE_SIZE, frame, page_ceil, page_floor};
+use crate::mm::{Mm, PAGE_SIZE, frame, heap, page_ceil, page_floor};
 use abi::auxv::*;
 use abi::errno::{E2BIG, ENOEXEC, ENOMEM, Errno};
 use abi::signal::SIG_IGN;
@@ -187,10 +187,8 @@ fn put(mm: &mut AddressSpace, sp: &mut usize, bytes: &[u8]) -> Result<usize, Err
 
 /// Push a NUL-terminated copy of `s`.
 fn cstr(mm: &mut AddressSpace, sp: &mut usize, s: &[u8]) -> Result<usize, Errno> {
-    let mut v = Vec::with_capacity(s.len() + 1);
-    v.extend_from_slice(s);
-    v.push(0);
-    put(mm, sp, &v)
+    put(mm, sp, &[0])?;
+    put(mm, sp, s)
 }
 
 /// Lay out the initial stack (i386 System V ABI, figure 3-31):
@@ -212,12 +210,12 @@ fn build_stack(
     let mut sp = STACK_TOP;
     let execfn_addr = cstr(mm, &mut sp, execfn)?;
     let platform = cstr(mm, &mut sp, b"i686")?;
-    let mut env_ptrs = Vec::with_capacity(envp.len());
+    let mut env_ptrs = heap::try_vec(envp.len())?;
     for e in envp.iter().rev() {
         env_ptrs.push(cstr(mm, &mut sp, e)?);
     }
     env_ptrs.reverse();
-    let mut arg_ptrs = Vec::with_capacity(argv.len());
+    let mut arg_ptrs = heap::try_vec(argv.len())?;
     for a in argv.iter().rev() {
         arg_ptrs.push(cstr(mm, &mut sp, a)?);
     }
@@ -250,7 +248,7 @@ fn build_stack(
     auxv.push((AT_PLATFORM, platform));
     auxv.push((AT_NULL, 0));
 
-    let mut words: Vec<u32> = Vec::new();
+    let mut words: Vec<u32> = heap::try_vec(argv.len() + envp.len() + 3 + 2 * auxv.len())?;
     words.push(arg_ptrs.len() as u32);
     words.extend(arg_ptrs.iter().map(|&p| p as u32));
     words.push(0);
@@ -261,7 +259,8 @@ fn build_stack(
         words.push(v as u32);
     }
     sp = (sp - words.len() * 4) & !15;
-    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let mut bytes = heap::try_vec(words.len() * 4)?;
+    bytes.extend(words.iter().flat_map(|w| w.to_le_bytes()));
     mm.populate(sp, sp + bytes.len())?;
     mm.write_bytes(sp, &bytes)?;
     Ok(sp)

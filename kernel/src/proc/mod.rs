@@ -14,7 +14,7 @@ pub mod vdso;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::arch::x86::{fpu, paging, switch};
 use crate::mm::vmap::KernelStack;
-use crate::mm::{Mm, MmRef};
+use crate::mm::{Mm, MmRef, heap};
 use abi::errno::{ECHILD, ENOMEM, Errno};
 use alloc::boxed::Box;
 use sched::SCHED;
@@ -94,23 +94,31 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             m.write_bytes(addr, &pid.to_le_bytes())
                 .map_err(|_| abi::errno::EFAULT)?;
         }
-        let mut fpu_state = parent.fpu.clone();
+        // Every piece a user's fork asks the heap for may fail: -ENOMEM,
+        // with what was built so far dropped (no file's last reference is
+        // among it: the parent holds them all).
+        parent.children.try_reserve(1).map_err(|_| ENOMEM)?;
+        let mut fpu_state = heap::try_box((*parent.fpu).clone())?;
         fpu::save(&mut fpu_state);
-        Ok(Box::new(Task {
+        let mm = match mm {
+            Some(m) => Some(Mm::try_new(m)?),
+            None => None,
+        };
+        Ok(heap::try_box(Task {
             pid,
             ppid: parent.pid,
-            comm: parent.comm.clone(),
+            comm: heap::try_string(&parent.comm)?,
             state: TaskState::Runnable,
             kstack: stack,
             saved_sp,
-            mm: mm.map(Mm::new),
-            files: parent.files.clone(),
+            mm,
+            files: parent.files.try_clone()?,
             fpu: fpu_state,
             tls: parent.tls,
             clear_child_tid: args.child_cleartid.unwrap_or(0),
-            cwd: parent.cwd.clone(),
+            cwd: heap::try_string(&parent.cwd)?,
             slice: 0,
-            sigactions: parent.sigactions.clone(),
+            sigactions: heap::try_box(*parent.sigactions)?,
             sigmask: parent.sigmask,
             sigpending: 0, // pending signals are not inherited
             siginfo: alloc::collections::BTreeMap::new(),
@@ -119,7 +127,7 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             cpu_ticks: 0,
             exit_pending: None,
             children: alloc::vec::Vec::new(),
-        }))
+        })?)
     })?;
     with_current(|parent| parent.children.push(pid));
     sched::add_task(child);

@@ -231,7 +231,7 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
     fpu::save(&mut fpu_now);
     let mm = current_mm().map_err(|_| ())?;
     copy_to_user(&mm, fx, &fpu_now.0).map_err(|_| ())?;
-    let mut buf = alloc::vec![0u8; size];
+    let mut buf = crate::mm::heap::try_zeroed(size).map_err(|_| ())?;
     let mut put = |off: usize, b: &[u8]| buf[off..off + b.len()].copy_from_slice(b);
     let retcode_off = if rt { RT_RETCODE } else { SIGFRAME_RETCODE };
     let pretcode = if act.sa_flags & SA_RESTORER != 0 {

@@ -120,7 +120,7 @@ fn do_write(f: &FileRef, buf: UserSlice<Read>) -> SysResult {
                 let data = match buf.sub(done, n)?.read_to_vec() {
                     Ok(d) => d,
                     Err(_) if done > 0 => return Ok(done),
-                    Err(_) => return Err(EFAULT),
+                    Err(e) => return Err(e),
                 };
                 match pipe::write(id, &data, nonblock) {
                     Ok(w) => done += w,
@@ -128,6 +128,7 @@ fn do_write(f: &FileRef, buf: UserSlice<Read>) -> SysResult {
                     Err((_, pipe::WriteError::WouldBlock)) => return Err(EAGAIN),
                     Err((_, pipe::WriteError::Interrupted)) => return Err(EINTR),
                     Err((_, pipe::WriteError::Broken)) => return Err(broken_pipe()),
+                    Err((_, pipe::WriteError::NoMemory)) => return Err(ENOMEM),
                 }
             }
             Ok(done)

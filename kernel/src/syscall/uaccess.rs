@@ -12,7 +12,7 @@
 use crate::mm::usercopy;
 use crate::proc::current_mm;
 use abi::Pod;
-use abi::errno::{E2BIG, EFAULT, ENAMETOOLONG, Errno};
+use abi::errno::{E2BIG, EFAULT, ENAMETOOLONG, ENOMEM, Errno};
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 use core::mem::size_of;
@@ -79,9 +79,11 @@ impl<T: Pod> UserPtr<T> {
     /// caller, so the kernel allocation is not the user's to choose).
     pub fn read_array(&self, n: usize) -> Result<Vec<T>, Errno> {
         let mm = current_mm()?;
-        (0..n)
-            .map(|i| usercopy::get_user(&mm, self.offset(i)?.addr))
-            .collect()
+        let mut out = crate::mm::heap::try_vec(n)?;
+        for i in 0..n {
+            out.push(usercopy::get_user(&mm, self.offset(i)?.addr)?);
+        }
+        Ok(out)
     }
 }
 
@@ -155,7 +157,7 @@ impl UserSlice<Read> {
     /// Copy the whole range into a new kernel buffer (the length is bounded
     /// by the caller).
     pub fn read_to_vec(&self) -> Result<Vec<u8>, Errno> {
-        let mut v = alloc::vec![0u8; self.len];
+        let mut v = crate::mm::heap::try_zeroed(self.len)?;
         usercopy::copy_from_user(&*current_mm()?, &mut v, self.addr)?;
         Ok(v)
     }
@@ -215,6 +217,7 @@ pub fn read_cstr_array(array: UserPtr<u32>, budget: &mut usize) -> Result<Vec<Ve
             .read((128 * 1024).min(*budget))
             .map_err(|e| if e == ENAMETOOLONG { E2BIG } else { e })?;
         *budget = budget.checked_sub(s.len() + 1).ok_or(E2BIG)?;
+        crate::mm::heap::for_user(|| out.try_reserve(1)).map_err(|_| ENOMEM)?;
         out.push(s);
     }
 }
