@@ -2,6 +2,9 @@
  * does; each in a child. Prints `FAIL: ...` for each broken check and
  * `rlimits: all ok` (exit 0) only when every check passes.
  *   as     RLIMIT_AS 64 MiB: a 128 MiB mmap is ENOMEM, 1 MiB works;
+ *          MAP_FIXED over a mapping counts only what it adds: at the
+ *          limit, 16 MiB replacing itself works, and one that adds a page
+ *          fails with ENOMEM and leaves the old mapping intact;
  *   data   RLIMIT_DATA 1 MiB: 2 MiB of private writable mmap or of brk is
  *          ENOMEM, 2 MiB read-only is not data and works;
  *   stack  RLIMIT_STACK 256 KiB, then execve: the new program's stack
@@ -45,7 +48,35 @@ static int as_child(void)
     if (big != MAP_FAILED || errno != ENOMEM)
         return 2;
     void *small = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return small == MAP_FAILED ? 3 : 0;
+    if (small == MAP_FAILED)
+        return 3;
+    /* Fill the limit up to 16 MiB short of it, with a 16 MiB mapping. */
+    struct rlimit r;
+    getrlimit(RLIMIT_AS, &r);
+    char *m = mmap(NULL, 16 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return 4;
+    size_t fill = 0;
+    for (size_t step = 8 << 20; step >= 4096; step /= 2)
+        while (mmap(NULL, step, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) != MAP_FAILED)
+            fill += step;
+    /* Now at the limit: replacing the 16 MiB in place adds nothing. */
+    if (mmap(m, 16 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != m)
+        return 5;
+    m[4096] = 'y';
+    /* Unmap its first page and lower the limit by one: still no room. */
+    munmap(m, 4096);
+    if (set(RLIMIT_AS, r.rlim_cur - 4096, 0) < 0)
+        return 6;
+    /* The same 16 MiB again would add that page back: refused, before
+     * anything is unmapped. */
+    errno = 0;
+    if (mmap(m, 16 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0)
+            != MAP_FAILED || errno != ENOMEM)
+        return 7;
+    if (m[4096] != 'y') /* still mapped, still ours (a fault here fails the test) */
+        return 8;
+    return fill > 0 ? 0 : 9;
 }
 
 static int data_child(void)

@@ -218,6 +218,25 @@ impl AddressSpace {
         (self.total_vm, self.data_vm)
     }
 
+    /// The same two counts for the part of the mappings inside
+    /// `[start, end)` (Linux's `count_vma_pages_range`): what a `MAP_FIXED`
+    /// mapping there would replace.
+    pub fn vm_pages_in(&self, start: usize, end: usize) -> (usize, usize) {
+        let first = self.regions.partition_point(|o| o.end <= start);
+        let mut counts = (0, 0);
+        for r in self.regions.range(first..) {
+            if r.start >= end {
+                break;
+            }
+            let pages = (r.end.min(end) - r.start.max(start)) / PAGE_SIZE;
+            counts.0 += pages;
+            if r.is_data() {
+                counts.1 += pages;
+            }
+        }
+        counts
+    }
+
     /// Room for `n` more regions: `NoMemory` past `MAX_MAP_COUNT` (Linux's
     /// `vm.max_map_count`) or if the list cannot grow (a user program asked
     /// for it, so it fails with `-ENOMEM` rather than panicking).

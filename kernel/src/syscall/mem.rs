@@ -35,15 +35,18 @@ fn vm_limits() -> (usize, usize) {
 }
 
 /// Linux's `may_expand_vm`: may `mm` grow by `pages`, `data` of them
-/// private and writable, under the limits?
+/// private and writable, under the limits? `replaced` is what the new
+/// mapping takes the place of (its total and data pages), which is
+/// unmapped only once the answer is yes.
 fn may_expand_vm(
     mm: &AddressSpace,
     pages: usize,
     data: bool,
+    replaced: (usize, usize),
     (as_max, data_max): (usize, usize),
 ) -> bool {
     let (total, data_vm) = mm.vm_pages();
-    total + pages <= as_max && (!data || data_vm + pages <= data_max)
+    total - replaced.0 + pages <= as_max && (!data || data_vm - replaced.1 + pages <= data_max)
 }
 
 /// `brk(addr)`: returns the new break, or the old one if it cannot move
@@ -64,7 +67,7 @@ pub fn sys_brk(UserAddr(want): UserAddr) -> SysResult {
         if new_end > old_end {
             if !mm.is_free(old_end, new_end)
                 || new_end > MMAP_TOP
-                || !may_expand_vm(mm, (new_end - old_end) / PAGE_SIZE, true, limits)
+                || !may_expand_vm(mm, (new_end - old_end) / PAGE_SIZE, true, (0, 0), limits)
             {
                 return mm.brk;
             }
@@ -122,6 +125,13 @@ pub fn sys_mmap2(
         return Err(abi::errno::EPERM);
     }
     let limits = vm_limits();
+    let is_data = Region {
+        start: 0,
+        end: PAGE_SIZE,
+        prot: prot_of(prot),
+        kind: RegionKind::Anonymous,
+    }
+    .is_data();
     current_mm()?.with(|mm| {
         let start = if fixed {
             if addr.checked_add(len).is_none_or(|e| e > USER_TOP) {
@@ -129,6 +139,12 @@ pub fn sys_mmap2(
             }
             if flags.any(MAP_FIXED_NOREPLACE) && !mm.is_free(addr, addr + len) {
                 return Err(abi::errno::EEXIST);
+            }
+            // The limits first (Linux's `mmap_region`): a refused MAP_FIXED
+            // mapping leaves the old one in place.
+            let replaced = mm.vm_pages_in(addr, addr + len);
+            if !may_expand_vm(mm, len / PAGE_SIZE, is_data, replaced, limits) {
+                return Err(ENOMEM);
             }
             mm.unmap(addr, addr + len)?;
             addr
@@ -150,7 +166,7 @@ pub fn sys_mmap2(
             prot: prot_of(prot),
             kind: RegionKind::Anonymous,
         };
-        if !may_expand_vm(mm, len / PAGE_SIZE, r.is_data(), limits) {
+        if !fixed && !may_expand_vm(mm, len / PAGE_SIZE, is_data, (0, 0), limits) {
             return Err(ENOMEM);
         }
         mm.add_region(r)?;
