@@ -14,7 +14,6 @@ use crate::arch::x86::paging::{
     pde_index, pte_index,
 };
 use alloc::collections::VecDeque;
-use alloc::vec::Vec;
 
 /// Most regions one address space may have (Linux's `vm.max_map_count`
 /// default, `DEFAULT_MAX_MAP_COUNT`).
@@ -470,19 +469,21 @@ impl AddressSpace {
         Fault::Served
     }
 
-    /// Kilobytes of the address space and of its present user pages (for
-    /// the OOM killer's report: Linux's `total-vm` and `anon-rss`).
-    pub fn footprint_kb(&mut self) -> (usize, usize) {
-        let regions: Vec<(usize, usize)> = self.regions.iter().map(|r| (r.start, r.end)).collect();
-        let total: usize = regions.iter().map(|(s, e)| e - s).sum();
-        let mut rss = 0;
-        for (s, e) in regions {
-            rss += (s..e)
-                .step_by(PAGE_SIZE)
-                .filter(|&va| self.translate(va).is_some())
-                .count();
+    /// Kilobytes of the address space, of its present user pages and of
+    /// its page tables (for the OOM killer's report: Linux's `total-vm`,
+    /// `anon-rss` and `pgtables`). Walks the page tables, allocating
+    /// nothing: it runs when memory is gone.
+    pub fn footprint_kb(&self) -> (usize, usize, usize) {
+        let (mut rss, mut tables) = (0, 0);
+        for &pde in &table(self.pd_phys).0[..pde_index(USER_TOP)] {
+            if pde & PTE_P != 0 {
+                tables += 1;
+                let pt = table((pde & PTE_ADDR) as usize);
+                rss += pt.0.iter().filter(|&&pte| pte & PTE_P != 0).count();
+            }
         }
-        (total / 1024, rss * PAGE_SIZE / 1024)
+        let kb = PAGE_SIZE / 1024;
+        (self.total_vm * kb, rss * kb, tables * kb)
     }
 
     /// Unmap `[start, end)`: drop the pages and cut the regions. Fails
@@ -681,6 +682,7 @@ impl Drop for AddressSpace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
 
     const P: usize = PAGE_SIZE;
     const R: Prot = Prot::RW;

@@ -36,10 +36,10 @@ pub fn kill_current(signal: i32, what: core::fmt::Arguments) {
 /// runaway allocator is the same.
 pub fn oom_kill_current() {
     let (pid, comm) = with_current(|t| (t.pid, t.comm.clone()));
-    let (vm, rss) = current_mm().map_or((0, 0), |mm| mm.with(|m| m.footprint_kb()));
+    let (vm, rss, pgtables) = current_mm().map_or((0, 0, 0), |mm| mm.with(|m| m.footprint_kb()));
     crate::println!(
         "Out of memory: Killed process {pid} ({comm}) total-vm:{vm}kB, anon-rss:{rss}kB, \
-         file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0"
+         file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:{pgtables}kB oom_score_adj:0"
     );
     super::exit_later(abi::signal::SIGKILL as u32);
 }
