@@ -180,6 +180,57 @@ abi_structs! {
         pub tv_usec: i32,
     }
 
+    /// `struct statfs` of i386 (`arch/x86/include/uapi/asm/statfs.h` via
+    /// `asm-generic/statfs.h`), filled by `statfs`/`fstatfs` (99/100).
+    pub struct Statfs (64 bytes) {
+        /// File-system type (`TMPFS_MAGIC`, `PROC_SUPER_MAGIC`, ...).
+        pub f_type: u32,
+        /// Block size.
+        pub f_bsize: u32,
+        /// Blocks in all, free, free to unprivileged users.
+        pub f_blocks: u32,
+        pub f_bfree: u32,
+        pub f_bavail: u32,
+        /// Inodes in all, free.
+        pub f_files: u32,
+        pub f_ffree: u32,
+        /// File-system id.
+        pub f_fsid: [i32; 2],
+        /// Longest file name.
+        pub f_namelen: u32,
+        /// Fragment size.
+        pub f_frsize: u32,
+        /// Mount flags (`ST_*`).
+        pub f_flags: u32,
+        pub f_spare: [u32; 4],
+    }
+
+    /// `struct statfs64` of i386 (packed to 4 bytes: 84, not 88), filled
+    /// by `statfs64`/`fstatfs64` (268/269).
+    #[repr(packed(4))]
+    pub struct Statfs64 (84 bytes) {
+        pub f_type: u32,
+        pub f_bsize: u32,
+        pub f_blocks: u64,
+        pub f_bfree: u64,
+        pub f_bavail: u64,
+        pub f_files: u64,
+        pub f_ffree: u64,
+        pub f_fsid: [i32; 2],
+        pub f_namelen: u32,
+        pub f_frsize: u32,
+        pub f_flags: u32,
+        pub f_spare: [u32; 4],
+    }
+
+    /// `struct utimbuf` (`include/uapi/linux/utime.h`), for `utime` (30).
+    pub struct Utimbuf (8 bytes) {
+        /// Access time, seconds.
+        pub actime: i32,
+        /// Modification time, seconds.
+        pub modtime: i32,
+    }
+
     /// `struct iovec` for `readv`/`writev` (`include/uapi/linux/uio.h`).
     pub struct Iovec (8 bytes) {
         /// User address of the buffer (`void *`).
