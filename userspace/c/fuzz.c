@@ -95,6 +95,10 @@ static int nfds;
 static long self_pid;
 static const char *paths[] = {"/etc/hostname", "/dev/null", "/", "/bin", "/bin/exit42",
                               "/nonexistent", "", "/etc/../etc/hostname"};
+/* What calls that change the tree get instead of those: names relative to
+ * the worker's directory (/tmp when there is one), so a worker can make,
+ * rename and remove files, FIFOs and links, but not the system's. */
+static const char *scratch[] = {"fz", "fz/a", "fz/b", "fz/d/", "fz/l", "", "fz/../fz"};
 
 static long ptr_arg(void)
 {
@@ -144,6 +148,14 @@ static long any_arg(void)
  * signalling or re-limiting other processes, replacing the worker with a
  * program that waits for input, or sleeping for years. Their arguments
  * are confined; the worker stays the only victim. */
+static void to_scratch(long *a)
+{
+    for (int j = 1; j <= 6; j++)
+        for (unsigned k = 0; k < sizeof paths / sizeof paths[0]; k++)
+            if (a[j] == (long)paths[k])
+                a[j] = (long)scratch[pick(sizeof scratch / sizeof scratch[0])];
+}
+
 static int confine(long *a)
 {
     long nr = a[0];
@@ -164,11 +176,34 @@ static int confine(long *a)
     case 393: case 394: case 395: case 396: case 397: case 398: case 399: case 400:
     case 401: case 402:                    /* System V IPC */
         return 0;
-    case 82: case 142:                     /* select: a zero timeout */
+    case 82: {                             /* old select: one pointer to its five */
+        static long sel[5];
+        sel[0] = a[1], sel[1] = a[2], sel[2] = a[3], sel[3] = a[4], sel[4] = (long)zeros;
+        a[1] = (long)sel;
+        return 1;
+    }
+    case 142:                              /* _newselect: a zero timeout */
         a[5] = (long)zeros;
         return 1;
-    case 308: case 309:                    /* pselect6, ppoll */
-        a[nr == 308 ? 5 : 3] = (long)zeros;
+    case 308: case 309: case 413: case 414: /* pselect6, ppoll (and _time64) */
+        a[nr == 308 || nr == 413 ? 5 : 3] = (long)zeros;
+        return 1;
+    case 5: case 295: {                    /* open, openat: never wait on a FIFO */
+        long *flags = &a[nr == 5 ? 2 : 3];
+        *flags |= O_NONBLOCK;
+        if (*flags & (O_CREAT | O_TRUNC | O_WRONLY | O_RDWR))
+            to_scratch(a);
+        return 1;
+    }
+    case 8: case 9: case 10: case 14: case 15: case 16: case 21: case 22: case 30:
+    case 38: case 39: case 40: case 52: case 61: case 83: case 92: case 182: case 193:
+    case 198: case 212: case 271: case 296: case 297: case 298: case 299: case 301:
+    case 302: case 303: case 304: case 306: case 320: case 353: case 412:
+        /* creat, link, unlink, mknod, chmod, lchown, mount, umount, utime,
+         * rename, mkdir, rmdir, umount2, chroot, symlink, truncate, chown,
+         * truncate64, lchown32, chown32, utimes and the *at forms: only
+         * the scratch names */
+        to_scratch(a);
         return 1;
     case 256: case 177:                    /* epoll_wait, rt_sigtimedwait */
         a[nr == 256 ? 4 : 3] = nr == 256 ? 0 : (long)zeros;
@@ -232,6 +267,8 @@ static int worker(uint64_t seed, int n, int out)
     int null = open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3; fd++)
         dup2(null, fd);
+    if (chdir("/tmp") < 0 && chdir("/") < 0)
+        return 2;
     area = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (area == MAP_FAILED)
         return 2;
