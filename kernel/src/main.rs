@@ -9,7 +9,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use kernel::arch::x86::qemu::{ExitCode, exit_qemu};
 use kernel::boot::{BootInfo, BootProtocol};
-use kernel::fs::ramfs::{self, Ramfs};
+use kernel::fs::initramfs;
 use kernel::mm::phys_to_virt;
 use kernel::println;
 
@@ -31,8 +31,8 @@ fn kmain(boot: &'static BootInfo) -> ! {
             (m.end - m.start) as usize,
         )
     };
-    match Ramfs::from_cpio(archive) {
-        Ok(fs) => ramfs::set_root(fs),
+    match initramfs::populate_root(archive) {
+        Ok(()) => {}
         Err(e) => {
             println!("initramfs: not a valid cpio newc archive: {e}");
             exit_qemu(ExitCode::Failed)

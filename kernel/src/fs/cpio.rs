@@ -1,7 +1,7 @@
 //! The initramfs archive format: "newc" cpio (`cpio -H newc`), read in place.
 //!
 //! The boot loader hands the kernel an initrd; [`parse`] splits it into
-//! [`Entry`]s that borrow the archive (no copying), and `fs::ramfs` builds the
+//! [`Entry`]s that borrow the archive (no copying), and `fs::initramfs` builds the
 //! root tree from them. The format is the one Linux unpacks at boot,
 //! described in the kernel's
 //! `Documentation/driver-api/early-userspace/buffer-format.rst`:
@@ -40,6 +40,8 @@ const TRAILER: &str = "TRAILER!!!";
 // Field indices in header order (buffer-format.rst, the c_* table).
 const F_INO: usize = 0;
 const F_MODE: usize = 1;
+const F_UID: usize = 2;
+const F_GID: usize = 3;
 const F_NLINK: usize = 4;
 const F_MTIME: usize = 5;
 const F_FILESIZE: usize = 6;
@@ -57,6 +59,9 @@ pub struct Entry<'a> {
     pub name: &'a str,
     /// `c_mode`: the full `st_mode`, file type bits included.
     pub mode: u32,
+    /// `c_uid` and `c_gid`: the owner.
+    pub uid: u32,
+    pub gid: u32,
     /// `c_mtime`, seconds since the epoch.
     pub mtime: u32,
     /// The data: file contents, or the target of a symlink.
@@ -265,6 +270,8 @@ pub fn parse(archive: &[u8]) -> Result<Vec<Entry<'_>>, CpioError> {
         entries.push(Entry {
             name: raw.name,
             mode: f[F_MODE],
+            uid: f[F_UID],
+            gid: f[F_GID],
             mtime: f[F_MTIME],
             data: raw.data,
             rdevmajor: f[F_RMAJ],
@@ -274,7 +281,7 @@ pub fn parse(archive: &[u8]) -> Result<Vec<Entry<'_>>, CpioError> {
     }
 }
 
-/// Writers of newc archives for tests (here and in `fs::ramfs`).
+/// Writers of newc archives for tests (here and in `fs::initramfs`).
 #[cfg(test)]
 pub(crate) mod build {
     use abi::stat::{S_IFDIR, S_IFLNK, S_IFREG};

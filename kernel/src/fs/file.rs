@@ -4,33 +4,59 @@
 //! `dup` and between processes after `fork`, so it lives behind an `Arc`;
 //! its offset is shared too, as on Linux.
 
-use super::ramfs::{self, Device, Ino, NodeKind};
+use super::char_dev::Device;
+use super::inode::InodeRef;
 use abi::errno::Errno;
-use abi::errno::{EBADF, EISDIR, EMFILE};
+use abi::errno::{EBADF, EMFILE};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use spin::Mutex;
 
-/// What an open file refers to.
+/// What an open file reads and writes (Linux picks the `file_operations`
+/// from the inode's type; this is that choice).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Device(Device),
-    Regular(Ino),
-    Dir(Ino),
-    /// One end of a pipe (`fs/pipe.rs`).
+    /// A regular file: its bytes are the inode's.
+    Regular,
+    Dir,
+    /// One end of a pipe (`fs/pipe.rs`), anonymous or a FIFO's.
     Pipe {
         id: u32,
         write: bool,
     },
+    /// `O_PATH`: a handle on a place in the tree, for `*at` calls and
+    /// `fstat`; reads and writes are `EBADF`.
+    Path,
 }
 
-/// An open file description.
+/// An open file description (Linux's `struct file`).
 #[derive(Debug)]
 pub struct OpenFile {
     pub kind: FileKind,
+    /// The inode opened (`f_inode`); `None` for anonymous pipes and the
+    /// console descriptors init starts with.
+    pub inode: Option<InodeRef>,
     pub offset: usize,
     /// `O_*` status flags given to `open`.
     pub flags: u32,
+    /// Linux's `f_version`: for a FIFO opened to read without blocking
+    /// while no writer existed, the pipe's write-open count then, so that
+    /// `poll` reports no hang-up before a writer has come and gone.
+    pub version: usize,
+}
+
+impl OpenFile {
+    /// A new open file description, behind the `Arc` descriptors share.
+    pub fn new(kind: FileKind, inode: Option<InodeRef>, flags: u32) -> FileRef {
+        Arc::new(Mutex::new(OpenFile {
+            kind,
+            inode,
+            offset: 0,
+            flags,
+            version: 0,
+        }))
+    }
 }
 
 impl Drop for OpenFile {
@@ -38,6 +64,10 @@ impl Drop for OpenFile {
     fn drop(&mut self) {
         if let FileKind::Pipe { id, write } = self.kind {
             super::pipe::close_end(id, write);
+            // A FIFO opened O_RDWR counted as a reader and a writer.
+            if self.flags & abi::fcntl::O_ACCMODE == abi::fcntl::O_RDWR {
+                super::pipe::close_end(id, !write);
+            }
         }
     }
 }
@@ -78,13 +108,11 @@ impl FdTable {
         Ok(Self { fds })
     }
 
-    /// fds 0, 1, 2 on the console (for init).
+    /// fds 0, 1, 2 on the console (for init): `/dev/console` if the tree
+    /// has it, as Linux's `console_on_rootfs` opens it.
     pub fn with_console() -> Self {
-        let console = Arc::new(Mutex::new(OpenFile {
-            kind: FileKind::Device(Device::Console),
-            offset: 0,
-            flags: abi::fcntl::O_RDWR,
-        }));
+        let node = super::namei::lookup(&super::namei::root(), b"/dev/console", true).ok();
+        let console = OpenFile::new(FileKind::Device(Device::Console), node, abi::fcntl::O_RDWR);
         let e = Slot::Used {
             file: console,
             cloexec: false,
@@ -237,41 +265,4 @@ pub fn install_new(file: FileRef, cloexec: bool, min: usize) -> Result<i32, Errn
     })?;
     crate::proc::with_current(|t| t.files.fd_install(fd, file, cloexec));
     Ok(fd)
-}
-
-/// Open the node at `path`.
-pub fn open(path: &[u8], cwd: &[u8], flags: u32) -> Result<FileRef, Errno> {
-    let fs = ramfs::root();
-    let cwd_ino = fs.lookup(cwd, fs.root_ino(), true)?;
-    let follow = flags & abi::fcntl::O_NOFOLLOW == 0;
-    let ino = fs.lookup(path, cwd_ino, follow)?;
-    let kind = match &fs.node(ino).kind {
-        NodeKind::Dir(_) => FileKind::Dir(ino),
-        NodeKind::File => FileKind::Regular(ino),
-        NodeKind::Device(d) => FileKind::Device(*d),
-        NodeKind::Symlink => return Err(abi::errno::ELOOP),
-    };
-    Ok(Arc::new(Mutex::new(OpenFile {
-        kind,
-        offset: 0,
-        flags,
-    })))
-}
-
-/// The contents of a regular file (for `execve`).
-pub fn read_whole_file(path: &[u8], cwd: &[u8]) -> Result<&'static [u8], Errno> {
-    let fs = ramfs::root();
-    let cwd_ino = fs.lookup(cwd, fs.root_ino(), true)?;
-    let ino = fs.lookup(path, cwd_ino, true)?;
-    match fs.node(ino).kind {
-        NodeKind::File => Ok(fs.node(ino).data),
-        NodeKind::Dir(_) => Err(EISDIR),
-        _ => Err(abi::errno::EACCES),
-    }
-}
-
-/// Does `path` exist?
-pub fn exists(path: &[u8]) -> Result<(), Errno> {
-    let fs = ramfs::root();
-    fs.lookup(path, fs.root_ino(), true).map(|_| ())
 }

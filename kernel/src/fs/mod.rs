@@ -1,8 +1,24 @@
-//! Files: the initramfs (cpio "newc") unpacked into a read-only root tree,
-//! open files and descriptor tables, and the serial console TTY.
+//! Files (Linux's fs/): inodes and the root tmpfs filled from the
+//! initramfs, path walking, open files and descriptor tables, pipes and
+//! FIFOs, the character devices and the serial console TTY, and the
+//! system calls on them, one file per concern as in Linux's tree.
 
+pub mod char_dev;
 pub mod cpio;
+pub mod fcntl;
 pub mod file;
+pub mod initramfs;
+pub mod inode;
+pub mod ioctl;
+pub mod namei;
+pub mod open;
 pub mod pipe;
-pub mod ramfs;
+pub mod read_write;
+pub mod readdir;
+pub mod select;
+pub mod stat;
+pub mod statfs;
+pub mod sync;
+pub mod tmpfs;
 pub mod tty;
+pub mod utimes;

@@ -1,56 +1,59 @@
-//! File system calls: read, write, readv/writev, open/openat/close, ioctl,
-//! lseek, dup, getcwd, chdir, access. Every user buffer goes through
-//! `UserSlice`/`UserPtr`; the fd is checked first (`-EBADF`), then the
-//! buffer (`-EFAULT`), as Linux does.
+//! Reading and writing (Linux's fs/read_write.c): `read`, `write`,
+//! `readv`, `writev`, `pread64`, `pwrite64`, `preadv`, `pwritev`,
+//! `sendfile(64)`, `lseek`, `_llseek`.
+//!
+//! Every user buffer goes through `UserSlice`; the fd is checked first
+//! (`-EBADF`), then the buffer (`-EFAULT`), as Linux does. Where the bytes
+//! go depends on the open file's kind: a tmpfs file (`fs/tmpfs.rs`), a
+//! pipe (`fs/pipe.rs`), the console (`fs/tty.rs`) or a memory device
+//! (`fs/char_dev.rs`).
 
-use super::args::{DirFd, Fd, SysResult};
-use super::uaccess::{Direction, Read, UserCStr, UserPtr, UserSlice, Write};
-use crate::fs::file::{FileKind, FileRef, OpenFile, install_new, open};
-use crate::fs::pipe;
-use crate::fs::ramfs::{self, Device, NodeKind};
-use crate::fs::tty;
-use crate::proc::with_current;
+use super::char_dev::{self, Device};
+use super::file::{FileKind, FileRef};
+use super::inode::Timespec;
+use super::namei::file;
+use super::{pipe, tmpfs, tty};
+use crate::syscall::args::{Fd, SysResult};
+use crate::syscall::uaccess::{Direction, Read, UserPtr, UserSlice, Write};
 use abi::errno::*;
 use abi::fcntl::{
-    AT_FDCWD, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY,
-    OpenFlags,
+    O_ACCMODE, O_APPEND, O_NONBLOCK, O_RDONLY, O_WRONLY, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE,
+    SEEK_MAX, SEEK_SET,
 };
-use abi::ioctl::*;
-use abi::poll::{POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT};
-use abi::types::{Iovec, Pollfd};
+use abi::types::Iovec;
 use abi::uio::UIO_MAXIOV;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
-use spin::Mutex;
 
 /// Largest single read/write (Linux's `MAX_RW_COUNT`, INT_MAX & PAGE_MASK).
 const MAX_RW_COUNT: usize = 0x7FFF_F000;
+/// Bytes copied through the kernel at a time for regular files.
+const CHUNK: usize = 4096;
 
-fn file(fd: i32) -> Result<FileRef, Errno> {
-    with_current(|t| t.files.get(fd))
-}
-
+/// The file's kind if it was opened for reading (`FMODE_READ`).
 fn readable(f: &FileRef) -> Result<FileKind, Errno> {
     let f = f.lock();
-    if f.flags & O_ACCMODE == O_WRONLY {
+    if f.flags & O_ACCMODE == O_WRONLY || f.kind == FileKind::Path {
         Err(EBADF)
     } else {
         Ok(f.kind)
     }
 }
 
+/// The file's kind if it was opened for writing (`FMODE_WRITE`).
 fn writable(f: &FileRef) -> Result<FileKind, Errno> {
     let f = f.lock();
-    if f.flags & O_ACCMODE == O_RDONLY {
+    if f.flags & O_ACCMODE == O_RDONLY || f.kind == FileKind::Path {
         Err(EBADF)
     } else {
         Ok(f.kind)
     }
 }
 
-/// Read into `buf` from `f`; shared by `read` and `readv`.
-fn do_read(f: &FileRef, buf: UserSlice<Write>) -> SysResult {
+/// Read into `buf` from `f`, at `pos` if given (`pread`) or at the file's
+/// offset, which then moves; shared by every read call.
+fn do_read(f: &FileRef, buf: UserSlice<Write>, pos: Option<usize>) -> SysResult {
     let len = buf.len().min(MAX_RW_COUNT);
+    let buf = buf.truncate(len);
     match readable(f)? {
         FileKind::Device(Device::Console) => {
             // Validate the buffer before sleeping for input.
@@ -59,29 +62,40 @@ fn do_read(f: &FileRef, buf: UserSlice<Write>) -> SysResult {
             buf.write_prefix(&data)?;
             Ok(data.len())
         }
-        FileKind::Device(Device::Null) => Ok(0),
-        FileKind::Device(Device::Zero) => {
-            // A page at a time: the length is the user's, the heap is not.
-            let zeros = [0u8; 4096];
+        FileKind::Device(d) => char_dev::read(d, buf),
+        FileKind::Regular => {
+            let inode = f.lock().inode.clone().ok_or(EBADF)?;
+            let start = pos.unwrap_or_else(|| f.lock().offset);
+            let mut chunk = [0u8; CHUNK];
             let mut done = 0;
             while done < len {
-                let n = (len - done).min(zeros.len());
-                buf.sub(done, n)?.write_prefix(&zeros[..n])?;
+                let want = (len - done).min(CHUNK);
+                let n = tmpfs::read_at(&inode, start + done, &mut chunk[..want]);
+                if n == 0 {
+                    break;
+                }
+                if let Err(e) = buf.sub(done, n)?.write_prefix(&chunk[..n]) {
+                    if done == 0 {
+                        return Err(e);
+                    }
+                    break;
+                }
                 done += n;
+                if n < want {
+                    break;
+                }
             }
-            Ok(len)
+            if pos.is_none() {
+                f.lock().offset = start + done;
+            }
+            inode.meta.with(|m| m.atime = Timespec::now());
+            Ok(done)
         }
-        FileKind::Regular(ino) => {
-            let data = ramfs::root().node(ino).data;
-            let mut of = f.lock();
-            let start = of.offset.min(data.len());
-            let n = (data.len() - start).min(len);
-            buf.write_prefix(&data[start..start + n])?;
-            of.offset = start + n;
-            Ok(n)
-        }
-        FileKind::Dir(_) => Err(EISDIR),
+        FileKind::Dir => Err(EISDIR),
         FileKind::Pipe { id, .. } => {
+            if pos.is_some() {
+                return Err(ESPIPE);
+            }
             // Validate the buffer before sleeping for data.
             buf.check()?;
             let nonblock = f.lock().flags & O_NONBLOCK != 0;
@@ -89,13 +103,16 @@ fn do_read(f: &FileRef, buf: UserSlice<Write>) -> SysResult {
             buf.write_prefix(&data)?;
             Ok(data.len())
         }
+        FileKind::Path => Err(EBADF),
     }
 }
 
-/// Write `buf` to `f`; shared by `write` and `writev`.
-fn do_write(f: &FileRef, buf: UserSlice<Read>) -> SysResult {
+/// Write `buf` to `f`, at `pos` if given (`pwrite`) or at the file's
+/// offset (its end with `O_APPEND`), which then moves.
+fn do_write(f: &FileRef, buf: UserSlice<Read>, pos: Option<usize>) -> SysResult {
     let kind = writable(f)?;
     let len = buf.len().min(MAX_RW_COUNT);
+    let buf = buf.truncate(len);
     match kind {
         FileKind::Device(Device::Console) => {
             // In page-sized pieces, so a huge write needs no huge buffer.
@@ -108,10 +125,70 @@ fn do_write(f: &FileRef, buf: UserSlice<Read>) -> SysResult {
             }
             Ok(len)
         }
-        // /dev/null and /dev/zero discard writes without reading the buffer.
-        FileKind::Device(_) => Ok(len),
-        FileKind::Regular(_) | FileKind::Dir(_) => Err(EBADF),
+        FileKind::Device(d) => char_dev::write(d, buf),
+        FileKind::Regular => {
+            let (inode, append, offset) = {
+                let of = f.lock();
+                (of.inode.clone(), of.flags & O_APPEND != 0, of.offset)
+            };
+            let inode = inode.ok_or(EBADF)?;
+            // O_APPEND writes at the end even for pwrite, as on Linux
+            // (pwrite(2), BUGS).
+            let start = if append {
+                inode.size()
+            } else {
+                pos.unwrap_or(offset)
+            };
+            // RLIMIT_FSIZE: SIGXFSZ and EFBIG past it (`generic_write_check_limits`).
+            let limit = crate::proc::with_current(|t| {
+                t.rlimits[abi::resource::RLIMIT_FSIZE as usize].soft()
+            });
+            let len = if start.saturating_add(len) > limit {
+                if start >= limit {
+                    let me = crate::proc::with_current(|t| t.pid);
+                    let sig = abi::signal::SIGXFSZ;
+                    let _ = crate::proc::signal::send(
+                        me,
+                        sig,
+                        crate::proc::signal::user_info(sig, abi::signal::SI_USER, me),
+                    );
+                    return Err(EFBIG);
+                }
+                limit - start
+            } else {
+                len
+            };
+            let mut chunk = [0u8; CHUNK];
+            let mut done = 0;
+            while done < len {
+                let n = (len - done).min(CHUNK);
+                if let Err(e) = buf.sub(done, n)?.read_into(&mut chunk[..n]) {
+                    if done == 0 {
+                        return Err(e);
+                    }
+                    break;
+                }
+                if let Err(e) = tmpfs::write_at(&inode, start + done, &chunk[..n]) {
+                    if done == 0 {
+                        return Err(e);
+                    }
+                    break;
+                }
+                done += n;
+            }
+            if pos.is_none() {
+                f.lock().offset = start + done;
+            }
+            if done > 0 {
+                inode.touch_mtime();
+            }
+            Ok(done)
+        }
+        FileKind::Dir | FileKind::Path => Err(EBADF),
         FileKind::Pipe { id, .. } => {
+            if pos.is_some() {
+                return Err(ESPIPE);
+            }
             let nonblock = f.lock().flags & O_NONBLOCK != 0;
             let mut done = 0;
             // Whole chunks of at least PIPE_BUF, so small writes stay atomic.
@@ -127,7 +204,7 @@ fn do_write(f: &FileRef, buf: UserSlice<Read>) -> SysResult {
                     Err((w, _)) if done + w > 0 => return Ok(done + w),
                     Err((_, pipe::WriteError::WouldBlock)) => return Err(EAGAIN),
                     Err((_, pipe::WriteError::Interrupted)) => return Err(EINTR),
-                    Err((_, pipe::WriteError::Broken)) => return Err(broken_pipe()),
+                    Err((_, pipe::WriteError::Broken)) => return Err(pipe::broken_pipe()),
                     Err((_, pipe::WriteError::NoMemory)) => return Err(ENOMEM),
                 }
             }
@@ -136,89 +213,53 @@ fn do_write(f: &FileRef, buf: UserSlice<Read>) -> SysResult {
     }
 }
 
-/// Writing to a pipe nobody reads: `SIGPIPE` (whose default action ends
-/// the process on the way out) and `-EPIPE`, as Linux's `pipe_write`.
-fn broken_pipe() -> Errno {
-    let me = with_current(|t| t.pid);
-    let sig = abi::signal::SIGPIPE;
-    let _ = crate::proc::signal::send(
-        me,
-        sig,
-        crate::proc::signal::user_info(sig, abi::signal::SI_USER, me),
-    );
-    EPIPE
-}
-
-/// `pipe(fds)`.
-pub fn sys_pipe(fds: UserPtr<[i32; 2]>) -> SysResult {
-    make_pipe(fds, 0)
-}
-
-/// `pipe2(fds, flags)`: `O_CLOEXEC` and `O_NONBLOCK`.
-pub fn sys_pipe2(fds: UserPtr<[i32; 2]>, flags: u32) -> SysResult {
-    if flags & !(O_CLOEXEC | O_NONBLOCK | abi::fcntl::O_DIRECT) != 0 {
-        return Err(EINVAL);
-    }
-    make_pipe(fds, flags)
-}
-
-fn make_pipe(fds: UserPtr<[i32; 2]>, flags: u32) -> SysResult {
-    // Check the result array first, so a bad pointer leaks nothing.
-    UserSlice::<Write>::new(fds.addr(), core::mem::size_of::<[i32; 2]>()).check()?;
-    let id = pipe::create();
-    let end = |write: bool| {
-        let access = if write {
-            abi::fcntl::O_WRONLY
-        } else {
-            O_RDONLY
-        };
-        Arc::new(Mutex::new(OpenFile {
-            kind: FileKind::Pipe { id, write },
-            offset: 0,
-            flags: access | (flags & O_NONBLOCK),
-        }))
-    };
-    let (r, w) = (end(false), end(true));
-    let cloexec = flags & O_CLOEXEC != 0;
-    // Linux's do_pipe2: reserve both numbers, copy them out, then install.
-    // Nothing can fail after a file is in the table, and a file that is
-    // not installed is dropped here, outside any borrow (its pipe end
-    // closes and wakes sleepers through the scheduler).
-    let (rfd, wfd) = with_current(|t| {
-        let limit = t.nofile_limit();
-        let rfd = t.files.alloc_fd(0, limit)?;
-        match t.files.alloc_fd(0, limit) {
-            Ok(wfd) => Ok((rfd, wfd)),
-            Err(e) => {
-                t.files.put_unused_fd(rfd);
-                Err(e)
-            }
-        }
-    })?;
-    if let Err(e) = fds.write(&[rfd, wfd]) {
-        with_current(|t| {
-            t.files.put_unused_fd(rfd);
-            t.files.put_unused_fd(wfd);
-        });
-        return Err(e);
-    }
-    with_current(|t| {
-        t.files.fd_install(rfd, r, cloexec);
-        t.files.fd_install(wfd, w, cloexec);
-    });
-    Ok(0)
-}
-
 /// `read(fd, buf, count)`.
 pub fn sys_read(fd: Fd, buf: UserSlice<Write>) -> SysResult {
     let f = file(fd.0)?;
-    do_read(&f, buf)
+    do_read(&f, buf, None)
 }
 
 /// `write(fd, buf, count)`.
 pub fn sys_write(fd: Fd, buf: UserSlice<Read>) -> SysResult {
     let f = file(fd.0)?;
-    do_write(&f, buf)
+    do_write(&f, buf, None)
+}
+
+/// A 64-bit file position from two registers (i386 passes `loff_t` in a
+/// pair, low word first): `EINVAL` if negative.
+fn pos64(lo: u32, hi: u32) -> Result<usize, Errno> {
+    let p = ((u64::from(hi) << 32) | u64::from(lo)) as i64;
+    if p < 0 {
+        return Err(EINVAL);
+    }
+    usize::try_from(p).map_err(|_| EFBIG)
+}
+
+/// `pread64(fd, buf, count, pos)`: at `pos`, the offset unchanged; pipes
+/// and the console are `ESPIPE`.
+pub fn sys_pread64(fd: Fd, buf: UserSlice<Write>, lo: u32, hi: u32) -> SysResult {
+    let f = file(fd.0)?;
+    let pos = pos64(lo, hi)?;
+    if matches!(
+        f.lock().kind,
+        FileKind::Pipe { .. } | FileKind::Device(Device::Console)
+    ) {
+        return Err(ESPIPE);
+    }
+    do_read(&f, buf, Some(pos))
+}
+
+/// `pwrite64(fd, buf, count, pos)`.
+pub fn sys_pwrite64(fd: Fd, buf: UserSlice<Read>, lo: u32, hi: u32) -> SysResult {
+    let f = file(fd.0)?;
+    let pos = pos64(lo, hi)?;
+    if matches!(
+        f.lock().kind,
+        FileKind::Pipe { .. } | FileKind::Device(Device::Console)
+    ) {
+        return Err(ESPIPE);
+    }
+    do_write(&f, buf, Some(pos))
 }
 
 /// Read an iovec array of `cnt` entries at `iov`, checking Linux's limits
@@ -227,7 +268,7 @@ fn iovecs<D: Direction>(iov: UserPtr<Iovec>, cnt: usize) -> Result<Vec<UserSlice
     if cnt > UIO_MAXIOV {
         return Err(EINVAL);
     }
-    let mut out = Vec::with_capacity(cnt);
+    let mut out = crate::mm::heap::try_vec(cnt)?;
     let mut total: usize = 0;
     for i in 0..cnt {
         let v = iov.offset(i)?.read()?;
@@ -243,29 +284,18 @@ fn iovecs<D: Direction>(iov: UserPtr<Iovec>, cnt: usize) -> Result<Vec<UserSlice
     Ok(out)
 }
 
-/// `writev(fd, iov, iovcnt)`.
-pub fn sys_writev(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize) -> SysResult {
+/// `writev` and `pwritev`: the vectors in order, stopping at an error
+/// after some bytes went (which are counted).
+fn writev(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize, mut pos: Option<usize>) -> SysResult {
     let f = file(fd.0)?;
     let mut done = 0;
     for v in iovecs(iov, iovcnt)? {
-        match do_write(&f, v) {
-            Ok(n) => done += n,
-            Err(e) if done == 0 => return Err(e),
-            Err(_) => break,
-        }
-    }
-    Ok(done)
-}
-
-/// `readv(fd, iov, iovcnt)`: stops at the first short read.
-pub fn sys_readv(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize) -> SysResult {
-    let f = file(fd.0)?;
-    let mut done = 0;
-    for v in iovecs(iov, iovcnt)? {
-        match do_read(&f, v) {
+        let len = v.len();
+        match do_write(&f, v, pos) {
             Ok(n) => {
                 done += n;
-                if n < v.len() {
+                pos = pos.map(|p| p + n);
+                if n < len {
                     break;
                 }
             }
@@ -276,198 +306,224 @@ pub fn sys_readv(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize) -> SysResult {
     Ok(done)
 }
 
-fn open_common(dirfd: DirFd, path: &[u8], flags: OpenFlags) -> SysResult {
-    if path.is_empty() {
-        return Err(ENOENT);
-    }
-    let mut cwd = with_current(|t| t.cwd.clone());
-    if dirfd.0 != AT_FDCWD && path[0] != b'/' {
-        // Relative to a directory fd: only fds that are directories.
-        let f = file(dirfd.0)?;
-        let FileKind::Dir(ino) = f.lock().kind else {
-            return Err(ENOTDIR);
-        };
-        cwd = ramfs::root().path_of(ino);
-    }
-    let f = match open(path, cwd.as_bytes(), flags.bits()) {
-        Ok(f) => f,
-        Err(ENOENT) if flags.any(O_CREAT) => return Err(EROFS),
-        Err(e) => return Err(e),
-    };
-    let kind = f.lock().kind;
-    let write = flags.bits() & O_ACCMODE != O_RDONLY;
-    match kind {
-        FileKind::Regular(_) if write || flags.any(O_TRUNC) => {
-            return Err(EROFS);
-        }
-        FileKind::Dir(_) if write => return Err(EISDIR),
-        FileKind::Regular(_) | FileKind::Device(_) if flags.any(O_DIRECTORY) => {
-            return Err(ENOTDIR);
-        }
-        _ => {}
-    }
-    install_new(f, flags.any(O_CLOEXEC), 0).map(|fd| fd as usize)
-}
-
-/// `open(path, flags, mode)`: the initramfs is read-only (nothing is
-/// created, so `mode` is not declared).
-pub fn sys_open(path: UserCStr, flags: OpenFlags) -> SysResult {
-    let path = path.read_path()?;
-    open_common(DirFd(AT_FDCWD), &path, flags)
-}
-
-/// `openat(dirfd, path, flags, mode)`.
-pub fn sys_openat(dirfd: DirFd, path: UserCStr, flags: OpenFlags) -> SysResult {
-    let path = path.read_path()?;
-    open_common(dirfd, &path, flags)
-}
-
-/// `close(fd)`.
-pub fn sys_close(fd: Fd) -> SysResult {
-    // The file is dropped here, after the task borrow ends.
-    with_current(|t| t.files.close(fd.0)).map(|_| 0)
-}
-
-/// `dup(fd)`.
-pub fn sys_dup(fd: Fd) -> SysResult {
+/// `readv` and `preadv`: stops at the first short read.
+fn readv(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize, mut pos: Option<usize>) -> SysResult {
     let f = file(fd.0)?;
-    install_new(f, false, 0).map(|fd| fd as usize)
-}
-
-/// `dup2(old, new)`.
-pub fn sys_dup2(old: Fd, new: Fd) -> SysResult {
-    if old == new {
-        // `ksys_dup2()`: nothing to do, once `old` is known to be open.
-        file(old.0)?;
-        return Ok(new.0 as usize);
-    }
-    super::fs::do_dup2(old, new, false)
-}
-
-/// `ioctl(fd, request, arg)`: the console answers the TTY requests (so
-/// `isatty` works); everything else is `-ENOTTY`, as on Linux.
-///
-/// `arg` is a raw word: what it points to depends on `request`.
-pub fn sys_ioctl(fd: Fd, request: u32, arg: u32) -> SysResult {
-    let f = file(fd.0)?;
-    let kind = f.lock().kind;
-    let arg = arg as usize;
-    if let FileKind::Pipe { id, .. } = kind {
-        if request != FIONREAD {
-            return Err(ENOTTY);
+    let mut done = 0;
+    for v in iovecs(iov, iovcnt)? {
+        let len = v.len();
+        match do_read(&f, v, pos) {
+            Ok(n) => {
+                done += n;
+                pos = pos.map(|p| p + n);
+                if n < len {
+                    break;
+                }
+            }
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
         }
-        let n = pipe::status(id).0 as u32;
-        UserPtr::new(arg).write(&n)?;
-        return Ok(0);
     }
-    if kind != FileKind::Device(Device::Console) {
-        return Err(ENOTTY);
-    }
-    match request {
-        TCGETS => UserPtr::new(arg).write(&tty::termios()).map(|_| 0),
-        TCSETS | TCSETSW | TCSETSF => {
-            let t = UserPtr::new(arg).read()?;
-            tty::set_termios(t);
-            Ok(0)
-        }
-        TIOCGWINSZ => UserPtr::new(arg).write(&tty::winsize()).map(|_| 0),
-        TIOCSWINSZ => Ok(0),
-        TIOCGPGRP => {
-            let pid = with_current(|t| t.pid);
-            UserPtr::new(arg).write(&pid).map(|_| 0)
-        }
-        TIOCSPGRP => Ok(0),
-        FIONREAD => {
-            let n = tty::available() as u32;
-            UserPtr::new(arg).write(&n).map(|_| 0)
-        }
-        _ => Err(ENOTTY),
-    }
+    Ok(done)
 }
 
-/// `getcwd(buf, size)`: returns the length including the NUL.
-pub fn sys_getcwd(buf: UserSlice<Write>) -> SysResult {
-    let mut cwd = with_current(|t| t.cwd.clone()).into_bytes();
-    cwd.push(0);
-    if buf.len() < cwd.len() {
-        return Err(ERANGE);
-    }
-    // Only the bytes written must be valid user memory, as on Linux.
-    buf.write_prefix(&cwd)?;
-    Ok(cwd.len())
+/// `writev(fd, iov, iovcnt)`.
+pub fn sys_writev(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize) -> SysResult {
+    writev(fd, iov, iovcnt, None)
 }
 
-/// `chdir(path)`.
-pub fn sys_chdir(path: UserCStr) -> SysResult {
-    let path = path.read_path()?;
-    if path.is_empty() {
-        return Err(ENOENT);
-    }
-    let fs = ramfs::root();
-    let cwd = with_current(|t| t.cwd.clone());
-    let cur = fs.lookup(cwd.as_bytes(), fs.root_ino(), true)?;
-    let ino = fs.lookup(&path, cur, true)?;
-    if !matches!(fs.node(ino).kind, NodeKind::Dir(_)) {
-        return Err(ENOTDIR);
-    }
-    let p = fs.path_of(ino);
-    with_current(|t| t.cwd = p);
-    Ok(0)
+/// `readv(fd, iov, iovcnt)`.
+pub fn sys_readv(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize) -> SysResult {
+    readv(fd, iov, iovcnt, None)
 }
 
-/// `poll(fds, nfds, timeout_ms)`: readiness of consoles, pipes and files;
-/// waits (tick by tick) until something is ready or the timeout passes.
-pub fn sys_poll(ufds: UserPtr<Pollfd>, nfds: usize, timeout: i32) -> SysResult {
-    // `do_sys_poll()`: more entries than RLIMIT_NOFILE is EINVAL.
-    if nfds > with_current(|t| t.nofile_limit()) {
+/// `preadv(fd, iov, iovcnt, pos_l, pos_h)`.
+pub fn sys_preadv(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize, lo: u32, hi: u32) -> SysResult {
+    let pos = pos64(lo, hi)?;
+    readv(fd, iov, iovcnt, Some(pos))
+}
+
+/// `pwritev(fd, iov, iovcnt, pos_l, pos_h)`.
+pub fn sys_pwritev(fd: Fd, iov: UserPtr<Iovec>, iovcnt: usize, lo: u32, hi: u32) -> SysResult {
+    let pos = pos64(lo, hi)?;
+    writev(fd, iov, iovcnt, Some(pos))
+}
+
+/// `do_sendfile()`: copy up to `count` bytes from `in_fd` (at `*offset`
+/// if given, which is then advanced, else at its file offset) to `out_fd`,
+/// a page at a time through the kernel. `wide`: `*offset` is a `loff_t`.
+fn sendfile(out_fd: Fd, in_fd: Fd, offset: usize, count: usize, wide: bool) -> SysResult {
+    let input = file(in_fd.0)?;
+    let output = file(out_fd.0)?;
+    readable(&input)?;
+    writable(&output)?;
+    if output.lock().flags & O_APPEND != 0 {
         return Err(EINVAL);
     }
-    // Bounded by RLIMIT_NOFILE (at most NR_OPEN_MAX) above.
-    let mut fds = ufds.read_array(nfds)?;
-    let deadline =
-        crate::time::uptime_ns().saturating_add(u64::from(timeout.max(0) as u32) * 1_000_000);
-    loop {
-        let mut ready = 0;
-        for p in fds.iter_mut() {
-            p.revents = 0;
-            if p.fd < 0 {
-                continue;
-            }
-            let Ok(f) = file(p.fd) else {
-                p.revents = POLLNVAL;
-                ready += 1;
-                continue;
-            };
-            let kind = f.lock().kind;
-            let state = match kind {
-                FileKind::Device(Device::Console) => {
-                    POLLOUT | if tty::available() > 0 { POLLIN } else { 0 }
-                }
-                FileKind::Pipe { id, write: false } => {
-                    let (n, _, writers) = pipe::status(id);
-                    (if n > 0 { POLLIN } else { 0 }) | if writers == 0 { POLLHUP } else { 0 }
-                }
-                FileKind::Pipe { id, write: true } => {
-                    let (n, readers, _) = pipe::status(id);
-                    (if n < pipe::PIPE_CAPACITY { POLLOUT } else { 0 })
-                        | if readers == 0 { POLLERR } else { 0 }
-                }
-                _ => POLLIN | POLLOUT,
-            };
-            p.revents = state & (p.events | POLLERR | POLLHUP);
-            if p.revents != 0 {
-                ready += 1;
-            }
-        }
-        if ready > 0 || timeout == 0 || (timeout > 0 && crate::time::uptime_ns() >= deadline) {
-            for (i, p) in fds.iter().enumerate() {
-                ufds.offset(i)?.write(p)?;
-            }
-            return Ok(ready);
-        }
-        if crate::proc::signal::pending() {
-            return Err(EINTR);
-        }
-        crate::proc::sched::sleep(crate::proc::task::WaitChannel::Timer);
+    let mut pos = match (offset, wide) {
+        (0, _) => None,
+        (a, true) => Some(UserPtr::<i64>::new(a).read()?),
+        (a, false) => Some(i64::from(UserPtr::<i32>::new(a).read()?)),
+    };
+    if pos.is_some_and(|p| p < 0) {
+        return Err(EINVAL);
     }
+    let count = count.min(MAX_RW_COUNT);
+    let FileKind::Regular = input.lock().kind else {
+        return Err(EINVAL); // only files can be the source (Linux: splice-capable)
+    };
+    let inode = input.lock().inode.clone().ok_or(EINVAL)?;
+    let mut chunk = [0u8; CHUNK];
+    let mut done = 0;
+    while done < count {
+        let at = pos.map_or_else(|| input.lock().offset, |p| p as usize);
+        let want = (count - done).min(CHUNK);
+        let n = tmpfs::read_at(&inode, at, &mut chunk[..want]);
+        if n == 0 {
+            break;
+        }
+        let w = match write_kernel(&output, &chunk[..n]) {
+            Ok(w) => w,
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        };
+        match &mut pos {
+            Some(p) => *p += w as i64,
+            None => input.lock().offset = at + w,
+        }
+        done += w;
+        if w < n {
+            break;
+        }
+    }
+    match (offset, pos) {
+        (a, Some(p)) if a != 0 && wide => UserPtr::<i64>::new(a).write(&p)?,
+        (a, Some(p)) if a != 0 => UserPtr::<i32>::new(a).write(&(p as i32))?,
+        _ => {}
+    }
+    Ok(done)
+}
+
+/// Write kernel bytes to an open file (sendfile's sink).
+fn write_kernel(f: &FileRef, data: &[u8]) -> Result<usize, Errno> {
+    match f.lock().kind {
+        FileKind::Regular | FileKind::Device(_) | FileKind::Pipe { .. } => {}
+        _ => return Err(EINVAL),
+    }
+    let kind = f.lock().kind;
+    match kind {
+        FileKind::Regular => {
+            let (inode, off) = {
+                let of = f.lock();
+                (of.inode.clone().ok_or(EBADF)?, of.offset)
+            };
+            let n = tmpfs::write_at(&inode, off, data)?;
+            f.lock().offset = off + n;
+            inode.touch_mtime();
+            Ok(n)
+        }
+        FileKind::Device(Device::Console) => {
+            tty::write(data);
+            Ok(data.len())
+        }
+        FileKind::Device(Device::Full) => Err(ENOSPC),
+        FileKind::Device(_) => Ok(data.len()),
+        FileKind::Pipe { id, .. } => {
+            let nonblock = f.lock().flags & O_NONBLOCK != 0;
+            match pipe::write(id, data, nonblock) {
+                Ok(w) => Ok(w),
+                Err((w, _)) if w > 0 => Ok(w),
+                Err((_, pipe::WriteError::WouldBlock)) => Err(EAGAIN),
+                Err((_, pipe::WriteError::Interrupted)) => Err(EINTR),
+                Err((_, pipe::WriteError::Broken)) => Err(pipe::broken_pipe()),
+                Err((_, pipe::WriteError::NoMemory)) => Err(ENOMEM),
+            }
+        }
+        _ => Err(EINVAL),
+    }
+}
+
+/// `sendfile(out_fd, in_fd, *offset, count)` with a 32-bit offset.
+pub fn sys_sendfile(out_fd: Fd, in_fd: Fd, offset: u32, count: usize) -> SysResult {
+    sendfile(out_fd, in_fd, offset as usize, count, false)
+}
+
+/// `sendfile64(out_fd, in_fd, *offset, count)`.
+pub fn sys_sendfile64(out_fd: Fd, in_fd: Fd, offset: u32, count: usize) -> SysResult {
+    sendfile(out_fd, in_fd, offset as usize, count, true)
+}
+
+// ---------------------------------------------------------------------------
+// lseek
+
+/// `vfs_llseek()` with each file's `llseek`: `generic_file_llseek()` for
+/// regular files (SEEK_DATA/SEEK_HOLE see one extent of data), the
+/// directory's (only SET and CUR; the position is an entry's, see
+/// `inode::Dir`), `null_lseek()` for the memory devices (always 0), and
+/// `ESPIPE` for the console and pipes. `whence` is already `<= SEEK_MAX`.
+pub fn seek(f: &FileRef, offset: i64, whence: u32) -> Result<i64, Errno> {
+    let mut of = f.lock();
+    let pos = of.offset as i64;
+    let new = match of.kind {
+        FileKind::Regular => {
+            let size = of.inode.as_ref().map_or(0, |i| i.size()) as i64;
+            match whence {
+                SEEK_SET => offset,
+                SEEK_CUR => pos.checked_add(offset).ok_or(EINVAL)?,
+                SEEK_END => size.checked_add(offset).ok_or(EINVAL)?,
+                SEEK_DATA if (0..size).contains(&offset) => offset,
+                SEEK_HOLE if (0..size).contains(&offset) => size,
+                SEEK_DATA | SEEK_HOLE => return Err(ENXIO),
+                _ => return Err(EINVAL),
+            }
+        }
+        FileKind::Dir => match whence {
+            SEEK_SET => offset,
+            SEEK_CUR => pos.checked_add(offset).ok_or(EINVAL)?,
+            _ => return Err(EINVAL),
+        },
+        FileKind::Device(d) if d.seeks_to_zero() => 0,
+        FileKind::Device(_) | FileKind::Pipe { .. } => return Err(ESPIPE),
+        FileKind::Path => return Err(EBADF),
+    };
+    // `vfs_setpos()`: negative or past what the offset can hold.
+    if new < 0 || new > usize::MAX as i64 {
+        return Err(EINVAL);
+    }
+    of.offset = new as usize;
+    Ok(new)
+}
+
+/// `lseek(fd, offset, whence)` with a 32-bit `off_t` (`ksys_lseek()`): a
+/// result that does not fit is `EOVERFLOW`, though the position has moved,
+/// as on Linux.
+pub fn sys_lseek(fd: Fd, offset: i32, whence: u32) -> SysResult {
+    let f = file(fd.0)?;
+    if whence > SEEK_MAX {
+        return Err(EINVAL);
+    }
+    let new = seek(&f, i64::from(offset), whence)?;
+    if new > i64::from(i32::MAX) {
+        return Err(EOVERFLOW);
+    }
+    Ok(new as usize)
+}
+
+/// `_llseek(fd, offset_high, offset_low, result, whence)`: the 64-bit
+/// result goes to `*result`.
+pub fn sys_llseek(
+    fd: Fd,
+    offset_high: u32,
+    offset_low: u32,
+    result: UserPtr<i64>,
+    whence: u32,
+) -> SysResult {
+    let f = file(fd.0)?;
+    if whence > SEEK_MAX {
+        return Err(EINVAL);
+    }
+    let offset = ((u64::from(offset_high) << 32) | u64::from(offset_low)) as i64;
+    let new = seek(&f, offset, whence)?;
+    result.write(&new)?;
+    Ok(0)
 }

@@ -286,9 +286,48 @@ fn comm_of(path: &[u8]) -> String {
     String::from_utf8_lossy(&name[..name.len().min(15)]).into_owned()
 }
 
-/// Read an executable from the root tree.
-fn read_program(path: &[u8], cwd: &[u8]) -> Result<&'static [u8], Errno> {
-    crate::fs::file::read_whole_file(path, cwd)
+/// An executable's bytes: borrowed from the boot archive, or a copy of a
+/// file written since boot (the loader reads it while the old program's
+/// memory goes away).
+enum Image {
+    Static(&'static [u8]),
+    Owned(Vec<u8>),
+}
+
+impl core::ops::Deref for Image {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Image::Static(s) => s,
+            Image::Owned(v) => v,
+        }
+    }
+}
+
+/// Open an executable (Linux's `do_open_execat`): a regular file with some
+/// execute bit (`EACCES` otherwise, a directory included), relative to the
+/// current directory.
+fn read_program(path: &[u8]) -> Result<Image, Errno> {
+    use crate::fs::inode::{Data, InodeKind};
+    let inode = crate::fs::namei::lookup_at(
+        crate::syscall::args::DirFd(abi::fcntl::AT_FDCWD),
+        path,
+        true,
+    )?;
+    let InodeKind::File(data) = &inode.kind else {
+        return Err(abi::errno::EACCES);
+    };
+    if inode.mode() & 0o111 == 0 {
+        return Err(abi::errno::EACCES);
+    }
+    data.with(|d| match d {
+        Data::Static(s) => Ok(Image::Static(s)),
+        Data::Owned(v) => {
+            let mut copy = heap::try_vec(v.len())?;
+            copy.extend_from_slice(v);
+            Ok(Image::Owned(copy))
+        }
+    })
 }
 
 /// `execve`: replace the current program. On success the frame `regs` now
@@ -299,12 +338,11 @@ pub fn exec_current(
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
 ) -> Result<(), Errno> {
-    let cwd = with_current(|t| t.cwd.clone());
-    let file = read_program(path, cwd.as_bytes())?;
+    let file = read_program(path)?;
     // The new program's stack follows the caller's RLIMIT_STACK, which it
     // keeps across execve.
     let rlimit_stack = with_current(|t| t.rlimits[abi::resource::RLIMIT_STACK as usize].cur);
-    let loaded = load(file, argv, envp, path, rlimit_stack)?;
+    let loaded = load(&file, argv, envp, path, rlimit_stack)?;
     let closed = with_current(|t| {
         // SAFETY: the new directory maps the kernel half like every other.
         unsafe { paging::switch_pd(loaded.mm.pd_phys()) };
@@ -336,9 +374,9 @@ pub fn exec_current(
 
 /// Create pid 1 running `path`, with fds 0, 1, 2 on the console.
 pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), Errno> {
-    let file = read_program(path.as_bytes(), b"/")?;
+    let file = read_program(path.as_bytes())?;
     let rlimit_stack = super::rlimit::defaults()[abi::resource::RLIMIT_STACK as usize].cur;
-    let loaded = load(file, argv, envp, path.as_bytes(), rlimit_stack)?;
+    let loaded = load(&file, argv, envp, path.as_bytes(), rlimit_stack)?;
     let stack = KernelStack::new().ok_or(ENOMEM)?;
     let regs = initial_regs(loaded.entry, loaded.sp);
     // SAFETY: a fresh, unused kernel stack.
@@ -356,7 +394,9 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         fpu: Box::new(fpu::initial_state()),
         tls: [0; GDT_ENTRY_TLS_ENTRIES],
         clear_child_tid: 0,
-        cwd: String::from("/"),
+        cwd: crate::fs::namei::root(),
+        root: crate::fs::namei::root(),
+        umask: 0o022,
         slice: 0,
         sigactions: Box::new([KSigaction::ZERO; abi::signal::NSIG]),
         sigmask: 0,

@@ -54,7 +54,11 @@ pub struct Task {
     pub tls: [u64; GDT_ENTRY_TLS_ENTRIES],
     /// `set_tid_address`: cleared (and futex-woken) at exit.
     pub clear_child_tid: usize,
-    pub cwd: String,
+    /// The working directory and the root (Linux's `fs_struct`), and the
+    /// file-creation mask.
+    pub cwd: crate::fs::inode::InodeRef,
+    pub root: crate::fs::inode::InodeRef,
+    pub umask: u32,
     /// Timer ticks left in this time slice.
     pub slice: u32,
     /// Signal dispositions (`rt_sigaction`), index = signal - 1.

@@ -116,6 +116,46 @@ impl SysArg for UserAddr {
     }
 }
 
+/// A file mode or permission bits (`mkdir`, `chmod`, `umask`): traced in
+/// octal, as strace writes them (`0644`, `000`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mode(pub u32);
+
+impl SysArg for Mode {
+    fn decode(raw: &[u32]) -> Self {
+        Mode(raw[0])
+    }
+    fn trace(raw: &[u32], out: &mut String) {
+        let _ = write!(out, "0{:02o}", raw[0]);
+    }
+}
+
+/// `open`'s flags and mode, two registers: the mode means something, and
+/// strace shows it, only when the flags create a file (`O_CREAT`,
+/// `O_TMPFILE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenHow {
+    pub flags: abi::fcntl::OpenFlags,
+    pub mode: u32,
+}
+
+impl SysArg for OpenHow {
+    const REGS: usize = 2;
+    fn decode(raw: &[u32]) -> Self {
+        OpenHow {
+            flags: abi::fcntl::OpenFlags::from_bits(raw[0]),
+            mode: raw[1],
+        }
+    }
+    fn trace(raw: &[u32], out: &mut String) {
+        let _ = write!(out, "{}", abi::fcntl::OpenFlags::from_bits(raw[0]));
+        if raw[0] & (abi::fcntl::O_CREAT | abi::fcntl::O_TMPFILE) != 0 {
+            out.push_str(", ");
+            Mode::trace(&raw[1..], out);
+        }
+    }
+}
+
 fn trace_addr(addr: u32, out: &mut String) {
     if addr == 0 {
         out.push_str("NULL");

@@ -7,8 +7,6 @@
 //! calls and falls back on `ENOSYS`).
 
 pub mod args;
-pub mod file;
-pub mod fs;
 pub mod info;
 pub mod mem;
 pub mod proc;

@@ -154,11 +154,6 @@ pub fn sys_getgroups(size: i32, _list: UserPtr<u32>) -> SysResult {
     Ok(0)
 }
 
-/// `umask(mask)`: the tree is read-only, so the mask only round-trips.
-pub fn sys_umask(_mask: u32) -> SysResult {
-    Ok(0o022)
-}
-
 /// `execve(path, argv, envp)`.
 pub fn sys_execve(
     ctx: &mut SyscallContext,

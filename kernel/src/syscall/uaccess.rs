@@ -154,6 +154,12 @@ impl<D: Direction> UserSlice<D> {
 }
 
 impl UserSlice<Read> {
+    /// Copy the start of the range into `dst` (as much as both hold).
+    pub fn read_into(&self, dst: &mut [u8]) -> Result<(), Errno> {
+        let n = self.len.min(dst.len());
+        usercopy::copy_from_user(&*current_mm()?, &mut dst[..n], self.addr)
+    }
+
     /// Copy the whole range into a new kernel buffer (the length is bounded
     /// by the caller).
     pub fn read_to_vec(&self) -> Result<Vec<u8>, Errno> {

@@ -1,0 +1,316 @@
+//! Inodes: what a name in the tree refers to (Linux's `struct inode`,
+//! include/linux/fs.h), shared by directory entries and open files.
+//!
+//! An inode lives as long as something refers to it: the entries that name
+//! it (`nlink` counts them) and the open files and current directories that
+//! hold an [`InodeRef`]. So a file unlinked while open keeps its data until
+//! the last close, as on Linux, with no bookkeeping: the `Arc` does it.
+//!
+//! Each inode has two cells, borrowed separately and briefly: [`Meta`]
+//! (what `stat` shows) and its contents ([`InodeKind`]: a directory's
+//! entries, a file's bytes, a symlink's target). Never hold a borrow of one
+//! inode's cell while borrowing the same cell again (a directory is never
+//! its own entry, except through `.` and `..`, which are not stored).
+
+use crate::sync::UpCell;
+use abi::stat::{S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG};
+use alloc::collections::BTreeMap;
+use alloc::sync::{Arc, Weak};
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+pub type InodeRef = Arc<Inode>;
+
+/// A point in time, as `struct timespec` holds it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timespec {
+    pub sec: i64,
+    pub nsec: u32,
+}
+
+impl Timespec {
+    /// Now, by the wall clock (Linux's `current_time()`).
+    pub fn now() -> Self {
+        let (sec, nsec) = crate::time::realtime();
+        Self {
+            sec: sec as i64,
+            nsec,
+        }
+    }
+
+    pub const fn from_secs(sec: i64) -> Self {
+        Self { sec, nsec: 0 }
+    }
+}
+
+/// What `stat` reports of an inode, besides its size.
+#[derive(Clone, Copy, Debug)]
+pub struct Meta {
+    /// The full `st_mode`, file type included.
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    /// Names referring to it (a directory: 2 + its subdirectories).
+    pub nlink: u32,
+    /// A device node's (major, minor).
+    pub rdev: (u32, u32),
+    pub atime: Timespec,
+    pub mtime: Timespec,
+    pub ctime: Timespec,
+}
+
+/// A file's or symlink's bytes: borrowed from the boot archive until the
+/// first change, then owned (copy on write: unpacking the initramfs copies
+/// nothing).
+#[derive(Debug)]
+pub enum Data {
+    Static(&'static [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Data {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Data::Static(s) => s,
+            Data::Owned(v) => v,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.bytes().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes, owned and changeable (copied from the archive the first
+    /// time): `None` if the copy cannot be allocated.
+    pub fn owned(&mut self) -> Option<&mut Vec<u8>> {
+        if let Data::Static(s) = *self {
+            let mut v = Vec::new();
+            crate::mm::heap::for_user(|| v.try_reserve_exact(s.len())).ok()?;
+            v.extend_from_slice(s);
+            *self = Data::Owned(v);
+        }
+        match self {
+            Data::Owned(v) => Some(v),
+            Data::Static(_) => None,
+        }
+    }
+}
+
+/// A directory's entries, without `.` and `..`.
+///
+/// Each entry gets a position when it is added, counting up from 2 (0 and
+/// 1 are `.` and `..`), and `getdents` lists entries in position order
+/// from the file's offset, as tmpfs's `simple_offset` maps do since Linux
+/// 6.6: removing or adding entries never makes a reader skip or repeat one
+/// it has not reached (the stability `readdir(3)` promises under
+/// concurrent unlink).
+#[derive(Debug)]
+pub struct Dir {
+    /// By name: the position and the inode.
+    entries: BTreeMap<Vec<u8>, (u64, InodeRef)>,
+    /// By position: the name.
+    order: BTreeMap<u64, Vec<u8>>,
+    next_pos: u64,
+    /// The directory holding this one (itself for a root). Weak: a parent
+    /// owns its children, not the other way round.
+    pub parent: Weak<Inode>,
+    /// Set by `rmdir`: nothing may be created in it any more (Linux's
+    /// `S_DEAD`), though a process may still have it as its cwd.
+    pub dead: bool,
+}
+
+impl Default for Dir {
+    fn default() -> Self {
+        Self {
+            entries: BTreeMap::new(),
+            order: BTreeMap::new(),
+            next_pos: 2,
+            parent: Weak::new(),
+            dead: false,
+        }
+    }
+}
+
+impl Dir {
+    pub fn get(&self, name: &[u8]) -> Option<&InodeRef> {
+        self.entries.get(name).map(|(_, i)| i)
+    }
+
+    pub fn contains(&self, name: &[u8]) -> bool {
+        self.entries.contains_key(name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Add (or replace) the entry `name`, at a new last position. `name`
+    /// and `copy` are the same bytes, allocated by the caller (so that a
+    /// failed allocation happens before anything changes).
+    pub fn insert(&mut self, name: Vec<u8>, copy: Vec<u8>, inode: InodeRef) {
+        self.remove(&name);
+        let pos = self.next_pos;
+        self.next_pos += 1;
+        self.order.insert(pos, copy);
+        self.entries.insert(name, (pos, inode));
+    }
+
+    pub fn remove(&mut self, name: &[u8]) -> Option<InodeRef> {
+        let (pos, inode) = self.entries.remove(name)?;
+        self.order.remove(&pos);
+        Some(inode)
+    }
+
+    /// The entries at positions `>= from`, in position order.
+    pub fn from_pos(&self, from: u64) -> impl Iterator<Item = (u64, &[u8], &InodeRef)> {
+        self.order
+            .range(from..)
+            .filter_map(|(&p, n)| self.entries.get(n).map(|(_, i)| (p, n.as_slice(), i)))
+    }
+
+    /// Every entry, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &InodeRef)> {
+        self.entries.iter().map(|(n, (_, i))| (n.as_slice(), i))
+    }
+}
+
+/// What an inode is, with its contents.
+pub enum InodeKind {
+    Dir(UpCell<Dir>),
+    File(UpCell<Data>),
+    Symlink(UpCell<Data>),
+    /// A character device node; which one is `Meta::rdev`.
+    CharDev,
+    /// A named pipe: the pipe while some process has it open.
+    Fifo(UpCell<Option<u32>>),
+}
+
+/// One inode.
+pub struct Inode {
+    /// Its number, unique in its file system; never 0.
+    pub ino: u64,
+    /// Its file system's device number (`st_dev`).
+    pub dev: (u32, u32),
+    pub meta: UpCell<Meta>,
+    pub kind: InodeKind,
+}
+
+/// Inode numbers: one counter for every file system (each has its own
+/// device number, so they need not be, but one is simpler).
+impl core::fmt::Debug for Inode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Inode({}:{} #{})", self.dev.0, self.dev.1, self.ino)
+    }
+}
+
+static NEXT_INO: AtomicU64 = AtomicU64::new(1);
+
+pub fn next_ino() -> u64 {
+    NEXT_INO.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Inode {
+    /// A new inode of the type in `mode`'s `S_IFMT` bits, owned by
+    /// `uid:gid`, with all three times `now`; not yet named anywhere
+    /// (`nlink` 0; the caller links it).
+    pub fn new(
+        dev: (u32, u32),
+        mode: u32,
+        (uid, gid): (u32, u32),
+        rdev: (u32, u32),
+        data: Data,
+        now: Timespec,
+    ) -> Option<InodeRef> {
+        let kind = match mode & S_IFMT {
+            S_IFDIR => InodeKind::Dir(UpCell::new(Dir::default())),
+            S_IFREG => InodeKind::File(UpCell::new(data)),
+            S_IFLNK => InodeKind::Symlink(UpCell::new(data)),
+            S_IFCHR => InodeKind::CharDev,
+            S_IFIFO => InodeKind::Fifo(UpCell::new(None)),
+            _ => return None,
+        };
+        let inode = Inode {
+            ino: next_ino(),
+            dev,
+            meta: UpCell::new(Meta {
+                mode,
+                uid,
+                gid,
+                nlink: 0,
+                rdev,
+                atime: now,
+                mtime: now,
+                ctime: now,
+            }),
+            kind,
+        };
+        crate::mm::heap::for_user(|| Arc::try_new(inode)).ok()
+    }
+
+    pub fn mode(&self) -> u32 {
+        self.meta.with(|m| m.mode)
+    }
+
+    pub fn is_dir(&self) -> bool {
+        matches!(self.kind, InodeKind::Dir(_))
+    }
+
+    pub fn is_symlink(&self) -> bool {
+        matches!(self.kind, InodeKind::Symlink(_))
+    }
+
+    /// The size `stat` reports: bytes of a file or symlink target; for a
+    /// directory, tmpfs's `BOGO_DIRENT_SIZE` (20) per entry, `.` and `..`
+    /// included; 0 for the rest.
+    pub fn size(&self) -> usize {
+        match &self.kind {
+            InodeKind::File(d) | InodeKind::Symlink(d) => d.with(|d| d.len()),
+            InodeKind::Dir(d) => d.with(|d| 20 * (2 + d.entries.len())),
+            _ => 0,
+        }
+    }
+
+    /// The directory's parent (itself for a root); `None` if not a
+    /// directory.
+    pub fn parent(self: &InodeRef) -> Option<InodeRef> {
+        match &self.kind {
+            InodeKind::Dir(d) => Some(
+                d.with(|d| d.parent.upgrade())
+                    .unwrap_or_else(|| self.clone()),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Record a change of contents: mtime and ctime become now
+    /// (`inode_set_mtime_to_ts`, `inode_set_ctime_current`).
+    pub fn touch_mtime(&self) {
+        let now = Timespec::now();
+        self.meta.with(|m| {
+            m.mtime = now;
+            m.ctime = now;
+        });
+    }
+
+    /// Record a change of metadata: ctime becomes now.
+    pub fn touch_ctime(&self) {
+        let now = Timespec::now();
+        self.meta.with(|m| m.ctime = now);
+    }
+}
+
+impl Drop for Inode {
+    /// The last name, open file or cwd holding it went away: its file
+    /// system takes back the space (Linux's `evict_inode`).
+    fn drop(&mut self) {
+        super::tmpfs::evict(self);
+    }
+}

@@ -1,0 +1,53 @@
+//! Device control (Linux's fs/ioctl.c): `ioctl`. The console answers
+//! the TTY requests (so `isatty` works), pipes `FIONREAD`; everything else
+//! is `-ENOTTY`, as on Linux.
+
+use super::char_dev::Device;
+use super::file::FileKind;
+use super::namei::file;
+use super::{pipe, tty};
+use crate::proc::with_current;
+use crate::syscall::args::{Fd, SysResult};
+use crate::syscall::uaccess::UserPtr;
+use abi::errno::*;
+use abi::ioctl::*;
+
+/// `ioctl(fd, request, arg)`.
+///
+/// `arg` is a raw word: what it points to depends on `request`.
+pub fn sys_ioctl(fd: Fd, request: u32, arg: u32) -> SysResult {
+    let f = file(fd.0)?;
+    let kind = f.lock().kind;
+    let arg = arg as usize;
+    if let FileKind::Pipe { id, .. } = kind {
+        if request != FIONREAD {
+            return Err(ENOTTY);
+        }
+        let n = pipe::status(id).bytes as u32;
+        UserPtr::new(arg).write(&n)?;
+        return Ok(0);
+    }
+    if kind != FileKind::Device(Device::Console) {
+        return Err(ENOTTY);
+    }
+    match request {
+        TCGETS => UserPtr::new(arg).write(&tty::termios()).map(|_| 0),
+        TCSETS | TCSETSW | TCSETSF => {
+            let t = UserPtr::new(arg).read()?;
+            tty::set_termios(t);
+            Ok(0)
+        }
+        TIOCGWINSZ => UserPtr::new(arg).write(&tty::winsize()).map(|_| 0),
+        TIOCSWINSZ => Ok(0),
+        TIOCGPGRP => {
+            let pid = with_current(|t| t.pid);
+            UserPtr::new(arg).write(&pid).map(|_| 0)
+        }
+        TIOCSPGRP => Ok(0),
+        FIONREAD => {
+            let n = tty::available() as u32;
+            UserPtr::new(arg).write(&n).map(|_| 0)
+        }
+        _ => Err(ENOTTY),
+    }
+}

@@ -1,0 +1,512 @@
+//! Opening files and changing their attributes (Linux's fs/open.c):
+//! `open`, `openat`, `creat`, `close`, `chdir`, `fchdir`, `chroot`,
+//! `getcwd`, `access`/`faccessat(2)`, `truncate`/`ftruncate` (and the 64-bit
+//! forms), `fallocate`, `chmod`/`fchmod`/`fchmodat`, the `chown` family
+//! and `umask`.
+
+use super::char_dev::Device;
+use super::file::{FileKind, FileRef, OpenFile, install_new};
+use super::inode::{Data, InodeKind, InodeRef};
+use super::namei::{self, Last, file, lookup_at, lookup_parent};
+use super::stat::target_inode;
+use super::{pipe, tmpfs};
+use crate::proc::with_current;
+use crate::syscall::args::{DirFd, Fd, Mode, OpenHow, SysResult};
+use crate::syscall::uaccess::{UserCStr, UserSlice, Write};
+use abi::errno::*;
+use abi::fcntl::*;
+use abi::stat::{S_IFMT, S_IFREG, S_IRWXO, S_ISGID, S_ISUID};
+
+/// What `open` accepts in `flags` besides the access mode
+/// (`VALID_OPEN_FLAGS`); others are ignored, as Linux ignores them.
+const O_PATH_FLAGS: u32 = O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC;
+
+/// `do_sys_openat2()` → `path_openat()` → `do_open()`: resolve (and with
+/// `O_CREAT` make) the file, check what the flags ask of it, and make the
+/// open file description. The descriptor is installed by the caller.
+pub fn do_open(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<FileRef, Errno> {
+    if flags & O_TMPFILE == O_TMPFILE {
+        return Err(EOPNOTSUPP); // O_TMPFILE: not yet
+    }
+    let path_only = flags & O_PATH != 0;
+    // O_PATH keeps only the flags that make sense for it (`build_open_flags`).
+    let flags = if path_only {
+        flags & O_PATH_FLAGS
+    } else {
+        flags
+    };
+    let acc = flags & O_ACCMODE;
+    let write = acc == O_WRONLY || acc == O_RDWR;
+    let inode = if flags & O_CREAT != 0 && !path_only {
+        open_create(dirfd, path, flags, mode)?
+    } else {
+        let i = lookup_at(dirfd, path, flags & O_NOFOLLOW == 0)?;
+        if i.is_symlink() && !path_only {
+            return Err(ELOOP); // O_NOFOLLOW on a symlink
+        }
+        i
+    };
+    if flags & O_DIRECTORY != 0 && !inode.is_dir() {
+        return Err(ENOTDIR);
+    }
+    if path_only {
+        return Ok(OpenFile::new(FileKind::Path, Some(inode), flags));
+    }
+    let kind = match &inode.kind {
+        InodeKind::Dir(_) => {
+            if write || flags & O_TRUNC != 0 && flags & O_CREAT != 0 {
+                return Err(EISDIR);
+            }
+            FileKind::Dir
+        }
+        InodeKind::File(_) => {
+            if flags & O_TRUNC != 0 {
+                truncate_inode(&inode, 0)?;
+            }
+            FileKind::Regular
+        }
+        InodeKind::Symlink(_) => return Err(ELOOP),
+        InodeKind::CharDev => FileKind::Device(Device::from_numbers(inode.meta.with(|m| m.rdev))?),
+        InodeKind::Fifo(slot) => {
+            let (r, w) = match acc {
+                O_RDONLY => (true, false),
+                O_WRONLY => (false, true),
+                _ => (true, true),
+            };
+            let id = pipe::fifo_open(slot, r, w, flags & O_NONBLOCK != 0)?;
+            let s = pipe::status(id);
+            let version = if r && !w && s.writers == 0 {
+                s.w_counter
+            } else {
+                0
+            };
+            let f = OpenFile::new(FileKind::Pipe { id, write: !r }, Some(inode), kept(flags));
+            f.lock().version = version;
+            return Ok(f);
+        }
+    };
+    Ok(OpenFile::new(kind, Some(inode), kept(flags)))
+}
+
+/// The status flags an open file keeps (`f_flags`): the creation flags
+/// are for open only.
+fn kept(flags: u32) -> u32 {
+    flags & !(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)
+}
+
+/// The `O_CREAT` half of `open_last_lookups()`: an existing file is opened
+/// (`EEXIST` with `O_EXCL`, which never follows a final symlink); a
+/// missing one is made, a regular file with `mode` less the umask.
+fn open_create(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<InodeRef, Errno> {
+    let (dir, last, trailing) = lookup_parent(dirfd, path)?;
+    let name = match last {
+        Last::Norm(n) => n,
+        // `.`, `..`, `/`: directories, which O_CREAT cannot open.
+        _ => return Err(EISDIR),
+    };
+    if let Some(existing) = tmpfs::lookup(&dir, &name)? {
+        if flags & O_EXCL != 0 {
+            return Err(EEXIST);
+        }
+        if existing.is_symlink() {
+            if flags & O_NOFOLLOW != 0 {
+                return Err(ELOOP);
+            }
+            return namei::lookup(&dir, &name, true);
+        }
+        if trailing && !existing.is_dir() {
+            return Err(ENOTDIR);
+        }
+        if existing.is_dir() {
+            return Err(EISDIR);
+        }
+        return Ok(existing);
+    }
+    if trailing {
+        return Err(EISDIR);
+    }
+    let mode = S_IFREG | (mode & 0o7777 & !namei::umask());
+    namei::create_in(&dir, &name, mode, (0, 0), Data::Static(&[]))
+}
+
+/// `open(path, flags, mode)`.
+pub fn sys_open(path: UserCStr, how: OpenHow) -> SysResult {
+    let path = path.read_path()?;
+    let f = do_open(DirFd(AT_FDCWD), &path, how.flags.bits(), how.mode)?;
+    install_new(f, how.flags.any(O_CLOEXEC), 0).map(|fd| fd as usize)
+}
+
+/// `openat(dirfd, path, flags, mode)`.
+pub fn sys_openat(dirfd: DirFd, path: UserCStr, how: OpenHow) -> SysResult {
+    let path = path.read_path()?;
+    let f = do_open(dirfd, &path, how.flags.bits(), how.mode)?;
+    install_new(f, how.flags.any(O_CLOEXEC), 0).map(|fd| fd as usize)
+}
+
+/// `creat(path, mode)`: `open(path, O_CREAT|O_WRONLY|O_TRUNC, mode)`.
+pub fn sys_creat(path: UserCStr, Mode(mode): Mode) -> SysResult {
+    let path = path.read_path()?;
+    let f = do_open(DirFd(AT_FDCWD), &path, O_CREAT | O_WRONLY | O_TRUNC, mode)?;
+    install_new(f, false, 0).map(|fd| fd as usize)
+}
+
+/// `close(fd)`.
+pub fn sys_close(fd: Fd) -> SysResult {
+    // The file is dropped here, after the task borrow ends.
+    with_current(|t| t.files.close(fd.0)).map(|_| 0)
+}
+
+// ---------------------------------------------------------------------------
+// The working directory and the root
+
+/// `getcwd(buf, size)`: returns the length including the NUL; a working
+/// directory removed from the tree is `ENOENT`, as on Linux.
+pub fn sys_getcwd(buf: UserSlice<Write>) -> SysResult {
+    let cwd = namei::cwd();
+    if tmpfs::dir_of(&cwd).is_ok_and(|d| d.with(|d| d.dead)) {
+        return Err(ENOENT);
+    }
+    let mut path = namei::path_of(&cwd).ok_or(ENOENT)?;
+    path.push(0);
+    if buf.len() < path.len() {
+        return Err(ERANGE);
+    }
+    // Only the bytes written must be valid user memory, as on Linux.
+    buf.write_prefix(&path)?;
+    Ok(path.len())
+}
+
+/// `chdir(path)`.
+pub fn sys_chdir(path: UserCStr) -> SysResult {
+    let path = path.read_path()?;
+    let dir = lookup_at(DirFd(AT_FDCWD), &path, true)?;
+    if !dir.is_dir() {
+        return Err(ENOTDIR);
+    }
+    // The old one is dropped after the borrow.
+    let old = with_current(|t| core::mem::replace(&mut t.cwd, dir));
+    drop(old);
+    Ok(0)
+}
+
+/// `fchdir(fd)`: to the directory open as `fd`.
+pub fn sys_fchdir(fd: Fd) -> SysResult {
+    let f = file(fd.0)?;
+    let inode = f.lock().inode.clone();
+    let dir = inode.filter(|i| i.is_dir()).ok_or(ENOTDIR)?;
+    let old = with_current(|t| core::mem::replace(&mut t.cwd, dir));
+    drop(old);
+    Ok(0)
+}
+
+/// `chroot(path)`: the process's root becomes `path`'s directory (root
+/// only: `EPERM` otherwise, once there are users).
+pub fn sys_chroot(path: UserCStr) -> SysResult {
+    let path = path.read_path()?;
+    let dir = lookup_at(DirFd(AT_FDCWD), &path, true)?;
+    if !dir.is_dir() {
+        return Err(ENOTDIR);
+    }
+    let old = with_current(|t| core::mem::replace(&mut t.root, dir));
+    drop(old);
+    Ok(0)
+}
+
+/// `umask(mask)`: set the file-creation mask, return the old one.
+pub fn sys_umask(Mode(mask): Mode) -> SysResult {
+    Ok(with_current(|t| core::mem::replace(&mut t.umask, mask & 0o777)) as usize)
+}
+
+// ---------------------------------------------------------------------------
+// access
+
+/// `do_faccessat()` as root: every access is allowed but executing a
+/// non-directory without any `x` bit (`generic_permission()`: even root
+/// needs one).
+fn faccessat(dirfd: DirFd, path: UserCStr, mode: u32, flags: AtFlags) -> SysResult {
+    // F_OK, X_OK, W_OK, R_OK: the `rwx` bits.
+    if mode & !S_IRWXO != 0 {
+        return Err(EINVAL);
+    }
+    if flags.any(!(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
+        return Err(EINVAL);
+    }
+    let Some(inode) = target_inode(dirfd, path, flags)? else {
+        return Ok(0);
+    };
+    let m = inode.mode();
+    if mode & X_OK != 0 && !inode.is_dir() && m & 0o111 == 0 {
+        return Err(EACCES);
+    }
+    Ok(0)
+}
+
+/// `access(path, mode)`.
+pub fn sys_access(path: UserCStr, mode: u32) -> SysResult {
+    faccessat(DirFd(AT_FDCWD), path, mode, AtFlags::from_bits(0))
+}
+
+/// `faccessat(dirfd, path, mode)`: no flags.
+pub fn sys_faccessat(dirfd: DirFd, path: UserCStr, mode: u32) -> SysResult {
+    faccessat(dirfd, path, mode, AtFlags::from_bits(0))
+}
+
+/// `faccessat2(dirfd, path, mode, flags)`.
+pub fn sys_faccessat2(dirfd: DirFd, path: UserCStr, mode: u32, flags: AtFlags) -> SysResult {
+    faccessat(dirfd, path, mode, flags)
+}
+
+// ---------------------------------------------------------------------------
+// truncate, fallocate
+
+/// Set a file's size (`do_truncate`): `EISDIR` for a directory, `EINVAL`
+/// for anything else that is not a regular file; mtime and ctime change.
+/// A size past `RLIMIT_FSIZE` is `EFBIG` (and `SIGXFSZ`).
+fn truncate_inode(inode: &InodeRef, len: i64) -> Result<(), Errno> {
+    if len < 0 {
+        return Err(EINVAL);
+    }
+    match inode.kind {
+        InodeKind::File(_) => {}
+        InodeKind::Dir(_) => return Err(EISDIR),
+        _ => return Err(EINVAL),
+    }
+    let limit = with_current(|t| t.rlimits[abi::resource::RLIMIT_FSIZE as usize].soft());
+    let len = usize::try_from(len).map_err(|_| EFBIG)?;
+    if len > limit {
+        let me = with_current(|t| t.pid);
+        let sig = abi::signal::SIGXFSZ;
+        let _ = crate::proc::signal::send(
+            me,
+            sig,
+            crate::proc::signal::user_info(sig, abi::signal::SI_USER, me),
+        );
+        return Err(EFBIG);
+    }
+    tmpfs::truncate(inode, len)?;
+    inode.touch_mtime();
+    Ok(())
+}
+
+fn truncate_path(path: UserCStr, len: i64) -> SysResult {
+    let path = path.read_path()?;
+    let inode = lookup_at(DirFd(AT_FDCWD), &path, true)?;
+    truncate_inode(&inode, len)?;
+    Ok(0)
+}
+
+/// `ftruncate`: the file must be open for writing (`EINVAL` otherwise, as
+/// `do_sys_ftruncate` says for a file without `FMODE_WRITE`).
+fn ftruncate(fd: Fd, len: i64) -> SysResult {
+    let f = file(fd.0)?;
+    let (inode, flags, kind) = {
+        let of = f.lock();
+        (of.inode.clone(), of.flags, of.kind)
+    };
+    if kind == FileKind::Path {
+        return Err(EBADF);
+    }
+    let inode = inode.ok_or(EINVAL)?;
+    if flags & O_ACCMODE == O_RDONLY || !matches!(inode.kind, InodeKind::File(_)) {
+        return Err(EINVAL);
+    }
+    truncate_inode(&inode, len)?;
+    Ok(0)
+}
+
+/// `truncate(path, length)` with a 32-bit length.
+pub fn sys_truncate(path: UserCStr, len: i32) -> SysResult {
+    truncate_path(path, i64::from(len))
+}
+
+/// `ftruncate(fd, length)` with a 32-bit length.
+pub fn sys_ftruncate(fd: Fd, len: i32) -> SysResult {
+    ftruncate(fd, i64::from(len))
+}
+
+/// `truncate64(path, length)`: the length in two registers, low first.
+pub fn sys_truncate64(path: UserCStr, lo: u32, hi: u32) -> SysResult {
+    truncate_path(path, ((u64::from(hi) << 32) | u64::from(lo)) as i64)
+}
+
+/// `ftruncate64(fd, length)`.
+pub fn sys_ftruncate64(fd: Fd, lo: u32, hi: u32) -> SysResult {
+    ftruncate(fd, ((u64::from(hi) << 32) | u64::from(lo)) as i64)
+}
+
+/// `fallocate(fd, mode, offset, len)` with 64-bit offset and length in
+/// register pairs: mode 0 (and `FALLOC_FL_KEEP_SIZE`) make sure the range
+/// is backed; tmpfs files are dense, so that means growing the size.
+pub fn sys_fallocate(
+    fd: Fd,
+    mode: u32,
+    off_lo: u32,
+    off_hi: u32,
+    len_lo: u32,
+    len_hi: u32,
+) -> SysResult {
+    const FALLOC_FL_KEEP_SIZE: u32 = 1;
+    let off = ((u64::from(off_hi) << 32) | u64::from(off_lo)) as i64;
+    let len = ((u64::from(len_hi) << 32) | u64::from(len_lo)) as i64;
+    let f = file(fd.0)?;
+    let (inode, flags) = {
+        let of = f.lock();
+        (of.inode.clone(), of.flags)
+    };
+    if off < 0 || len <= 0 {
+        return Err(EINVAL);
+    }
+    if mode & !FALLOC_FL_KEEP_SIZE != 0 {
+        return Err(EOPNOTSUPP);
+    }
+    if flags & O_ACCMODE == O_RDONLY {
+        return Err(EBADF);
+    }
+    let inode = inode.ok_or(ESPIPE)?;
+    match inode.kind {
+        InodeKind::File(_) => {}
+        InodeKind::Dir(_) => return Err(EISDIR),
+        InodeKind::Fifo(_) => return Err(ESPIPE),
+        _ => return Err(ENODEV),
+    }
+    let end = off.checked_add(len).ok_or(EFBIG)?;
+    if mode & FALLOC_FL_KEEP_SIZE == 0 && end as usize > inode.size() {
+        truncate_inode(&inode, end)?;
+    }
+    Ok(0)
+}
+
+// ---------------------------------------------------------------------------
+// chmod, chown
+
+/// `chmod_common()`: the permission bits change, the type stays; ctime.
+fn chmod_inode(inode: &InodeRef, mode: u32) -> SysResult {
+    inode
+        .meta
+        .with(|m| m.mode = (m.mode & S_IFMT) | (mode & 0o7777));
+    inode.touch_ctime();
+    Ok(0)
+}
+
+/// `chmod(path, mode)`.
+pub fn sys_chmod(path: UserCStr, Mode(mode): Mode) -> SysResult {
+    let path = path.read_path()?;
+    chmod_inode(&lookup_at(DirFd(AT_FDCWD), &path, true)?, mode)
+}
+
+/// `fchmod(fd, mode)`.
+pub fn sys_fchmod(fd: Fd, Mode(mode): Mode) -> SysResult {
+    let f = file(fd.0)?;
+    let (inode, kind) = {
+        let of = f.lock();
+        (of.inode.clone(), of.kind)
+    };
+    if kind == FileKind::Path {
+        return Err(EBADF);
+    }
+    match inode {
+        Some(i) => chmod_inode(&i, mode),
+        None => Ok(0), // a pipe's anonymous inode: nothing to keep it in
+    }
+}
+
+/// `fchmodat(dirfd, path, mode)`: follows symlinks (Linux's has no flags).
+pub fn sys_fchmodat(dirfd: DirFd, path: UserCStr, Mode(mode): Mode) -> SysResult {
+    let path = path.read_path()?;
+    chmod_inode(&lookup_at(dirfd, &path, true)?, mode)
+}
+
+/// `chown_common()`: -1 leaves an id as it is; a change of owner or group
+/// of a non-directory clears the set-user-ID bit, and the set-group-ID bit
+/// if group execute is set (`should_remove_suid`); ctime.
+fn chown_inode(inode: &InodeRef, uid: u32, gid: u32) -> SysResult {
+    inode.meta.with(|m| {
+        if uid != u32::MAX {
+            m.uid = uid;
+        }
+        if gid != u32::MAX {
+            m.gid = gid;
+        }
+        if (uid != u32::MAX || gid != u32::MAX) && m.mode & S_IFMT != abi::stat::S_IFDIR {
+            let mut kill = S_ISUID;
+            if m.mode & 0o010 != 0 {
+                kill |= S_ISGID;
+            }
+            m.mode &= !kill;
+        }
+    });
+    inode.touch_ctime();
+    Ok(0)
+}
+
+/// The 16-bit uid/gid forms: 0xffff means -1 (`low2highuid`).
+fn high(id: u32) -> u32 {
+    let id = id & 0xffff;
+    if id == 0xffff { u32::MAX } else { id }
+}
+
+fn chown_path(dirfd: DirFd, path: UserCStr, uid: u32, gid: u32, flags: AtFlags) -> SysResult {
+    if flags.any(!(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
+        return Err(EINVAL);
+    }
+    match target_inode(dirfd, path, flags)? {
+        Some(i) => chown_inode(&i, uid, gid),
+        None => Ok(0),
+    }
+}
+
+fn fchown(fd: Fd, uid: u32, gid: u32) -> SysResult {
+    let f = file(fd.0)?;
+    let (inode, kind) = {
+        let of = f.lock();
+        (of.inode.clone(), of.kind)
+    };
+    if kind == FileKind::Path {
+        return Err(EBADF);
+    }
+    match inode {
+        Some(i) => chown_inode(&i, uid, gid),
+        None => Ok(0),
+    }
+}
+
+/// `chown32(path, uid, gid)`: follows symlinks.
+pub fn sys_chown32(path: UserCStr, uid: u32, gid: u32) -> SysResult {
+    chown_path(DirFd(AT_FDCWD), path, uid, gid, AtFlags::from_bits(0))
+}
+
+/// `lchown32(path, uid, gid)`: a symlink itself.
+pub fn sys_lchown32(path: UserCStr, uid: u32, gid: u32) -> SysResult {
+    chown_path(
+        DirFd(AT_FDCWD),
+        path,
+        uid,
+        gid,
+        AtFlags::from_bits(AT_SYMLINK_NOFOLLOW),
+    )
+}
+
+/// `fchown32(fd, uid, gid)`.
+pub fn sys_fchown32(fd: Fd, uid: u32, gid: u32) -> SysResult {
+    fchown(fd, uid, gid)
+}
+
+/// `fchownat(dirfd, path, uid, gid, flags)`.
+pub fn sys_fchownat(dirfd: DirFd, path: UserCStr, uid: u32, gid: u32, flags: AtFlags) -> SysResult {
+    chown_path(dirfd, path, uid, gid, flags)
+}
+
+/// `chown(path, uid, gid)` with 16-bit ids (i386's old `chown`, 182).
+pub fn sys_chown16(path: UserCStr, uid: u32, gid: u32) -> SysResult {
+    sys_chown32(path, high(uid), high(gid))
+}
+
+/// `lchown(path, uid, gid)` with 16-bit ids (16).
+pub fn sys_lchown16(path: UserCStr, uid: u32, gid: u32) -> SysResult {
+    sys_lchown32(path, high(uid), high(gid))
+}
+
+/// `fchown(fd, uid, gid)` with 16-bit ids (95).
+pub fn sys_fchown16(fd: Fd, uid: u32, gid: u32) -> SysResult {
+    fchown(fd, high(uid), high(gid))
+}

@@ -1,0 +1,112 @@
+//! File-system statistics (Linux's fs/statfs.c): `statfs`, `fstatfs`,
+//! `statfs64`, `fstatfs64`. Every file here is on the root tmpfs, whose
+//! size limit and use `fs/tmpfs.rs` keeps.
+
+use super::inode::InodeRef;
+use super::namei::{file, lookup_at};
+use super::tmpfs::{self, TMPFS_MAGIC};
+use crate::syscall::args::{DirFd, Fd, SysResult};
+use crate::syscall::uaccess::{UserCStr, UserPtr};
+use abi::errno::*;
+use abi::fcntl::AT_FDCWD;
+use abi::types::{Statfs, Statfs64};
+use core::sync::atomic::Ordering;
+
+/// `ST_RELATIME`-less mount flags of the root: none.
+const ROOT_FLAGS: u32 = 0;
+/// Pipes live on pipefs (`PIPEFS_MAGIC`).
+const PIPEFS_MAGIC: u32 = 0x5049_5045;
+
+/// `struct kstatfs` as `shmem_statfs` fills it.
+fn kstatfs(inode: Option<&InodeRef>) -> Statfs64 {
+    let Some(_) = inode else {
+        return Statfs64 {
+            f_type: PIPEFS_MAGIC,
+            f_bsize: 4096,
+            f_namelen: 255,
+            f_frsize: 4096,
+            ..Statfs64::ZERO
+        };
+    };
+    let sb = tmpfs::root_sb();
+    let used = sb.used_pages.load(Ordering::Relaxed);
+    let free = sb.max_pages.saturating_sub(used) as u64;
+    let inodes = sb.inodes.load(Ordering::Relaxed);
+    Statfs64 {
+        f_type: TMPFS_MAGIC,
+        f_bsize: 4096,
+        f_blocks: sb.max_pages as u64,
+        f_bfree: free,
+        f_bavail: free,
+        f_files: sb.max_inodes as u64,
+        f_ffree: sb.max_inodes.saturating_sub(inodes) as u64,
+        f_fsid: [0, 0],
+        f_namelen: 255,
+        f_frsize: 4096,
+        f_flags: ROOT_FLAGS,
+        f_spare: [0; 4],
+    }
+}
+
+/// `put_compat_statfs`-like narrowing for the old `struct statfs`: a count
+/// that does not fit is `EOVERFLOW`.
+fn narrow(k: &Statfs64) -> Result<Statfs, Errno> {
+    let n = |v: u64| u32::try_from(v).map_err(|_| EOVERFLOW);
+    Ok(Statfs {
+        f_type: k.f_type,
+        f_bsize: k.f_bsize,
+        f_blocks: n(k.f_blocks)?,
+        f_bfree: n(k.f_bfree)?,
+        f_bavail: n(k.f_bavail)?,
+        f_files: n(k.f_files)?,
+        f_ffree: n(k.f_ffree)?,
+        f_fsid: k.f_fsid,
+        f_namelen: k.f_namelen,
+        f_frsize: k.f_frsize,
+        f_flags: k.f_flags,
+        f_spare: [0; 4],
+    })
+}
+
+fn path_statfs(path: UserCStr) -> Result<Statfs64, Errno> {
+    let path = path.read_path()?;
+    let inode = lookup_at(DirFd(AT_FDCWD), &path, true)?;
+    Ok(kstatfs(Some(&inode)))
+}
+
+fn fd_statfs(fd: Fd) -> Result<Statfs64, Errno> {
+    let f = file(fd.0)?;
+    let inode = f.lock().inode.clone();
+    Ok(kstatfs(inode.as_ref()))
+}
+
+/// `statfs(path, buf)`.
+pub fn sys_statfs(path: UserCStr, buf: UserPtr<Statfs>) -> SysResult {
+    buf.write(&narrow(&path_statfs(path)?)?)?;
+    Ok(0)
+}
+
+/// `fstatfs(fd, buf)`.
+pub fn sys_fstatfs(fd: Fd, buf: UserPtr<Statfs>) -> SysResult {
+    buf.write(&narrow(&fd_statfs(fd)?)?)?;
+    Ok(0)
+}
+
+/// `statfs64(path, size, buf)`: `size` must be the structure's (84), as
+/// Linux checks (`EINVAL`).
+pub fn sys_statfs64(path: UserCStr, size: usize, buf: UserPtr<Statfs64>) -> SysResult {
+    if size != size_of::<Statfs64>() {
+        return Err(EINVAL);
+    }
+    buf.write(&path_statfs(path)?)?;
+    Ok(0)
+}
+
+/// `fstatfs64(fd, size, buf)`.
+pub fn sys_fstatfs64(fd: Fd, size: usize, buf: UserPtr<Statfs64>) -> SysResult {
+    if size != size_of::<Statfs64>() {
+        return Err(EINVAL);
+    }
+    buf.write(&fd_statfs(fd)?)?;
+    Ok(0)
+}
