@@ -157,6 +157,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_GETRANDOM, info::sys_getrandom);
     sys!(NR_SYSINFO, info::sys_sysinfo);
     sys!(NR_RT_SIGPENDING, signal::sys_rt_sigpending);
+    sys!(NR_RT_SIGQUEUEINFO, signal::sys_rt_sigqueueinfo);
     sys!(NR_TKILL, signal::sys_tkill);
     sys!(NR_SIGRETURN, signal::sys_sigreturn);
     sys!(NR_LSEEK, fs::sys_lseek);
