@@ -26,6 +26,7 @@ extern crate std;
 #[macro_use]
 pub mod flags;
 pub mod auxv;
+pub mod cred;
 pub mod errno;
 pub mod fcntl;
 pub mod ioctl;

@@ -15,3 +15,7 @@ pub const LINUX_REBOOT_CMD_RESTART: u32 = 0x0123_4567;
 pub const LINUX_REBOOT_CMD_HALT: u32 = 0xcdef_0123;
 /// Power the machine off.
 pub const LINUX_REBOOT_CMD_POWER_OFF: u32 = 0x4321_fedc;
+/// Ctrl-Alt-Del reboots at once.
+pub const LINUX_REBOOT_CMD_CAD_ON: u32 = 0x89ab_cdef;
+/// Ctrl-Alt-Del sends SIGINT to init instead.
+pub const LINUX_REBOOT_CMD_CAD_OFF: u32 = 0x0000_0000;

@@ -13,6 +13,7 @@
 //! 0xC000_0000           kernel
 //! ```
 
+use super::cred::{self, Cred};
 use super::elf::{self, ElfInfo};
 use super::task::{Task, TaskState};
 use super::{sched, vdso, with_current};
@@ -29,6 +30,7 @@ use abi::signal::SIG_IGN;
 use abi::types::KSigaction;
 use alloc::boxed::Box;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// The initial stack pointer's ceiling (one unmapped page below the vDSO).
@@ -71,6 +73,7 @@ pub fn load(
     envp: &[Vec<u8>],
     execfn: &[u8],
     rlimit_stack: u64,
+    cred: &Cred,
 ) -> Result<Loaded, Errno> {
     let info = elf::parse(file).map_err(|e| {
         log::debug!("exec: refused ELF: {e:?}");
@@ -90,7 +93,7 @@ pub fn load(
         kind: RegionKind::Stack,
     })
     .map_err(|_| ENOEXEC)?;
-    let sp = build_stack(&mut mm, &info, base, argv, envp, execfn, rlimit_stack)?;
+    let sp = build_stack(&mut mm, &info, base, argv, envp, execfn, rlimit_stack, cred)?;
     Ok(Loaded {
         mm,
         entry: base + info.entry,
@@ -193,6 +196,8 @@ fn cstr(mm: &mut AddressSpace, sp: &mut usize, s: &[u8]) -> Result<usize, Errno>
 
 /// Lay out the initial stack (i386 System V ABI, figure 3-31):
 /// `argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL`, strings above.
+/// `cred` is what the program runs as (the auxv's `AT_UID`...).
+#[allow(clippy::too_many_arguments)]
 fn build_stack(
     mm: &mut AddressSpace,
     info: &ElfInfo,
@@ -201,6 +206,7 @@ fn build_stack(
     envp: &[Vec<u8>],
     execfn: &[u8],
     rlimit_stack: u64,
+    cred: &Cred,
 ) -> Result<usize, Errno> {
     let strings: usize =
         argv.iter().chain(envp).map(|s| s.len() + 1).sum::<usize>() + execfn.len() + 1;
@@ -238,10 +244,14 @@ fn build_stack(
     auxv.push((AT_BASE, 0));
     auxv.push((AT_FLAGS, 0));
     auxv.push((AT_ENTRY, base + info.entry));
-    auxv.push((AT_UID, 0));
-    auxv.push((AT_EUID, 0));
-    auxv.push((AT_GID, 0));
-    auxv.push((AT_EGID, 0));
+    // Linux's create_elf_tables: the ids the program runs with. C
+    // libraries read them instead of calling getuid at startup.
+    auxv.push((AT_UID, cred.uid as usize));
+    auxv.push((AT_EUID, cred.euid as usize));
+    auxv.push((AT_GID, cred.gid as usize));
+    auxv.push((AT_EGID, cred.egid as usize));
+    // issue 9: setuid bits once the VFS has owners (AT_SECURE is 1 when
+    // execve changed the effective ids: bprm->secureexec).
     auxv.push((AT_SECURE, 0));
     auxv.push((AT_RANDOM, random));
     auxv.push((AT_EXECFN, execfn_addr));
@@ -338,11 +348,17 @@ pub fn exec_current(
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
 ) -> Result<(), Errno> {
+    cred::exec_check_nproc()?;
     let file = read_program(path)?;
     // The new program's stack follows the caller's RLIMIT_STACK, which it
     // keeps across execve.
     let rlimit_stack = with_current(|t| t.rlimits[abi::resource::RLIMIT_STACK as usize].cur);
-    let loaded = load(&file, argv, envp, path, rlimit_stack)?;
+    // Credentials are kept across execve, with the saved ids reset.
+    let old_cred = cred::current_cred();
+    let new_cred = cred::prepare_exec_creds(&old_cred)?;
+    let runs_as = new_cred.as_deref().unwrap_or(&old_cred);
+    let loaded = load(&file, argv, envp, path, rlimit_stack, runs_as)?;
+    drop(old_cred);
     let closed = with_current(|t| {
         // SAFETY: the new directory maps the kernel half like every other.
         unsafe { paging::switch_pd(loaded.mm.pd_phys()) };
@@ -365,6 +381,9 @@ pub fn exec_current(
         closed
     });
     drop(closed); // outside the task borrow: a pipe end may wake its peer
+    if let Some(c) = new_cred {
+        cred::install_exec_creds(c);
+    }
     *regs = PtRegs {
         orig_ax: regs.orig_ax,
         ..initial_regs(loaded.entry, loaded.sp)
@@ -376,7 +395,8 @@ pub fn exec_current(
 pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), Errno> {
     let file = read_program(path.as_bytes())?;
     let rlimit_stack = super::rlimit::defaults()[abi::resource::RLIMIT_STACK as usize].cur;
-    let loaded = load(&file, argv, envp, path.as_bytes(), rlimit_stack)?;
+    let cred = Arc::new(Cred::root());
+    let loaded = load(&file, argv, envp, path.as_bytes(), rlimit_stack, &cred)?;
     let stack = KernelStack::new().ok_or(ENOMEM)?;
     let regs = initial_regs(loaded.entry, loaded.sp);
     // SAFETY: a fresh, unused kernel stack.
@@ -407,6 +427,8 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         cpu_ticks: 0,
         exit_pending: None,
         children: alloc::vec::Vec::new(),
+        cred,
+        nproc_exceeded: false,
     }));
     Ok(())
 }

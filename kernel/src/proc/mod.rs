@@ -1,6 +1,7 @@
 //! Processes: tasks, scheduling, ELF loading, the vDSO, user faults, and the
 //! life cycle (`fork`, `exit`, `wait4`).
 
+pub mod cred;
 pub mod elf;
 pub mod exec;
 pub mod fault;
@@ -70,6 +71,21 @@ pub fn fork(regs: &PtRegs) -> Result<Pid, Errno> {
 /// `fork` with `clone`'s extras: a copy of the current process (its own
 /// address space: no threads here) whose system call returns 0.
 pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
+    // RLIMIT_NPROC, as Linux's copy_process checks it: a user may not have
+    // more processes than its soft limit (the child counted), unless it is
+    // root or has CAP_SYS_RESOURCE or CAP_SYS_ADMIN. The count is kept as
+    // tasks come and go (`pid::TaskTable`), so this is no walk.
+    let (cred, nproc) = with_current(|t| {
+        let limit = t.rlimits[abi::resource::RLIMIT_NPROC as usize].cur;
+        (t.cred.clone(), limit)
+    });
+    if cred.uid != 0
+        && !cred.capable(abi::cred::CAP_SYS_RESOURCE)
+        && !cred.capable(abi::cred::CAP_SYS_ADMIN)
+        && SCHED.with(|s| s.tasks.user_processes(cred.uid)) as u64 + 1 > nproc
+    {
+        return Err(abi::errno::EAGAIN);
+    }
     // Out of kernel-stack slots is Linux's threads-max: EAGAIN.
     let stack = KernelStack::new().ok_or(abi::errno::EAGAIN)?;
     // Out of pids is Linux's `alloc_pid` failing: EAGAIN too.
@@ -129,9 +145,19 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             cpu_ticks: 0,
             exit_pending: None,
             children: alloc::vec::Vec::new(),
+            cred: parent.cred.clone(),
+            // Inherited, as Linux's dup_task_struct copies the flags.
+            nproc_exceeded: parent.nproc_exceeded,
         })?)
     })?;
-    with_current(|parent| parent.children.push(pid));
+    // Room to count the child under its user, before anything is committed.
+    SCHED.with(|s| s.tasks.reserve_user(cred.uid))?;
+    drop(cred);
+    with_current(|parent| {
+        parent.children.push(pid);
+        // Under the limit (it was checked above): the next execve may go on.
+        parent.nproc_exceeded = false;
+    });
     sched::add_task(child);
     Ok(pid)
 }

@@ -8,8 +8,11 @@
 //! exist or ten thousand zombies wait for a parent that never reaps them
 //! (an ordered map made every wake-up and switch slower as they piled up).
 
+use super::cred::{Cred, Ucounts};
 use super::task::{Pid, Task};
+use crate::mm::heap::NoMemory;
 use alloc::boxed::Box;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// Linux's `PID_MAX_DEFAULT`: pids are below this.
@@ -27,6 +30,9 @@ pub struct TaskTable {
     len: usize,
     /// The last pid handed out (Linux's `pid_ns->idr` cursor).
     last: Pid,
+    /// Tasks per real uid, for `RLIMIT_NPROC`: counted here, where tasks
+    /// come and go, and where [`TaskTable::set_cred`] changes a real uid.
+    ucounts: Ucounts,
 }
 
 impl TaskTable {
@@ -35,6 +41,7 @@ impl TaskTable {
             slots: Vec::new(),
             len: 0,
             last: 0,
+            ucounts: Ucounts::new(),
         }
     }
 
@@ -75,18 +82,49 @@ impl TaskTable {
     }
 
     /// Put a task under its pid (from `alloc_pid`), which must be free.
+    /// A user program's `fork` calls [`TaskTable::reserve_user`] first, so
+    /// that counting the task allocates nothing here.
     pub fn insert(&mut self, task: Box<Task>) {
+        self.ucounts.inc(task.cred.uid);
         let slot = &mut self.slots[task.pid as usize];
         assert!(slot.is_none(), "pid {} handed out twice", task.pid);
         *slot = Some(task);
         self.len += 1;
     }
 
-    /// Take a task out (reaping it); the caller drops it.
+    /// Take a task out (reaping it); the caller drops it. Its user's count
+    /// drops only now, as Linux's `release_task` does: a zombie counts.
     pub fn remove(&mut self, pid: Pid) -> Option<Box<Task>> {
         let task = self.slots.get_mut(pid as usize)?.take()?;
+        self.ucounts.dec(task.cred.uid);
         self.len -= 1;
         Some(task)
+    }
+
+    /// How many tasks user `uid` has (real uid, zombies included).
+    pub fn user_processes(&self, uid: u32) -> usize {
+        self.ucounts.processes(uid)
+    }
+
+    /// Room to count one more task of `uid`, so that inserting it cannot
+    /// fail.
+    pub fn reserve_user(&mut self, uid: u32) -> Result<(), NoMemory> {
+        self.ucounts.reserve(uid)
+    }
+
+    /// Give task `pid` the credentials `new`, returning the old ones (the
+    /// one place a task's `cred` changes: `cred::commit_creds`). A new real
+    /// uid moves the task to that user's count; that may need room, and
+    /// without it nothing changes.
+    pub fn set_cred(&mut self, pid: Pid, new: Arc<Cred>) -> Result<Arc<Cred>, NoMemory> {
+        let old_uid = self.get(pid).expect("set_cred on no task").cred.uid;
+        if new.uid != old_uid {
+            self.ucounts.reserve(new.uid)?;
+            self.ucounts.inc(new.uid);
+            self.ucounts.dec(old_uid);
+        }
+        let t = self.get_mut(pid).expect("set_cred on no task");
+        Ok(core::mem::replace(&mut t.cred, new))
     }
 
     /// How many tasks exist, zombies included.

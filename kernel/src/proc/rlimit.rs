@@ -8,7 +8,8 @@
 //! of 4 GiB or more, so [`Rlimit::normalize`] turns those into unlimited.
 //!
 //! Where they are enforced: `RLIMIT_NOFILE` by the descriptor table
-//! (`fs/file.rs`), `RLIMIT_AS` and `RLIMIT_DATA` by `brk` and `mmap2`
+//! (`fs/file.rs`), `RLIMIT_NPROC` by `fork` (`proc::clone`, against the
+//! per-user counts of `proc/cred.rs`), `RLIMIT_AS` and `RLIMIT_DATA` by `brk` and `mmap2`
 //! (`syscall/mem.rs`), `RLIMIT_STACK` by the stack's growth
 //! (`proc/exec.rs`), `RLIMIT_CPU` by the timer tick (`proc/sched.rs`).
 
@@ -84,12 +85,14 @@ pub fn index(resource: i32) -> Result<usize, Errno> {
 /// Linux's `do_prlimit`: return the old limit of `resource` and, if `new`
 /// is given, set it. The soft limit may not exceed the hard one
 /// (`-EINVAL`); `RLIMIT_NOFILE` may not exceed `fs.nr_open` (`-EPERM`).
-/// Raising a hard limit needs `CAP_SYS_RESOURCE`, which every process has
-/// while all run as root.
+/// Raising a hard limit needs `CAP_SYS_RESOURCE` (`-EPERM`): the caller
+/// says in `may_raise` whether it has it (root); lowering one is for
+/// everyone, and cannot be undone without it.
 pub fn do_prlimit(
     limits: &mut Rlimits,
     resource: i32,
     new: Option<Rlimit>,
+    may_raise: bool,
 ) -> Result<Rlimit, Errno> {
     let i = index(resource)?;
     let old = limits[i];
@@ -99,6 +102,9 @@ pub fn do_prlimit(
             return Err(EINVAL);
         }
         if resource == RLIMIT_NOFILE && new.max > crate::fs::file::NR_OPEN_MAX as u64 {
+            return Err(EPERM);
+        }
+        if new.max > old.max && !may_raise {
             return Err(EPERM);
         }
         limits[i] = new;
@@ -122,23 +128,30 @@ mod tests {
             }
         );
         assert_eq!(
-            do_prlimit(&mut l, RLIMIT_NOFILE, nofile(10, 5)),
+            do_prlimit(&mut l, RLIMIT_NOFILE, nofile(10, 5), true),
             Err(EINVAL)
         );
         assert_eq!(
-            do_prlimit(&mut l, RLIMIT_NOFILE, nofile(10, 1 << 20)),
+            do_prlimit(&mut l, RLIMIT_NOFILE, nofile(10, 1 << 20), true),
             Err(EPERM)
         );
-        assert!(do_prlimit(&mut l, RLIMIT_NOFILE, nofile(10, 20)).is_ok());
+        assert!(do_prlimit(&mut l, RLIMIT_NOFILE, nofile(10, 20), false).is_ok());
         assert_eq!(l[RLIMIT_NOFILE as usize].soft(), 10);
-        assert_eq!(do_prlimit(&mut l, 16, None), Err(EINVAL));
-        assert_eq!(do_prlimit(&mut l, -1, None), Err(EINVAL));
+        // Raising the hard limit back needs CAP_SYS_RESOURCE.
+        assert_eq!(
+            do_prlimit(&mut l, RLIMIT_NOFILE, nofile(10, 21), false),
+            Err(EPERM)
+        );
+        assert!(do_prlimit(&mut l, RLIMIT_NOFILE, nofile(20, 20), false).is_ok());
+        assert!(do_prlimit(&mut l, RLIMIT_NOFILE, nofile(10, 21), true).is_ok());
+        assert_eq!(do_prlimit(&mut l, 16, None, true), Err(EINVAL));
+        assert_eq!(do_prlimit(&mut l, -1, None, true), Err(EINVAL));
         // 4 GiB and more is unlimited on a 32-bit kernel.
         let big = Some(Rlimit {
             cur: 1 << 33,
             max: RLIM_INF,
         });
-        assert!(do_prlimit(&mut l, RLIMIT_AS, big).is_ok());
+        assert!(do_prlimit(&mut l, RLIMIT_AS, big, true).is_ok());
         assert_eq!(l[RLIMIT_AS as usize].cur, RLIM_INF);
     }
 }

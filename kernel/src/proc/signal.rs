@@ -15,6 +15,8 @@
 //! Not yet: stopping (SIGSTOP and friends are ignored), `sigaltstack`, core
 //! dumps, restarting system calls (`SA_RESTART` calls return `-EINTR` too).
 
+use super::cred::Cred;
+use super::task::Pid;
 use super::{current_mm, exit, sched, with_current};
 use crate::arch::x86::fpu;
 use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, USER_CS, USER_DS};
@@ -48,12 +50,49 @@ fn default_ignored(sig: i32) -> bool {
 }
 
 /// A `siginfo_t` for a signal sent by process `pid` (`SI_USER`/`SI_TKILL`).
+/// Its `si_uid` (`fields[1]`) is 0; `kill` and `tkill` put the sender's
+/// real uid there.
 pub fn user_info(sig: i32, code: i32, pid: u32) -> Siginfo {
     let mut i = Siginfo::ZERO;
     i.si_signo = sig;
     i.si_code = code;
-    i.fields[0] = pid; // si_pid; si_uid (fields[1]) is 0: root
+    i.fields[0] = pid; // si_pid
     i
+}
+
+/// May a process with credentials `cred` signal one with `tcred`? Linux's
+/// `kill_ok_by_cred`: the sender's real or effective uid is the target's
+/// real or saved uid (not its effective one: a setuid program that raised
+/// its euid stays signalable by whoever started it, and one that lowered
+/// it by its owner), or the sender has `CAP_KILL`.
+pub fn kill_ok_by_cred(cred: &Cred, tcred: &Cred) -> bool {
+    cred.euid == tcred.suid
+        || cred.euid == tcred.uid
+        || cred.uid == tcred.suid
+        || cred.uid == tcred.uid
+        || cred.capable(abi::cred::CAP_KILL)
+}
+
+/// Linux's checks before a signal a user sends (`kill`, `tkill`,
+/// `tgkill`, `rt_sigqueueinfo`; `sig` 0 only checks), in its order: no
+/// such task is `-ESRCH`, then a bad signal `-EINVAL`, then a target in
+/// another process that `kill_ok_by_cred` refuses `-EPERM` (Linux's
+/// `check_kill_permission`). A zombie is still there to be checked. The
+/// one exception Linux makes, `SIGCONT` within a session, has nothing to
+/// apply to while every process is its own session.
+pub fn check_kill_permission(sig: i32, target: Pid) -> Result<(), Errno> {
+    sched::SCHED.with(|s| {
+        let me = s.current.expect("a signal sent by no task");
+        let t = s.tasks.get(target).ok_or(abi::errno::ESRCH)?;
+        if !(0..=NSIG as i32).contains(&sig) {
+            return Err(abi::errno::EINVAL);
+        }
+        let cred = &s.tasks.get(me).expect("current task").cred;
+        if target != me && !kill_ok_by_cred(cred, &t.cred) {
+            return Err(abi::errno::EPERM);
+        }
+        Ok(())
+    })
 }
 
 /// Queue `sig` for task `pid`; wakes it if it sleeps. `-ESRCH` if there is

@@ -1,5 +1,5 @@
 //! A task (process): its kernel stack, saved context, address space, open
-//! files, FPU state and thread-local-storage descriptors.
+//! files, credentials, FPU state and thread-local-storage descriptors.
 
 use crate::arch::x86::fpu::FpuState;
 use crate::arch::x86::gdt::GDT_ENTRY_TLS_ENTRIES;
@@ -13,6 +13,7 @@ use abi::types::{KSigaction, Siginfo};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::sync::Arc;
 
 pub type Pid = u32;
 
@@ -81,6 +82,13 @@ pub struct Task {
     /// Its children, live and zombie (Linux's `children` list): `wait4`
     /// and `exit` look only at these, never at every task.
     pub children: alloc::vec::Vec<Pid>,
+    /// Who it runs as (`proc/cred.rs`): shared with its parent after
+    /// `fork`, replaced only by `cred::commit_creds`, which keeps the
+    /// per-user process counts right.
+    pub cred: Arc<super::cred::Cred>,
+    /// A set*uid call moved it to a user already over `RLIMIT_NPROC`: its
+    /// next `execve` fails with `-EAGAIN` (Linux's `PF_NPROC_EXCEEDED`).
+    pub nproc_exceeded: bool,
 }
 
 impl Task {

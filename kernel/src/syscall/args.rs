@@ -56,6 +56,39 @@ pub struct UserAddr(pub usize);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DirFd(pub i32);
 
+/// A user id (`uid_t`): decimal, `(uid_t)-1` ("leave it unchanged")
+/// shown as `-1`, as strace does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Uid(pub u32);
+
+/// A group id (`gid_t`), shown the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gid(pub u32);
+
+/// A user id of the original i386 calls (`old_uid_t`, 16 bits: `setuid` =
+/// 23, not `setuid32`): the register's low half, as Linux's
+/// `SYSCALL_DEFINE` truncates it; `widen` is Linux's `low2highuid`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OldUid(pub u16);
+
+/// A 16-bit group id (`old_gid_t`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OldGid(pub u16);
+
+impl OldUid {
+    /// The 32-bit id, the 16-bit `-1` staying `-1`.
+    pub fn widen(self) -> u32 {
+        abi::cred::low2highuid(self.0)
+    }
+}
+
+impl OldGid {
+    /// The 32-bit id (Linux's `low2highgid`).
+    pub fn widen(self) -> u32 {
+        abi::cred::low2highuid(self.0)
+    }
+}
+
 impl SysArg for i32 {
     fn decode(raw: &[u32]) -> Self {
         raw[0] as i32
@@ -106,6 +139,30 @@ impl SysArg for DirFd {
         }
     }
 }
+
+/// An id in decimal, or `-1`.
+fn trace_id(id: u32, minus_one: bool, out: &mut String) {
+    let _ = if minus_one {
+        write!(out, "-1")
+    } else {
+        write!(out, "{id}")
+    };
+}
+
+macro_rules! id_arg {
+    ($($t:ident: $raw:ty),* $(,)?) => {$(
+        impl SysArg for $t {
+            fn decode(raw: &[u32]) -> Self {
+                $t(raw[0] as $raw)
+            }
+            fn trace(raw: &[u32], out: &mut String) {
+                let id = raw[0] as $raw;
+                trace_id(u32::from(id), id == <$raw>::MAX, out)
+            }
+        }
+    )*};
+}
+id_arg!(Uid: u32, Gid: u32, OldUid: u16, OldGid: u16);
 
 impl SysArg for UserAddr {
     fn decode(raw: &[u32]) -> Self {

@@ -3,9 +3,11 @@
 
 use super::args::SysResult;
 use super::uaccess::{UserPtr, UserSlice, Write};
+use crate::proc::cred::{capable, current_cred};
 use crate::proc::rlimit::{self, RLIM_INF, Rlimit, Rlimits, do_prlimit};
 use crate::proc::with_current;
-use abi::errno::{EFAULT, EINVAL, ESRCH, Errno};
+use abi::cred::{CAP_SYS_BOOT, CAP_SYS_RESOURCE};
+use abi::errno::{EFAULT, EINVAL, EPERM, ESRCH, Errno};
 use abi::prctl::*;
 use abi::random::{GRND_INSECURE, GRND_NONBLOCK, GRND_RANDOM};
 use abi::reboot::*;
@@ -33,8 +35,14 @@ pub fn sys_uname(buf: UserPtr<Utsname>) -> SysResult {
 }
 
 /// `reboot(magic1, magic2, cmd, arg)`: power off (or "restart", which in
-/// QEMU with -no-reboot is the same), after Linux's magic-number check.
+/// QEMU with -no-reboot is the same). As on Linux, only root may
+/// (`CAP_SYS_BOOT`, `-EPERM` before anything else), and even root must
+/// pass the magic numbers. Ctrl-Alt-Del's setting is accepted and has no
+/// keyboard to act on.
 pub fn sys_reboot(magic1: u32, magic2: u32, cmd: u32, _arg: u32) -> SysResult {
+    if !capable(CAP_SYS_BOOT) {
+        return Err(EPERM);
+    }
     const MAGIC2: [u32; 4] = [
         LINUX_REBOOT_MAGIC2,
         LINUX_REBOOT_MAGIC2A,
@@ -49,6 +57,7 @@ pub fn sys_reboot(magic1: u32, magic2: u32, cmd: u32, _arg: u32) -> SysResult {
             crate::println!("reboot: Power down");
             crate::arch::x86::qemu::exit_qemu(crate::arch::x86::qemu::ExitCode::Success)
         }
+        LINUX_REBOOT_CMD_CAD_ON | LINUX_REBOOT_CMD_CAD_OFF => Ok(0),
         _ => Err(EINVAL),
     }
 }
@@ -60,22 +69,40 @@ fn to_rlim32(v: u64) -> u32 {
 }
 
 /// The limits of process `pid` (0: the caller), changed by `f` (Linux's
-/// `do_prlimit` on the task found by `find_task_by_vpid`).
+/// `do_prlimit` on the task found by `find_task_by_vpid`). Another
+/// process's limits need Linux's `check_prlimit_permission`: the caller's
+/// real uid is all three of the target's uids and its real gid all three
+/// gids, or the caller has `CAP_SYS_RESOURCE`; else `-EPERM`.
 fn with_limits<R>(pid: i32, f: impl FnOnce(&mut Rlimits) -> Result<R, Errno>) -> Result<R, Errno> {
     if pid == 0 {
         return with_current(|t| f(&mut t.rlimits));
     }
     let pid = u32::try_from(pid).map_err(|_| ESRCH)?;
+    let cred = current_cred();
+    let me = with_current(|t| t.pid);
     crate::proc::sched::SCHED.with(|s| match s.tasks.get_mut(pid) {
-        Some(t) if !matches!(t.state, crate::proc::task::TaskState::Zombie(_)) => f(&mut t.rlimits),
+        Some(t) if !matches!(t.state, crate::proc::task::TaskState::Zombie(_)) => {
+            let c = &t.cred;
+            let id_match = [c.uid, c.euid, c.suid].iter().all(|&u| u == cred.uid)
+                && [c.gid, c.egid, c.sgid].iter().all(|&g| g == cred.gid);
+            if pid != me && !id_match && !cred.capable(CAP_SYS_RESOURCE) {
+                return Err(EPERM);
+            }
+            f(&mut t.rlimits)
+        }
         _ => Err(ESRCH),
     })
+}
+
+/// May the caller raise a hard limit? (`CAP_SYS_RESOURCE`: root.)
+fn may_raise() -> bool {
+    capable(CAP_SYS_RESOURCE)
 }
 
 /// `ugetrlimit(resource, *rlim)`: the 32-bit limits, unlimited as
 /// `RLIM_INFINITY`.
 pub fn sys_ugetrlimit(resource: i32, rlim: UserPtr<[u32; 2]>) -> SysResult {
-    let old = with_limits(0, |l| do_prlimit(l, resource, None))?;
+    let old = with_limits(0, |l| do_prlimit(l, resource, None, false))?;
     rlim.write(&[to_rlim32(old.cur), to_rlim32(old.max)])?;
     Ok(0)
 }
@@ -85,7 +112,7 @@ pub fn sys_ugetrlimit(resource: i32, rlim: UserPtr<[u32; 2]>) -> SysResult {
 /// for programs that took `rlim_t` to be signed (Linux's
 /// `sys_old_getrlimit`).
 pub fn sys_old_getrlimit(resource: i32, rlim: UserPtr<[u32; 2]>) -> SysResult {
-    let old = with_limits(0, |l| do_prlimit(l, resource, None))?;
+    let old = with_limits(0, |l| do_prlimit(l, resource, None, false))?;
     let clamp = |v: u64| v.min(0x7FFF_FFFF) as u32;
     rlim.write(&[clamp(old.cur), clamp(old.max)])?;
     Ok(0)
@@ -106,7 +133,8 @@ pub fn sys_setrlimit(resource: i32, rlim: UserPtr<[u32; 2]>) -> SysResult {
         cur: wide(cur),
         max: wide(max),
     };
-    with_limits(0, |l| do_prlimit(l, resource, Some(new)))?;
+    let may_raise = may_raise();
+    with_limits(0, |l| do_prlimit(l, resource, Some(new), may_raise))?;
     Ok(0)
 }
 
@@ -120,7 +148,8 @@ pub fn sys_prlimit64(
 ) -> SysResult {
     rlimit::index(resource)?;
     let new = new.read_opt()?.map(|[cur, max]| Rlimit { cur, max });
-    let prev = with_limits(pid, |l| do_prlimit(l, resource, new))?;
+    let may_raise = may_raise();
+    let prev = with_limits(pid, |l| do_prlimit(l, resource, new, may_raise))?;
     old.write_opt(&[prev.cur, prev.max])?;
     Ok(0)
 }

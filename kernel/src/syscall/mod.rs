@@ -7,6 +7,7 @@
 //! calls and falls back on `ENOSYS`).
 
 pub mod args;
+pub mod cred;
 pub mod info;
 pub mod mem;
 pub mod proc;

@@ -1,4 +1,5 @@
-//! Process system calls: exit, fork, execve, wait4, ids, TLS.
+//! Process system calls: exit, fork, execve, wait4, pids, TLS (the user
+//! and group ids are in `cred.rs`).
 
 use super::args::{SysResult, SyscallContext};
 use super::uaccess::{UserCStr, UserPtr, read_cstr_array};
@@ -31,12 +32,6 @@ pub fn sys_gettid() -> SysResult {
 /// `getppid()`.
 pub fn sys_getppid() -> SysResult {
     Ok(with_current(|t| t.ppid) as usize)
-}
-
-/// `getuid()`, `getgid()`, `geteuid()`, `getegid()` (and their `32`
-/// variants): every process runs as root (uid = gid = 0).
-pub fn sys_getuid() -> SysResult {
-    Ok(0)
 }
 
 /// `set_tid_address(tidptr)`: remembered (cleared at exit by Linux; we have
@@ -141,14 +136,6 @@ pub fn sys_getpgid(_pid: i32) -> SysResult {
 /// `setpgid(pid, pgid)`: accepted.
 pub fn sys_setpgid(_pid: i32, pgid: i32) -> SysResult {
     if pgid < 0 {
-        return Err(EINVAL);
-    }
-    Ok(0)
-}
-
-/// `getgroups32(size, list)`: no supplementary groups.
-pub fn sys_getgroups(size: i32, _list: UserPtr<u32>) -> SysResult {
-    if size < 0 {
         return Err(EINVAL);
     }
     Ok(0)

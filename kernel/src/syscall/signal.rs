@@ -4,12 +4,13 @@
 
 use super::args::{SysResult, SyscallContext};
 use super::uaccess::UserPtr;
+use crate::proc::task::Pid;
 use crate::proc::{signal, with_current};
-use abi::errno::{EINVAL, ESRCH};
+use abi::errno::{EINVAL, EPERM, ESRCH};
 use abi::signal::{
     NSIG, SI_TKILL, SI_USER, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGKILL, SIGSTOP, SS_DISABLE,
 };
-use abi::types::{KSigaction, SignalStack};
+use abi::types::{KSigaction, Siginfo, SignalStack};
 
 fn valid(sig: i32) -> bool {
     (1..=NSIG as i32).contains(&sig)
@@ -92,22 +93,27 @@ pub fn sys_sigaltstack(_ss: UserPtr<SignalStack>, old_ss: UserPtr<SignalStack>) 
 /// mean the caller itself here: each process is its own group, and there is
 /// no one else a broadcast would reach that a teaching kernel must kill.
 fn send(pid: i32, sig: i32, code: i32) -> SysResult {
-    if sig != 0 && !valid(sig) {
-        return Err(EINVAL);
-    }
     let me = with_current(|t| t.pid);
     let target = if pid == 0 || pid == -1 {
         me
     } else {
         u32::try_from(pid).map_err(|_| ESRCH)?
     };
+    signal::check_kill_permission(sig, target)?;
+    let mut info = signal::user_info(sig, code, me);
+    // si_uid: the sender's real uid (Linux's prepare_kill_siginfo).
+    info.fields[1] = with_current(|t| t.cred.uid);
+    queue(target, sig, info)
+}
+
+/// Queue a checked signal (0: nothing to queue) for `target`.
+fn queue(target: Pid, sig: i32, info: Siginfo) -> SysResult {
     if sig == 0 {
-        let exists = crate::proc::sched::SCHED.with(|s| s.tasks.contains(target));
-        return if exists { Ok(0) } else { Err(ESRCH) };
+        return Ok(0);
     }
     // Init gets only the signals it has handlers for (Linux's
     // SIGNAL_UNKILLABLE): SIGKILL from a program must not power off.
-    if target == 1 && me != 1 {
+    if target == 1 && with_current(|t| t.pid) != 1 {
         let handled = crate::proc::sched::SCHED.with(|s| {
             s.tasks
                 .get(1)
@@ -117,7 +123,7 @@ fn send(pid: i32, sig: i32, code: i32) -> SysResult {
             return Ok(0);
         }
     }
-    signal::send(target, sig, signal::user_info(sig, code, me))?;
+    signal::send(target, sig, info)?;
     Ok(0)
 }
 
@@ -140,6 +146,23 @@ pub fn sys_tkill(tid: i32, sig: i32) -> SysResult {
         return Err(EINVAL);
     }
     send(tid, sig, SI_TKILL)
+}
+
+/// `rt_sigqueueinfo(pid, sig, *info)` (`sigqueue`): a signal with a
+/// `siginfo` the caller wrote. Only to itself may a process send one that
+/// claims to come from the kernel (`si_code >= 0`) or from `tkill`: that is
+/// Linux's `do_rt_sigqueueinfo` (`-EPERM`); then the checks of `kill`.
+pub fn sys_rt_sigqueueinfo(pid: i32, sig: i32, uinfo: UserPtr<Siginfo>) -> SysResult {
+    let mut info = uinfo.read()?;
+    info.si_signo = sig;
+    let me = with_current(|t| t.pid);
+    if (info.si_code >= 0 || info.si_code == SI_TKILL) && pid != me as i32 {
+        return Err(EPERM);
+    }
+    // No process groups here: only a pid names a target.
+    let target = u32::try_from(pid).ok().filter(|&p| p > 0).ok_or(ESRCH)?;
+    signal::check_kill_permission(sig, target)?;
+    queue(target, sig, info)
 }
 
 /// `sigreturn()`: back from a handler (`proc/signal.rs`).

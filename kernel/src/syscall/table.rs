@@ -7,7 +7,7 @@
 //! entry's argument decoding and its `strace` format.
 
 use super::args::{Handler, SysResult, SyscallContext, encode};
-use super::{info, mem, proc, signal, time};
+use super::{cred, info, mem, proc, signal, time};
 use crate::arch::x86::common::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::fs::{
@@ -73,14 +73,22 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_CHDIR, open::sys_chdir);
     sys!(NR_TIME, time::sys_time);
     sys!(NR_GETPID, proc::sys_getpid);
-    sys!(NR_GETUID, proc::sys_getuid);
+    sys!(NR_SETUID, cred::sys_setuid16);
+    sys!(NR_GETUID, cred::sys_getuid16);
     sys!(NR_ACCESS, open::sys_access);
     sys!(NR_KILL, signal::sys_kill);
     sys!(NR_DUP, fcntl::sys_dup);
     sys!(NR_BRK, mem::sys_brk);
-    sys!(NR_GETGID, proc::sys_getuid);
-    sys!(NR_GETEUID, proc::sys_getuid);
-    sys!(NR_GETEGID, proc::sys_getuid);
+    sys!(NR_SETGID, cred::sys_setgid16);
+    sys!(NR_GETGID, cred::sys_getgid16);
+    sys!(NR_GETEUID, cred::sys_geteuid16);
+    sys!(NR_GETEGID, cred::sys_getegid16);
+    sys!(NR_SETREUID, cred::sys_setreuid16);
+    sys!(NR_SETREGID, cred::sys_setregid16);
+    sys!(NR_GETGROUPS, cred::sys_getgroups16);
+    sys!(NR_SETGROUPS, cred::sys_setgroups16);
+    sys!(NR_SETFSUID, cred::sys_setfsuid16);
+    sys!(NR_SETFSGID, cred::sys_setfsgid16);
     sys!(NR_IOCTL, ioctl::sys_ioctl);
     sys!(NR_DUP2, fcntl::sys_dup2);
     sys!(NR_GETPPID, proc::sys_getppid);
@@ -102,10 +110,26 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SIGALTSTACK, signal::sys_sigaltstack);
     sys!(NR_VFORK, proc::sys_fork);
     sys!(NR_MMAP2, mem::sys_mmap2);
-    sys!(NR_GETUID32, proc::sys_getuid);
-    sys!(NR_GETGID32, proc::sys_getuid);
-    sys!(NR_GETEUID32, proc::sys_getuid);
-    sys!(NR_GETEGID32, proc::sys_getuid);
+    sys!(NR_GETUID32, cred::sys_getuid);
+    sys!(NR_GETGID32, cred::sys_getgid);
+    sys!(NR_GETEUID32, cred::sys_geteuid);
+    sys!(NR_GETEGID32, cred::sys_getegid);
+    sys!(NR_SETREUID32, cred::sys_setreuid);
+    sys!(NR_SETREGID32, cred::sys_setregid);
+    sys!(NR_GETGROUPS32, cred::sys_getgroups);
+    sys!(NR_SETGROUPS32, cred::sys_setgroups);
+    sys!(NR_SETRESUID32, cred::sys_setresuid);
+    sys!(NR_GETRESUID32, cred::sys_getresuid);
+    sys!(NR_SETRESGID32, cred::sys_setresgid);
+    sys!(NR_GETRESGID32, cred::sys_getresgid);
+    sys!(NR_SETUID32, cred::sys_setuid);
+    sys!(NR_SETGID32, cred::sys_setgid);
+    sys!(NR_SETFSUID32, cred::sys_setfsuid);
+    sys!(NR_SETFSGID32, cred::sys_setfsgid);
+    sys!(NR_SETRESUID, cred::sys_setresuid16);
+    sys!(NR_GETRESUID, cred::sys_getresuid16);
+    sys!(NR_SETRESGID, cred::sys_setresgid16);
+    sys!(NR_GETRESGID, cred::sys_getresgid16);
     sys!(NR_GETTID, proc::sys_gettid);
     sys!(NR_SET_THREAD_AREA, proc::sys_set_thread_area);
     sys!(NR_EXIT_GROUP, proc::sys_exit);
@@ -128,8 +152,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_GETSID, proc::sys_getpgid);
     sys!(NR_SETSID, proc::sys_getpgrp);
     sys!(NR_SETPGID, proc::sys_setpgid);
-    sys!(NR_GETGROUPS, proc::sys_getgroups);
-    sys!(NR_GETGROUPS32, proc::sys_getgroups);
+    sys!(NR_RT_SIGQUEUEINFO, signal::sys_rt_sigqueueinfo);
     sys!(NR_UMASK, open::sys_umask);
     sys!(NR_GETRLIMIT, info::sys_old_getrlimit);
     sys!(NR_UGETRLIMIT, info::sys_ugetrlimit);
