@@ -13,12 +13,14 @@
 use super::file::{FileKind, FileRef};
 use super::inode::{Data, InodeKind, InodeRef};
 use super::tmpfs;
+use crate::proc::cred::{Cred, MAY_EXEC, MAY_WRITE, generic_permission};
 use crate::proc::with_current;
 use crate::syscall::args::{DirFd, Mode, SysResult};
 use crate::syscall::uaccess::UserCStr;
+use abi::cred::{CAP_FOWNER, CAP_MKNOD};
 use abi::errno::*;
 use abi::fcntl::{AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AtFlags};
-use abi::stat::{S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK};
+use abi::stat::{S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISGID, S_ISVTX};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -74,6 +76,56 @@ pub fn start_dir(dirfd: DirFd) -> Result<InodeRef, Errno> {
         (FileKind::Dir, Some(i)) => Ok(i.clone()),
         _ => Err(ENOTDIR),
     }
+}
+
+// ---------------------------------------------------------------------------
+// Permissions
+
+/// The credentials file checks use: the running task's (root before the
+/// first process).
+pub fn cred() -> Arc<Cred> {
+    if crate::proc::current_pid().is_some() {
+        crate::proc::cred::current_cred()
+    } else {
+        Arc::new(Cred::root())
+    }
+}
+
+/// Linux's `inode_permission` (here `generic_permission` on the inode's
+/// mode and owner): `EACCES` when `cred` may not access `inode` as `want`
+/// (`MAY_READ | MAY_WRITE | MAY_EXEC`) says.
+pub fn inode_permission(cred: &Cred, inode: &InodeRef, want: u32) -> Result<(), Errno> {
+    let m = inode.meta.with(|m| *m);
+    generic_permission(cred, m.mode, m.uid, m.gid, want, inode.is_dir())
+}
+
+/// Linux's `may_create`: write and search permission on the directory,
+/// which must still be in the tree.
+pub fn may_create(cred: &Cred, dir: &InodeRef) -> Result<(), Errno> {
+    if tmpfs::dir_of(dir)?.with(|d| d.dead) {
+        return Err(ENOENT);
+    }
+    inode_permission(cred, dir, MAY_WRITE | MAY_EXEC)
+}
+
+/// Linux's `may_delete`: write and search permission on the directory,
+/// and in a sticky directory (`/tmp`) only the owner of the entry or of
+/// the directory, or `CAP_FOWNER`, may remove or rename it (`EPERM`).
+pub fn may_delete(cred: &Cred, dir: &InodeRef, victim: &InodeRef) -> Result<(), Errno> {
+    inode_permission(cred, dir, MAY_WRITE | MAY_EXEC)?;
+    let (dmode, duid) = dir.meta.with(|m| (m.mode, m.uid));
+    let vuid = victim.meta.with(|m| m.uid);
+    if dmode & S_ISVTX != 0 && cred.fsuid != vuid && cred.fsuid != duid && !cred.capable(CAP_FOWNER)
+    {
+        return Err(EPERM);
+    }
+    Ok(())
+}
+
+/// Is `cred` the inode's owner, or has it `CAP_FOWNER` (Linux's
+/// `inode_owner_or_capable`)?
+pub fn owner_or_capable(cred: &Cred, inode: &InodeRef) -> bool {
+    cred.fsuid == inode.meta.with(|m| m.uid) || cred.capable(CAP_FOWNER)
 }
 
 /// Check a path's length and that it is not empty.
@@ -157,6 +209,7 @@ fn walk(
         start.clone()
     };
     let trailing_slash = path.last() == Some(&b'/');
+    let cred = cred();
     let mut components = path
         .split(|&b| b == b'/')
         .filter(|c| !c.is_empty())
@@ -166,6 +219,8 @@ fn walk(
         if !cur.is_dir() {
             return Err(ENOTDIR);
         }
+        // `may_lookup`: search permission on each directory passed.
+        inode_permission(&cred, &cur, MAY_EXEC)?;
         let next = step(root, &cur, name)?;
         if next.is_symlink() && (!last || follow_last || trailing_slash) {
             if *links >= MAXSYMLINKS {
@@ -244,9 +299,21 @@ pub fn lookup_parent(dirfd: DirFd, path: &[u8]) -> Result<(InodeRef, Last, bool)
     Ok((dir, last, trailing_slash))
 }
 
-/// The owner a new inode gets: the creating process's fs ids.
-pub fn new_owner() -> (u32, u32) {
-    (0, 0)
+/// The owner a new inode in `dir` gets (`inode_init_owner`): the
+/// creator's fs ids, but the directory's group if the directory is
+/// set-group-ID (and then a new directory is set-group-ID too).
+fn init_owner(cred: &Cred, dir: &InodeRef, mode: u32) -> ((u32, u32), u32) {
+    let (dmode, dgid) = dir.meta.with(|m| (m.mode, m.gid));
+    if dmode & S_ISGID != 0 {
+        let mode = if mode & S_IFMT == S_IFDIR {
+            mode | S_ISGID
+        } else {
+            mode
+        };
+        ((cred.fsuid, dgid), mode)
+    } else {
+        ((cred.fsuid, cred.fsgid), mode)
+    }
 }
 
 /// The process's umask (applied to the mode of what it creates).
@@ -265,7 +332,10 @@ pub fn create_in(
     rdev: (u32, u32),
     data: Data,
 ) -> Result<InodeRef, Errno> {
-    let inode = tmpfs::root_sb().new_inode(mode, new_owner(), rdev, data)?;
+    let cred = cred();
+    may_create(&cred, dir)?;
+    let (owner, mode) = init_owner(&cred, dir, mode);
+    let inode = tmpfs::root_sb().new_inode(mode, owner, rdev, data)?;
     tmpfs::add_entry(dir, name, inode.clone())?;
     Ok(inode)
 }
@@ -327,6 +397,9 @@ fn mknodat(dirfd: DirFd, path: UserCStr, mode: u32, dev: u32) -> SysResult {
     }
     if trailing {
         return Err(ENOENT);
+    }
+    if kind == S_IFCHR && !cred().capable(CAP_MKNOD) {
+        return Err(EPERM);
     }
     let rdev = if kind == S_IFCHR {
         // new_decode_dev(): major in bits 8-19, minor in 0-7 and 20-31.
@@ -422,6 +495,7 @@ fn linkat(
     if inode.meta.with(|m| m.nlink) == 0 {
         return Err(ENOENT);
     }
+    may_create(&cred(), &dir)?;
     tmpfs::add_entry(&dir, &name, inode)?;
     Ok(0)
 }
@@ -468,6 +542,7 @@ fn rmdir(dirfd: DirFd, path: &[u8]) -> SysResult {
     if Arc::ptr_eq(&victim, &root()) {
         return Err(EBUSY);
     }
+    may_delete(&cred(), &dir, &victim)?;
     tmpfs::remove_entry(&dir, &name)?;
     Ok(0)
 }
@@ -492,6 +567,7 @@ fn unlink(dirfd: DirFd, path: &[u8]) -> SysResult {
     if trailing {
         return Err(ENOTDIR);
     }
+    may_delete(&cred(), &dir, &victim)?;
     let gone = tmpfs::remove_entry(&dir, &name)?;
     drop(gone); // the last reference, if nothing has it open: space back
     Ok(0)
@@ -572,6 +648,9 @@ fn renameat2(
         if Arc::ptr_eq(&source, &target) {
             return Ok(0);
         }
+        let cred = cred();
+        may_delete(&cred, &odir, &source)?;
+        may_delete(&cred, &ndir, &target)?;
         // Neither may end up inside itself.
         if (source.is_dir() && is_ancestor(&source, &ndir))
             || (target.is_dir() && is_ancestor(&target, &odir))
@@ -593,6 +672,18 @@ fn renameat2(
     }
     if source.is_dir() && is_ancestor(&source, &ndir) {
         return Err(EINVAL);
+    }
+    // `vfs_rename`'s permission checks: remove from the old directory,
+    // add to (or replace in) the new one, and a directory that changes
+    // parent must be writable itself (its `..` changes).
+    let cred = cred();
+    may_delete(&cred, &odir, &source)?;
+    match &target {
+        Some(t) => may_delete(&cred, &ndir, t)?,
+        None => may_create(&cred, &ndir)?,
+    }
+    if source.is_dir() && !Arc::ptr_eq(&odir, &ndir) {
+        inode_permission(&cred, &source, MAY_WRITE)?;
     }
     if let Some(t) = &target {
         if t.is_dir() && !source.is_dir() {

@@ -7,12 +7,15 @@
 use super::char_dev::Device;
 use super::file::{FileKind, FileRef, OpenFile, install_new};
 use super::inode::{Data, InodeKind, InodeRef};
+use super::namei::inode_permission;
 use super::namei::{self, Last, file, lookup_at, lookup_parent};
 use super::stat::target_inode;
 use super::{pipe, tmpfs};
+use crate::proc::cred::{Cred, MAY_EXEC, MAY_READ, MAY_WRITE};
 use crate::proc::with_current;
 use crate::syscall::args::{DirFd, Fd, Mode, OpenHow, SysResult};
 use crate::syscall::uaccess::{UserCStr, UserSlice, Write};
+use abi::cred::{CAP_CHOWN, CAP_FSETID, CAP_SYS_CHROOT};
 use abi::errno::*;
 use abi::fcntl::*;
 use abi::stat::{S_IFMT, S_IFREG, S_IRWXO, S_ISGID, S_ISUID};
@@ -37,8 +40,11 @@ pub fn do_open(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<FileR
     };
     let acc = flags & O_ACCMODE;
     let write = acc == O_WRONLY || acc == O_RDWR;
+    let mut created = false;
     let inode = if flags & O_CREAT != 0 && !path_only {
-        open_create(dirfd, path, flags, mode)?
+        let (i, new) = open_create(dirfd, path, flags, mode)?;
+        created = new;
+        i
     } else {
         let i = lookup_at(dirfd, path, flags & O_NOFOLLOW == 0)?;
         if i.is_symlink() && !path_only {
@@ -51,6 +57,9 @@ pub fn do_open(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<FileR
     }
     if path_only {
         return Ok(OpenFile::new(FileKind::Path, Some(inode), flags));
+    }
+    if !created {
+        may_open(&inode, flags)?;
     }
     let kind = match &inode.kind {
         InodeKind::Dir(_) => {
@@ -97,7 +106,12 @@ fn kept(flags: u32) -> u32 {
 /// The `O_CREAT` half of `open_last_lookups()`: an existing file is opened
 /// (`EEXIST` with `O_EXCL`, which never follows a final symlink); a
 /// missing one is made, a regular file with `mode` less the umask.
-fn open_create(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<InodeRef, Errno> {
+fn open_create(
+    dirfd: DirFd,
+    path: &[u8],
+    flags: u32,
+    mode: u32,
+) -> Result<(InodeRef, bool), Errno> {
     let (dir, last, trailing) = lookup_parent(dirfd, path)?;
     let name = match last {
         Last::Norm(n) => n,
@@ -112,7 +126,7 @@ fn open_create(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<Inode
             if flags & O_NOFOLLOW != 0 {
                 return Err(ELOOP);
             }
-            return namei::lookup(&dir, &name, true);
+            return Ok((namei::lookup(&dir, &name, true)?, false));
         }
         if trailing && !existing.is_dir() {
             return Err(ENOTDIR);
@@ -120,13 +134,34 @@ fn open_create(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<Inode
         if existing.is_dir() {
             return Err(EISDIR);
         }
-        return Ok(existing);
+        return Ok((existing, false));
     }
     if trailing {
         return Err(EISDIR);
     }
     let mode = S_IFREG | (mode & 0o7777 & !namei::umask());
-    namei::create_in(&dir, &name, mode, (0, 0), Data::Static(&[]))
+    Ok((
+        namei::create_in(&dir, &name, mode, (0, 0), Data::Static(&[]))?,
+        true,
+    ))
+}
+
+/// Linux's `may_open`: the access the flags ask for (`O_TRUNC` writes),
+/// checked against the inode's mode; writing a directory is `EISDIR`.
+/// A file the call has just created is not checked (`FMODE_CREATED`).
+fn may_open(inode: &InodeRef, flags: u32) -> Result<(), Errno> {
+    let mut want = match flags & O_ACCMODE {
+        O_RDONLY => MAY_READ,
+        O_WRONLY => MAY_WRITE,
+        _ => MAY_READ | MAY_WRITE,
+    };
+    if flags & O_TRUNC != 0 {
+        want |= MAY_WRITE;
+    }
+    if inode.is_dir() && want & MAY_WRITE != 0 {
+        return Err(EISDIR);
+    }
+    inode_permission(&namei::cred(), inode, want)
 }
 
 /// `open(path, flags, mode)`.
@@ -183,6 +218,7 @@ pub fn sys_chdir(path: UserCStr) -> SysResult {
     if !dir.is_dir() {
         return Err(ENOTDIR);
     }
+    inode_permission(&namei::cred(), &dir, MAY_EXEC)?;
     // The old one is dropped after the borrow.
     let old = with_current(|t| core::mem::replace(&mut t.cwd, dir));
     drop(old);
@@ -194,6 +230,7 @@ pub fn sys_fchdir(fd: Fd) -> SysResult {
     let f = file(fd.0)?;
     let inode = f.lock().inode.clone();
     let dir = inode.filter(|i| i.is_dir()).ok_or(ENOTDIR)?;
+    inode_permission(&namei::cred(), &dir, MAY_EXEC)?;
     let old = with_current(|t| core::mem::replace(&mut t.cwd, dir));
     drop(old);
     Ok(0)
@@ -206,6 +243,11 @@ pub fn sys_chroot(path: UserCStr) -> SysResult {
     let dir = lookup_at(DirFd(AT_FDCWD), &path, true)?;
     if !dir.is_dir() {
         return Err(ENOTDIR);
+    }
+    let cred = namei::cred();
+    inode_permission(&cred, &dir, MAY_EXEC)?;
+    if !cred.capable(CAP_SYS_CHROOT) {
+        return Err(EPERM);
     }
     let old = with_current(|t| core::mem::replace(&mut t.root, dir));
     drop(old);
@@ -231,13 +273,27 @@ fn faccessat(dirfd: DirFd, path: UserCStr, mode: u32, flags: AtFlags) -> SysResu
     if flags.any(!(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
         return Err(EINVAL);
     }
-    let Some(inode) = target_inode(dirfd, path, flags)? else {
+    // `access_override_creds`: the real ids, unless AT_EACCESS.
+    let cred = namei::cred();
+    let check = if flags.any(AT_EACCESS) {
+        cred
+    } else {
+        let mut c = Cred::clone(&cred);
+        c.fsuid = c.uid;
+        c.fsgid = c.gid;
+        alloc::sync::Arc::new(c)
+    };
+    let old = with_current(|t| core::mem::replace(&mut t.cred, check.clone()));
+    let r = target_inode(dirfd, path, flags);
+    let old = with_current(|t| core::mem::replace(&mut t.cred, old));
+    drop(old);
+    let Some(inode) = r? else {
         return Ok(0);
     };
-    let m = inode.mode();
-    if mode & X_OK != 0 && !inode.is_dir() && m & 0o111 == 0 {
-        return Err(EACCES);
+    if mode == F_OK {
+        return Ok(0);
     }
+    inode_permission(&check, &inode, mode)?;
     Ok(0)
 }
 
@@ -291,6 +347,10 @@ fn truncate_inode(inode: &InodeRef, len: i64) -> Result<(), Errno> {
 fn truncate_path(path: UserCStr, len: i64) -> SysResult {
     let path = path.read_path()?;
     let inode = lookup_at(DirFd(AT_FDCWD), &path, true)?;
+    if inode.is_dir() {
+        return Err(EISDIR);
+    }
+    inode_permission(&namei::cred(), &inode, MAY_WRITE)?;
     truncate_inode(&inode, len)?;
     Ok(0)
 }
@@ -381,9 +441,18 @@ pub fn sys_fallocate(
 
 /// `chmod_common()`: the permission bits change, the type stays; ctime.
 fn chmod_inode(inode: &InodeRef, mode: u32) -> SysResult {
-    inode
-        .meta
-        .with(|m| m.mode = (m.mode & S_IFMT) | (mode & 0o7777));
+    // `setattr_prepare`: only the owner (or CAP_FOWNER); the set-group-ID
+    // bit goes unless the caller is in the file's group or has CAP_FSETID.
+    let cred = namei::cred();
+    if !namei::owner_or_capable(&cred, inode) {
+        return Err(EPERM);
+    }
+    let gid = inode.meta.with(|m| m.gid);
+    let mut mode = mode & 0o7777;
+    if !cred.in_group_p(gid) && !cred.capable(CAP_FSETID) {
+        mode &= !S_ISGID;
+    }
+    inode.meta.with(|m| m.mode = (m.mode & S_IFMT) | mode);
     inode.touch_ctime();
     Ok(0)
 }
@@ -420,6 +489,24 @@ pub fn sys_fchmodat(dirfd: DirFd, path: UserCStr, Mode(mode): Mode) -> SysResult
 /// of a non-directory clears the set-user-ID bit, and the set-group-ID bit
 /// if group execute is set (`should_remove_suid`); ctime.
 fn chown_inode(inode: &InodeRef, uid: u32, gid: u32) -> SysResult {
+    // `chown_ok`/`chgrp_ok`: a new owner needs CAP_CHOWN; a new group
+    // needs the owner who is in that group, or CAP_CHOWN.
+    let cred = namei::cred();
+    let (ouid, ogid) = inode.meta.with(|m| (m.uid, m.gid));
+    if uid != u32::MAX && uid != ouid && !cred.capable(CAP_CHOWN) {
+        return Err(EPERM);
+    }
+    let owner = cred.fsuid == ouid;
+    if gid != u32::MAX
+        && gid != ogid
+        && !(owner && cred.in_group_p(gid))
+        && !cred.capable(CAP_CHOWN)
+    {
+        return Err(EPERM);
+    }
+    if (uid != u32::MAX || gid != u32::MAX) && !owner && !cred.capable(CAP_CHOWN) {
+        return Err(EPERM);
+    }
     inode.meta.with(|m| {
         if uid != u32::MAX {
             m.uid = uid;

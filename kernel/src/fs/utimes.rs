@@ -78,6 +78,18 @@ fn do_utimes(dirfd: DirFd, path: UserCStr, times: [Want; 2], flags: u32) -> SysR
             lookup_at(dirfd, &p, flags & AT_SYMLINK_NOFOLLOW == 0)?
         }
     };
+    // `setattr_prepare`: setting a time to a chosen value needs the owner
+    // (or CAP_FOWNER), EPERM; setting it to now also suits whoever may
+    // write the file, EACCES otherwise.
+    let cred = super::namei::cred();
+    if !super::namei::owner_or_capable(&cred, &inode) {
+        if times.iter().any(|w| matches!(w, Want::At(_))) {
+            return Err(EPERM);
+        }
+        if times.iter().any(|w| matches!(w, Want::Now)) {
+            super::namei::inode_permission(&cred, &inode, crate::proc::cred::MAY_WRITE)?;
+        }
+    }
     apply(&inode, times);
     Ok(0)
 }

@@ -209,10 +209,18 @@ pub fn exec_check_nproc() -> Result<(), Errno> {
 /// on. `None` when they already are, the usual case, so that `execve`
 /// allocates nothing for them. Built before the old program is given up,
 /// where failing is still possible.
-// issue 9: setuid bits once the VFS has owners (Linux's bprm_fill_uid sets
-// euid/egid from an S_ISUID/S_ISGID file's owner here, and AT_SECURE).
-pub fn prepare_exec_creds(old: &Cred) -> Result<Option<Arc<Cred>>, Errno> {
+/// `file` is the program's (mode, uid, gid): a set-user-ID file makes its
+/// owner the effective user, a set-group-ID one with group execute its
+/// group the effective group (Linux's `bprm_fill_uid`).
+pub fn prepare_exec_creds(old: &Cred, file: (u32, u32, u32)) -> Result<Option<Arc<Cred>>, Errno> {
+    let (mode, fuid, fgid) = file;
     let mut new = old.clone();
+    if mode & abi::stat::S_ISUID != 0 {
+        new.euid = fuid;
+    }
+    if mode & abi::stat::S_ISGID != 0 && mode & abi::stat::S_IXGRP != 0 {
+        new.egid = fgid;
+    }
     new.suid = new.euid;
     new.fsuid = new.euid;
     new.sgid = new.egid;

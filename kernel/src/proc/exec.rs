@@ -250,9 +250,10 @@ fn build_stack(
     auxv.push((AT_EUID, cred.euid as usize));
     auxv.push((AT_GID, cred.gid as usize));
     auxv.push((AT_EGID, cred.egid as usize));
-    // issue 9: setuid bits once the VFS has owners (AT_SECURE is 1 when
-    // execve changed the effective ids: bprm->secureexec).
-    auxv.push((AT_SECURE, 0));
+    // bprm->secureexec: the program runs with ids its caller did not have
+    // (set-user-ID or set-group-ID), so its libc distrusts the environment.
+    let secure = cred.euid != cred.uid || cred.egid != cred.gid;
+    auxv.push((AT_SECURE, usize::from(secure)));
     auxv.push((AT_RANDOM, random));
     auxv.push((AT_EXECFN, execfn_addr));
     auxv.push((AT_PLATFORM, platform));
@@ -314,10 +315,11 @@ impl core::ops::Deref for Image {
     }
 }
 
-/// Open an executable (Linux's `do_open_execat`): a regular file with some
-/// execute bit (`EACCES` otherwise, a directory included), relative to the
-/// current directory.
-fn read_program(path: &[u8]) -> Result<Image, Errno> {
+/// Open an executable (Linux's `do_open_execat`): a regular file the
+/// caller may execute (`EACCES` otherwise, a directory included; even root
+/// needs an execute bit), relative to the current directory. Returns the
+/// bytes and the file's (mode, uid, gid) for the set-id bits.
+fn read_program(path: &[u8]) -> Result<(Image, (u32, u32, u32)), Errno> {
     use crate::fs::inode::{Data, InodeKind};
     let inode = crate::fs::namei::lookup_at(
         crate::syscall::args::DirFd(abi::fcntl::AT_FDCWD),
@@ -327,17 +329,18 @@ fn read_program(path: &[u8]) -> Result<Image, Errno> {
     let InodeKind::File(data) = &inode.kind else {
         return Err(abi::errno::EACCES);
     };
-    if inode.mode() & 0o111 == 0 {
-        return Err(abi::errno::EACCES);
-    }
-    data.with(|d| match d {
-        Data::Static(s) => Ok(Image::Static(s)),
+    let fs_cred = crate::fs::namei::cred();
+    crate::fs::namei::inode_permission(&fs_cred, &inode, cred::MAY_EXEC)?;
+    let owner = inode.meta.with(|m| (m.mode, m.uid, m.gid));
+    let image = data.with(|d| match d {
+        Data::Static(s) => Ok::<_, Errno>(Image::Static(s)),
         Data::Owned(v) => {
             let mut copy = heap::try_vec(v.len())?;
             copy.extend_from_slice(v);
             Ok(Image::Owned(copy))
         }
-    })
+    })?;
+    Ok((image, owner))
 }
 
 /// `execve`: replace the current program. On success the frame `regs` now
@@ -349,13 +352,13 @@ pub fn exec_current(
     envp: &[Vec<u8>],
 ) -> Result<(), Errno> {
     cred::exec_check_nproc()?;
-    let file = read_program(path)?;
+    let (file, owner) = read_program(path)?;
     // The new program's stack follows the caller's RLIMIT_STACK, which it
     // keeps across execve.
     let rlimit_stack = with_current(|t| t.rlimits[abi::resource::RLIMIT_STACK as usize].cur);
     // Credentials are kept across execve, with the saved ids reset.
     let old_cred = cred::current_cred();
-    let new_cred = cred::prepare_exec_creds(&old_cred)?;
+    let new_cred = cred::prepare_exec_creds(&old_cred, owner)?;
     let runs_as = new_cred.as_deref().unwrap_or(&old_cred);
     let loaded = load(&file, argv, envp, path, rlimit_stack, runs_as)?;
     drop(old_cred);
@@ -393,7 +396,7 @@ pub fn exec_current(
 
 /// Create pid 1 running `path`, with fds 0, 1, 2 on the console.
 pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), Errno> {
-    let file = read_program(path.as_bytes())?;
+    let (file, _) = read_program(path.as_bytes())?;
     let rlimit_stack = super::rlimit::defaults()[abi::resource::RLIMIT_STACK as usize].cur;
     let cred = Arc::new(Cred::root());
     let loaded = load(&file, argv, envp, path.as_bytes(), rlimit_stack, &cred)?;
