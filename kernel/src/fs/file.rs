@@ -62,6 +62,10 @@ impl OpenFile {
 impl Drop for OpenFile {
     /// The last descriptor of this open file went away: a pipe end closes.
     fn drop(&mut self) {
+        // Its flock and OFD locks go with it (`locks_remove_file`).
+        if let Some(inode) = &self.inode {
+            super::locks::close_file(inode, self as *const OpenFile as usize);
+        }
         if let FileKind::Pipe { id, write } = self.kind {
             super::pipe::close_end(id, write);
             // A FIFO opened O_RDWR counted as a reader and a writer.

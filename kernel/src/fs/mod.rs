@@ -10,6 +10,7 @@ pub mod file;
 pub mod initramfs;
 pub mod inode;
 pub mod ioctl;
+pub mod locks;
 pub mod namei;
 pub mod open;
 pub mod pipe;

@@ -187,8 +187,14 @@ pub fn sys_creat(path: UserCStr, Mode(mode): Mode) -> SysResult {
 
 /// `close(fd)`.
 pub fn sys_close(fd: Fd) -> SysResult {
+    let (pid, file) = with_current(|t| (t.pid, t.files.close(fd.0)));
+    let file = file?;
+    // POSIX: closing any descriptor of a file drops the process's record
+    // locks on it (`filp_close` → `locks_remove_posix`).
+    super::locks::close_posix(pid, &file);
     // The file is dropped here, after the task borrow ends.
-    with_current(|t| t.files.close(fd.0)).map(|_| 0)
+    drop(file);
+    Ok(0)
 }
 
 // ---------------------------------------------------------------------------

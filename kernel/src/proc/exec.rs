@@ -383,6 +383,10 @@ pub fn exec_current(
         }
         closed
     });
+    let pid = with_current(|t| t.pid);
+    for f in &closed {
+        crate::fs::locks::close_posix(pid, f);
+    }
     drop(closed); // outside the task borrow: a pipe end may wake its peer
     if let Some(c) = new_cred {
         cred::install_exec_creds(c);

@@ -194,6 +194,11 @@ pub fn exit(status: u32) -> ! {
         let children = core::mem::take(&mut t.children);
         (t.pid, t.ppid, t.comm.clone(), files, children)
     });
+    // Record locks go with the descriptors (then any left: none should be).
+    for f in &files {
+        crate::fs::locks::close_posix(pid, f);
+    }
+    crate::fs::locks::exit(pid);
     drop(files); // pipe ends close here, waking their peers
     if pid == 1 {
         crate::init_exited(&comm, status);

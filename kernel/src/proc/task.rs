@@ -28,6 +28,8 @@ pub enum WaitChannel {
     Timer,
     /// Data or room in a pipe (by id).
     Pipe(u32),
+    /// A file lock going away (`fs/locks.rs`).
+    Lock,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -231,6 +231,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SYNCFS, sync::sys_syncfs);
     sys!(NR_RENAMEAT2, namei::sys_renameat2);
     sys!(NR_UTIMENSAT_TIME64, utimes::sys_utimensat_time64);
+    sys!(NR_FLOCK, fcntl::sys_flock);
     sys!(NR_SELECT, select::sys_old_select);
     sys!(NR__NEWSELECT, select::sys_newselect);
     sys!(NR_PSELECT6, select::sys_pselect6);
