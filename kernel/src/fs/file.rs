@@ -148,11 +148,22 @@ impl FdTable {
         let slot = (min..limit)
             .find(|&i| self.fds.get(i).is_none_or(|e| e.is_none()))
             .ok_or(EMFILE)?;
-        if self.fds.len() <= slot {
-            self.fds.resize(slot + 1, None);
-        }
+        self.grow_to(slot + 1)?;
         self.fds[slot] = Some(Slot::Reserved);
         Ok(slot as i32)
+    }
+
+    /// Room for `len` descriptors: the table grows at a user's request, so
+    /// running out of heap is `ENOMEM` (Linux's `expand_files`), never a
+    /// panic.
+    fn grow_to(&mut self, len: usize) -> Result<(), Errno> {
+        if self.fds.len() < len {
+            let more = len - self.fds.len();
+            crate::mm::heap::for_user(|| self.fds.try_reserve(more))
+                .map_err(|_| abi::errno::ENOMEM)?;
+            self.fds.resize(len, None);
+        }
+        Ok(())
     }
 
     /// Put `file` into the descriptor [`alloc_fd`](Self::alloc_fd)
@@ -188,8 +199,8 @@ impl FdTable {
         if fd >= limit.min(NR_OPEN_MAX) {
             return Err((EBADF, file));
         }
-        if self.fds.len() <= fd {
-            self.fds.resize(fd + 1, None);
+        if let Err(e) = self.grow_to(fd + 1) {
+            return Err((e, file));
         }
         // Linux's dup2 onto a number another thread reserved is -EBUSY.
         if matches!(self.fds[fd], Some(Slot::Reserved)) {
