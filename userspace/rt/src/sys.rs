@@ -314,3 +314,33 @@ impl WaitStatus {
         }
     }
 }
+
+/// `open(path, flags, 0)`: a descriptor, or `-errno`.
+pub fn open(path: &CStr, flags: u32) -> isize {
+    // SAFETY: the kernel only reads the NUL-terminated path.
+    unsafe { syscall3(NR_OPEN, path.as_ptr() as usize, flags as usize, 0) }
+}
+
+/// `close(fd)`.
+pub fn close(fd: i32) -> isize {
+    // SAFETY: closing a descriptor cannot break memory safety.
+    unsafe { syscall1(NR_CLOSE, fd as usize) }
+}
+
+/// `dup2(old, new)`: `new`, or `-errno`.
+pub fn dup2(old: i32, new: i32) -> isize {
+    // SAFETY: descriptor numbers only.
+    unsafe { syscall2(NR_DUP2, old as usize, new as usize) }
+}
+
+/// `access(path, mode)`: 0 if the access is allowed.
+pub fn access(path: &CStr, mode: u32) -> isize {
+    // SAFETY: the kernel only reads the NUL-terminated path.
+    unsafe { syscall2(NR_ACCESS, path.as_ptr() as usize, mode as usize) }
+}
+
+/// `setsid()`: the new session's id (this process's pid), or `-errno`.
+pub fn setsid() -> isize {
+    // SAFETY: no memory is passed.
+    unsafe { syscall0(NR_SETSID) }
+}

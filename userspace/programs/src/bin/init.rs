@@ -1,9 +1,13 @@
 //! `init`: the first process (pid 1). It runs programs one after another and
 //! reports how each ended.
 //!
-//! - `init PROG...` runs each `PROG` (an absolute path) in turn; without
-//!   arguments it runs [`DEFAULT_PROGRAMS`], the demonstration programs
-//!   and then an interactive shell (`/bin/sh`).
+//! - `init PROG...` runs each `PROG` (an absolute path) in turn.
+//! - Without arguments, if the initramfs has BusyBox (`/bin/busybox`, put
+//!   there by `scripts/mkinitramfs`), init prints a banner of things to try
+//!   and runs BusyBox's `ash` as a login shell in a session of its own on
+//!   the console, starting a new one whenever it exits ([`session`]).
+//!   Without BusyBox it runs [`DEFAULT_PROGRAMS`], the demonstration
+//!   programs and then the small shell (`/bin/sh`).
 //! - Each program runs in a child: `fork`, then `execve(PROG, [PROG], ENV)`
 //!   in the child, `wait4` in the parent, which prints
 //!   `init: PROG exited with status S` or `init: PROG killed by signal N`.
@@ -23,7 +27,7 @@ use core::ffi::CStr;
 use abi::errno::{EINTR, ENOSYS};
 use abi::wait::WNOHANG;
 use rt::sys::{self, WaitStatus};
-use rt::{Args, eprintln, println};
+use rt::{Args, eprintln, print, println};
 
 rt::entry!(main);
 
@@ -44,7 +48,64 @@ fn errno_str(ret: isize) -> &'static str {
     abi::errno_name(-ret as i32).unwrap_or("unknown error")
 }
 
+/// Where BusyBox is, and what its login shell's environment is.
+const BUSYBOX: &CStr = c"/bin/busybox";
+const SHELL_ENV: &[&CStr] = &[
+    c"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+    c"HOME=/root",
+    c"TERM=linux",
+    c"SHELL=/bin/busybox",
+    c"PS1=\\w # ",
+];
+
+const BANNER: &str = "\
+rusty-i386: BusyBox ash on the serial console. Things to try:
+  hello, sysenter_hello, int80_hello   the seeds' programs (int 0x80 and sysenter)
+  usertests, bench                     the kernel's own checks and its benchmark
+  ls -la /, ps, free, mount, vi /tmp/x ordinary Linux tools (BusyBox)
+  bash                                 GNU bash
+  strace: boot with `make run CMDLINE=strace` to trace every call
+  poweroff -f                          (or Ctrl-A X) to leave
+";
+
+/// The console session of `make run`: a login `ash`, again whenever it
+/// exits. Its child makes a new session and opens the console, which
+/// becomes the session's controlling terminal (Linux's getty does the
+/// same before exec'ing login), so the shell has job control.
+fn session() -> i32 {
+    print!("{BANNER}");
+    loop {
+        let pid = sys::fork();
+        if pid < 0 {
+            eprintln!("init: fork failed: {}", errno_str(pid));
+            return 1;
+        }
+        if pid == 0 {
+            sys::setsid();
+            let fd = sys::open(c"/dev/console", abi::fcntl::O_RDWR);
+            if fd >= 0 {
+                for target in 0..3 {
+                    sys::dup2(fd as i32, target);
+                }
+                if fd > 2 {
+                    sys::close(fd as i32);
+                }
+            }
+            // argv[0] "-sh": a login shell (reads /etc/profile).
+            let ret = sys::exec(BUSYBOX, &[c"-sh"], SHELL_ENV);
+            eprintln!("init: execve /bin/busybox failed: {}", errno_str(ret));
+            sys::exit_group(127);
+        }
+        wait_for(pid as i32, "the shell");
+        reap_orphans();
+        println!("init: starting a new shell");
+    }
+}
+
 fn main(args: &Args) -> i32 {
+    if args.len() <= 1 && sys::access(BUSYBOX, abi::fcntl::X_OK) == 0 {
+        return session();
+    }
     let programs: Vec<&CStr> = if args.len() > 1 {
         args.iter().skip(1).collect()
     } else {
