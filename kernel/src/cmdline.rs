@@ -25,6 +25,9 @@ pub struct Cmdline {
     pub loglevel: Option<u32>,
     /// `strace`: log every system call.
     pub strace: bool,
+    /// `pathtrace=NAME` or `=NR`: draw the entry path of that call
+    /// (`arch/x86/pathtrace.rs`).
+    pub pathtrace: Option<String>,
     /// `bench_floor`: install the bare entry points `make bench` measures.
     pub bench_floor: bool,
 }
@@ -68,6 +71,7 @@ impl Cmdline {
             init_env: Vec::from([String::from("HOME=/"), String::from("TERM=linux")]),
             loglevel: None,
             strace: false,
+            pathtrace: None,
             bench_floor: false,
         };
         let mut words = split_words(raw).into_iter().peekable();
@@ -89,6 +93,8 @@ impl Cmdline {
                 c.loglevel = level.parse().ok();
             } else if w == "strace" {
                 c.strace = true;
+            } else if let Some(call) = w.strip_prefix("pathtrace=") {
+                c.pathtrace = Some(String::from(call));
             } else if w == "bench_floor" {
                 c.bench_floor = true;
             } else if w.contains('=') {

@@ -119,6 +119,12 @@ pub fn kernel_init(magic: u32, info_phys: u32) -> ! {
     let cmdline = CMDLINE.call_once(|| cmdline::Cmdline::parse(boot.cmdline()));
     drivers::console::init_log(cmdline.loglevel);
     syscall::set_strace(cmdline.strace);
+    if let Some(call) = &cmdline.pathtrace {
+        match syscall::number_of(call) {
+            Some(nr) => syscall::set_pathtrace(nr),
+            None => log::warn!("pathtrace: no system call {call:?}"),
+        }
+    }
 
     pic::init(idt::IRQ_BASE as u8, &[pic::IRQ_TIMER, pic::IRQ_COM1]);
     pit::init();

@@ -25,16 +25,45 @@ use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 static STRACE: AtomicBool = AtomicBool::new(false);
+/// `strace` or `pathtrace` is on: the one load the fast path makes.
+static TRACING: AtomicBool = AtomicBool::new(false);
 
 /// Turn on tracing of every call (kernel option `strace`).
 pub fn set_strace(on: bool) {
     STRACE.store(on, Ordering::Relaxed);
+    TRACING.store(
+        on || crate::arch::x86::pathtrace::enabled(),
+        Ordering::Relaxed,
+    );
 }
 
-/// Is the `strace` option on? (One load on the fast path.)
+/// Draw the path of every call numbered `nr` (kernel option `pathtrace`).
+pub fn set_pathtrace(nr: u32) {
+    crate::arch::x86::pathtrace::set(nr);
+    TRACING.store(true, Ordering::Relaxed);
+}
+
+/// A system call's number from its name (`write`) or its number (`4`).
+pub fn number_of(call: &str) -> Option<u32> {
+    if let Ok(nr) = call.parse::<u32>() {
+        return (nr < NR_SYSCALLS as u32).then_some(nr);
+    }
+    (0..NR_SYSCALLS)
+        .find(|&nr| abi::syscalls::syscall_name(nr) == Some(call))
+        .map(|nr| nr as u32)
+}
+
+/// Is `strace` or `pathtrace` on? (One load on the fast path.)
 #[inline(always)]
 pub fn tracing() -> bool {
-    STRACE.load(Ordering::Relaxed)
+    TRACING.load(Ordering::Relaxed)
+}
+
+/// The name of the handler in table slot `nr`, as the table names it.
+pub fn handler_name(nr: usize) -> &'static str {
+    table::SYS_CALL_TABLE
+        .get(nr)
+        .map_or("sys_ni_syscall (past the table)", |e| e.name)
 }
 
 /// `ax = SYS_CALL_TABLE[orig_ax](args)`, or `-ENOSYS` past the table.
@@ -54,6 +83,10 @@ pub fn dispatch(regs: &mut PtRegs, path: EntryPath) {
 #[inline(never)]
 pub fn do_syscall_traced(regs: &mut PtRegs, path: EntryPath) -> Option<String> {
     let nr = regs.orig_ax as usize;
+    if !STRACE.load(Ordering::Relaxed) {
+        dispatch(regs, path);
+        return None;
+    }
     let line = trace_call(regs, path);
     dispatch(regs, path);
     // `exit` and `exit_group` were printed with ` = ?` already.

@@ -27,6 +27,8 @@ pub type SyscallFn = extern "fastcall" fn(&mut PtRegs, EntryPath) -> u32;
 pub struct SyscallEntry {
     pub call: SyscallFn,
     pub trace: fn(&[u32; 6], &mut String),
+    /// The handler as the table line names it (for `pathtrace`).
+    pub name: &'static str,
 }
 
 /// Not implemented: `-ENOSYS`, and the process carries on. Declared with
@@ -48,6 +50,7 @@ macro_rules! entry {
                 call
             },
             trace: |raw, out| Handler::trace(&$handler, raw, out),
+            name: stringify!($handler),
         }
     };
 }

@@ -91,7 +91,16 @@ fn syscall_tail(regs: &mut PtRegs, path: EntryPath) -> bool {
 #[cold]
 #[inline(never)]
 fn syscall_tail_traced(regs: &mut PtRegs, path: EntryPath) -> bool {
+    let picture = super::pathtrace::wants(regs);
+    if picture {
+        let nr = regs.orig_ax as usize;
+        let name = abi::syscalls::syscall_name(nr).unwrap_or("?");
+        super::pathtrace::before(regs, path, name, crate::syscall::handler_name(nr));
+    }
     let line = crate::syscall::do_syscall_traced(regs, path);
+    if picture {
+        super::pathtrace::after(regs, path);
+    }
     // Print before delivering a signal: a fatal one never returns, and
     // strace shows the call's result all the same. A signal to deliver
     // means the return is by iret, which is then used even if it turns out

@@ -71,6 +71,20 @@ pub fn set_user_gate(vector: usize, handler: usize) {
     unsafe { (*(&raw mut IDT))[vector] = Gate::new(handler, KERNEL_CS, GATE_INTERRUPT_DPL3) };
 }
 
+/// A gate as the CPU reads it: (selector, handler offset, type byte), for
+/// the `pathtrace` picture.
+pub fn gate(vector: usize) -> (u16, u32, u8) {
+    // SAFETY: a plain read of an entry of the static IDT, which is only
+    // written at boot and by `set_user_gate` (single CPU, kernel code not
+    // preempted), so no write races this read.
+    let g = unsafe { (*(&raw const IDT))[vector] };
+    (
+        g.selector,
+        u32::from(g.offset_high) << 16 | u32::from(g.offset_low),
+        g.type_attr,
+    )
+}
+
 #[repr(C, packed)]
 struct IdtPointer {
     limit: u16,

@@ -11,6 +11,7 @@ pub mod gdt;
 pub mod idt;
 pub mod instructions;
 pub mod paging;
+pub mod pathtrace;
 pub mod pic;
 pub mod pit;
 pub mod ptregs;

@@ -46,6 +46,22 @@ pub fn init(stack_top: usize) -> bool {
     true
 }
 
+/// The three SYSENTER MSRs as the CPU holds them now: (CS, ESP, EIP), for
+/// the `pathtrace` picture (`None` without SEP).
+pub fn msrs() -> Option<(u64, u64, u64)> {
+    if !enabled() {
+        return None;
+    }
+    // SAFETY: SEP is present, so the MSRs exist; reading them has no effect.
+    unsafe {
+        Some((
+            x86::msr::rdmsr(IA32_SYSENTER_CS),
+            x86::msr::rdmsr(IA32_SYSENTER_ESP),
+            x86::msr::rdmsr(IA32_SYSENTER_EIP),
+        ))
+    }
+}
+
 /// Was SYSENTER enabled?
 pub fn enabled() -> bool {
     HAVE_SEP.load(Ordering::Relaxed)
