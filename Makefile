@@ -18,7 +18,7 @@ QEMU_FLAGS   := -m 128M -serial mon:stdio -display none -no-reboot \
 QEMU_STATUS  := status=$$?; if [ $$status -eq 33 ]; then exit 0; else echo "QEMU exit status $$status (35: failure, 37: kernel panic)"; exit $$status; fi
 
 .PHONY: all kernel userspace initramfs run iso run-iso gdb test test-kernel test-boot \
-        fmt fmt-check clippy clean setup bench trace-path gdb-path fuzz
+        fmt fmt-check clippy clean setup bench trace-path gdb-path docs fuzz
 
 all: kernel
 
@@ -77,6 +77,12 @@ fuzz: setup
 # Every instruction one getpid executes, per entry path (gdb single-steps).
 trace-path: setup
 	scripts/trace-path
+
+# The book: docs/ as an mdBook in build/book/ (mdbook installed with
+# cargo install the first time).
+docs:
+	@command -v mdbook >/dev/null || cargo install mdbook --locked --version ^0.4
+	mdbook build
 
 # gdb steps through entry_SYSENTER_32 and entry_INT80_32 for the seeds'
 # write, saying which PtRegs slot each push fills (docs/syscall-path.md).
