@@ -18,7 +18,7 @@ QEMU_FLAGS   := -m 128M -serial mon:stdio -display none -no-reboot \
 QEMU_STATUS  := status=$$?; if [ $$status -eq 33 ]; then exit 0; else echo "QEMU exit status $$status (35: failure, 37: kernel panic)"; exit $$status; fi
 
 .PHONY: all kernel userspace initramfs run iso run-iso gdb test test-kernel test-boot \
-        fmt fmt-check clippy clean setup bench trace-path gdb-path docs fuzz
+        fmt fmt-check clippy clean setup bench trace-path gdb-path docs conformance fuzz
 
 all: kernel
 
@@ -68,6 +68,11 @@ clippy: setup
 
 bench: setup
 	scripts/bench
+
+# Linux's x86 and vDSO selftests on our kernel and on Debian's i386 Linux
+# (CONFORMANCE_TESTS=REGEX, CONFORMANCE_CPU=max).
+conformance: setup
+	scripts/conformance
 
 # A million random system calls through all three entry paths
 # (FUZZ_CALLS=N, FUZZ_SEED=S to replay); make test runs a short slice.
