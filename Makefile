@@ -18,7 +18,7 @@ QEMU_FLAGS   := -m 128M -serial mon:stdio -display none -no-reboot \
 QEMU_STATUS  := status=$$?; if [ $$status -eq 33 ]; then exit 0; else echo "QEMU exit status $$status (35: failure, 37: kernel panic)"; exit $$status; fi
 
 .PHONY: all kernel userspace initramfs run iso run-iso gdb test test-kernel test-boot \
-        fmt fmt-check clippy clean setup bench trace-path gdb-path docs conformance fuzz
+        fmt fmt-check clippy clean setup bench trace-path gdb-path docs conformance grade fuzz
 
 all: kernel
 
@@ -68,6 +68,10 @@ clippy: setup
 
 bench: setup
 	scripts/bench
+
+# The labs' graders (docs/labs/): make grade, or make grade LAB=getcpu.
+grade: setup
+	scripts/grade $(LAB)
 
 # Linux's x86 and vDSO selftests on our kernel and on Debian's i386 Linux
 # (CONFORMANCE_TESTS=REGEX, CONFORMANCE_CPU=max).
