@@ -148,6 +148,13 @@ pub const DT_SOCK: u8 = 12;
 /// Whiteout (union mounts).
 pub const DT_WHT: u8 = 14;
 
+// include/uapi/linux/stat.h: `utimensat` nanosecond values that are not times.
+
+/// Set this time to now.
+pub const UTIME_NOW: i64 = (1 << 30) - 1;
+/// Leave this time as it is.
+pub const UTIME_OMIT: i64 = (1 << 30) - 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,10 +174,3 @@ mod tests {
         assert_eq!(u32::from(DT_LNK), S_IFLNK >> 12);
     }
 }
-
-// include/uapi/linux/stat.h: `utimensat` nanosecond values that are not times.
-
-/// Set this time to now.
-pub const UTIME_NOW: i64 = (1 << 30) - 1;
-/// Leave this time as it is.
-pub const UTIME_OMIT: i64 = (1 << 30) - 2;
