@@ -10,7 +10,7 @@
 //! of `PATH_MAX` bytes or more, or a component over `NAME_MAX`, is
 //! `ENAMETOOLONG`.
 
-use super::file::{FileKind, FileRef};
+use super::file::{FileKind, FilePath, FileRef, PathRef};
 use super::inode::{Data, InodeKind, InodeRef};
 use super::tmpfs;
 use crate::proc::cred::{Cred, MAY_EXEC, MAY_WRITE, generic_permission};
@@ -154,7 +154,7 @@ pub fn lookup_in(
 ) -> Result<InodeRef, Errno> {
     check_path(path)?;
     let mut links = 0;
-    walk(root, start, path, follow, &mut links)
+    walk(root, start, path, follow, &mut links, false).map(|(i, _)| i)
 }
 
 /// Resolve a path argument of an `*at` call.
@@ -170,6 +170,7 @@ pub fn lookup_at(dirfd: DirFd, path: &[u8], follow: bool) -> Result<InodeRef, Er
 
 /// One step: the entry `name` of directory `dir` (`.`, `..` included;
 /// `..` of the root is the root).
+#[inline(never)]
 fn step(root: &InodeRef, dir: &InodeRef, name: &[u8]) -> Result<InodeRef, Errno> {
     if name.len() > NAME_MAX {
         return Err(ENAMETOOLONG);
@@ -182,7 +183,10 @@ fn step(root: &InodeRef, dir: &InodeRef, name: &[u8]) -> Result<InodeRef, Errno>
     }
 }
 
-/// A symlink's target (a copy: the walk continues through it).
+/// A symlink's target (a copy: the walk continues through it). Not
+/// inlined, as the other helpers of [`walk`]: the walk recurses once per
+/// symlink, up to 40 deep, so its own frame must stay small.
+#[inline(never)]
 fn link_target(inode: &InodeRef) -> Result<Vec<u8>, Errno> {
     match &inode.kind {
         InodeKind::Symlink(d) => d.with(|d| {
@@ -194,20 +198,41 @@ fn link_target(inode: &InodeRef) -> Result<Vec<u8>, Errno> {
     }
 }
 
+/// Where the walk found its last component: the directory and the name
+/// (`.` and `..` name no entry). `ENOMEM` if the copy cannot be made.
+#[inline(never)]
+fn found_at(dir: &InodeRef, name: &[u8]) -> Result<Option<PathRef>, Errno> {
+    if name == b"." || name == b".." {
+        return Ok(None);
+    }
+    let mut n = crate::mm::heap::try_vec(name.len())?;
+    n.extend_from_slice(name);
+    let p = FilePath {
+        dir: dir.clone(),
+        name: n,
+    };
+    Ok(Some(
+        crate::mm::heap::for_user(|| Arc::try_new(p)).map_err(|_| ENOMEM)?,
+    ))
+}
+
 /// The walk proper; `links` counts symlinks followed so far. A symlink's
-/// target is resolved from the directory holding the link.
+/// target is resolved from the directory holding the link. With `want`,
+/// also where the final inode was found ([`found_at`]).
 fn walk(
     root: &InodeRef,
     start: &InodeRef,
     path: &[u8],
     follow_last: bool,
     links: &mut u32,
-) -> Result<InodeRef, Errno> {
+    want: bool,
+) -> Result<(InodeRef, Option<PathRef>), Errno> {
     let mut cur = if path.first() == Some(&b'/') {
         root.clone()
     } else {
         start.clone()
     };
+    let mut found = None;
     let trailing_slash = path.last() == Some(&b'/');
     let cred = cred();
     let mut components = path
@@ -232,15 +257,38 @@ fn walk(
             if target.is_empty() {
                 return Err(ENOENT);
             }
-            cur = walk(root, &cur, &target, true, links)?;
+            let (c, f) = walk(root, &cur, &target, true, links, want && last)?;
+            cur = c;
+            found = f;
         } else {
+            if want && last {
+                found = found_at(&cur, name)?;
+            }
             cur = next;
         }
     }
     if trailing_slash && !cur.is_dir() {
         return Err(ENOTDIR);
     }
-    Ok(cur)
+    Ok((cur, found))
+}
+
+/// [`lookup_at`], also telling where the inode was found: the directory
+/// and name of its last component, after symlinks (for `open` to remember,
+/// as Linux's `f_path` does, and `execve` to know the program's path).
+pub fn lookup_at_path(
+    dirfd: DirFd,
+    path: &[u8],
+    follow: bool,
+) -> Result<(InodeRef, Option<PathRef>), Errno> {
+    check_path(path)?;
+    let start = if path[0] == b'/' {
+        root()
+    } else {
+        start_dir(dirfd)?
+    };
+    let mut links = 0;
+    walk(&root(), &start, path, follow, &mut links, true)
 }
 
 /// The last component of a path, as Linux's `last_type` sorts it.
