@@ -11,13 +11,18 @@
 //! entries, a file's bytes, a symlink's target). Never hold a borrow of one
 //! inode's cell while borrowing the same cell again (a directory is never
 //! its own entry, except through `.` and `..`, which are not stored).
+//!
+//! A tmpfs inode belongs to one tmpfs instance (`sb`), which charges its
+//! space.
 
+use super::tmpfs::Tmpfs;
 use crate::sync::UpCell;
+use abi::errno::{ENOENT, ENOTDIR, Errno};
 use abi::stat::{S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG};
 use alloc::collections::BTreeMap;
 use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub type InodeRef = Arc<Inode>;
 
@@ -176,6 +181,13 @@ impl Dir {
             .filter_map(|(&p, n)| self.entries.get(n).map(|(_, i)| (p, n.as_slice(), i)))
     }
 
+    /// Take every entry out (for taking an unmounted tree apart,
+    /// `tmpfs::kill_tree`): by name, with positions.
+    pub fn take_entries(&mut self) -> BTreeMap<Vec<u8>, (u64, InodeRef)> {
+        self.order.clear();
+        core::mem::take(&mut self.entries)
+    }
+
     /// Every entry, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &InodeRef)> {
         self.entries.iter().map(|(n, (_, i))| (n.as_slice(), i))
@@ -199,6 +211,12 @@ pub struct Inode {
     pub ino: u64,
     /// Its file system's device number (`st_dev`).
     pub dev: (u32, u32),
+    /// The tmpfs instance it lives in, which charges its pages and counts
+    /// it (Linux's `i_sb`); `None` for procfs's inodes.
+    pub sb: Option<Arc<Tmpfs>>,
+    /// Something is mounted on this directory (Linux's `DCACHE_MOUNTED`):
+    /// the path walk goes on in the mounted root (`fs/namespace.rs`).
+    pub mounted: AtomicBool,
     pub meta: UpCell<Meta>,
     pub kind: InodeKind,
 }
@@ -218,11 +236,11 @@ pub fn next_ino() -> u64 {
 }
 
 impl Inode {
-    /// A new inode of the type in `mode`'s `S_IFMT` bits, owned by
-    /// `uid:gid`, with all three times `now`; not yet named anywhere
-    /// (`nlink` 0; the caller links it).
+    /// A new inode of tmpfs instance `sb`, of the type in `mode`'s `S_IFMT`
+    /// bits, owned by `uid:gid`, with all three times `now`; not yet named
+    /// anywhere (`nlink` 0; the caller links it).
     pub fn new(
-        dev: (u32, u32),
+        sb: &Arc<Tmpfs>,
         mode: u32,
         (uid, gid): (u32, u32),
         rdev: (u32, u32),
@@ -239,7 +257,9 @@ impl Inode {
         };
         let inode = Inode {
             ino: next_ino(),
-            dev,
+            dev: sb.dev,
+            sb: Some(sb.clone()),
+            mounted: AtomicBool::new(false),
             meta: UpCell::new(Meta {
                 mode,
                 uid,
@@ -278,8 +298,9 @@ impl Inode {
         }
     }
 
-    /// The directory's parent (itself for a root); `None` if not a
-    /// directory.
+    /// The directory's parent in its own file system (itself for a root);
+    /// `None` if not a directory. Crossing mounts is the path walk's
+    /// business (`namei::step`).
     pub fn parent(self: &InodeRef) -> Option<InodeRef> {
         match &self.kind {
             InodeKind::Dir(d) => Some(
@@ -288,6 +309,21 @@ impl Inode {
             ),
             _ => None,
         }
+    }
+
+    /// The entry `name` of this directory (`.` and `..` are the walk's):
+    /// `Ok(None)` if there is none.
+    pub fn lookup(self: &InodeRef, name: &[u8]) -> Result<Option<InodeRef>, Errno> {
+        match &self.kind {
+            InodeKind::Dir(d) => Ok(d.with(|d| d.get(name).cloned())),
+            _ => Err(ENOTDIR),
+        }
+    }
+
+    /// The tmpfs instance holding it, for a call that changes the tree
+    /// (`ENOENT` for an inode of no instance).
+    pub fn tmpfs(&self) -> Result<&Arc<Tmpfs>, Errno> {
+        self.sb.as_ref().ok_or(ENOENT)
     }
 
     /// Record a change of contents: mtime and ctime become now

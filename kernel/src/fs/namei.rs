@@ -9,10 +9,15 @@
 //! of the root is the root; a trailing slash requires a directory; a path
 //! of `PATH_MAX` bytes or more, or a component over `NAME_MAX`, is
 //! `ENAMETOOLONG`.
+//!
+//! The walk crosses mounts (`fs/namespace.rs`): a directory something is
+//! mounted on stands for the mounted root (the topmost, when mounts are
+//! stacked), and `..` from the root of a mount goes up from its
+//! mountpoint.
 
 use super::file::{FileKind, FilePath, FileRef, PathRef};
 use super::inode::{Data, InodeKind, InodeRef};
-use super::tmpfs;
+use super::{namespace, tmpfs};
 use crate::proc::cred::{Cred, MAY_EXEC, MAY_WRITE, generic_permission};
 use crate::proc::with_current;
 use crate::syscall::args::{DirFd, Mode, SysResult};
@@ -99,19 +104,24 @@ pub fn inode_permission(cred: &Cred, inode: &InodeRef, want: u32) -> Result<(), 
     generic_permission(cred, m.mode, m.uid, m.gid, want, inode.is_dir())
 }
 
-/// Linux's `may_create`: write and search permission on the directory,
-/// which must still be in the tree.
+/// Linux's `may_create`: a writable mount (`EROFS`), write and search
+/// permission on the directory, which must still be in the tree.
 pub fn may_create(cred: &Cred, dir: &InodeRef) -> Result<(), Errno> {
-    if tmpfs::dir_of(dir)?.with(|d| d.dead) {
+    namespace::mnt_want_write(dir)?;
+    if let Ok(d) = tmpfs::dir_of(dir)
+        && d.with(|d| d.dead)
+    {
         return Err(ENOENT);
     }
     inode_permission(cred, dir, MAY_WRITE | MAY_EXEC)
 }
 
-/// Linux's `may_delete`: write and search permission on the directory,
-/// and in a sticky directory (`/tmp`) only the owner of the entry or of
-/// the directory, or `CAP_FOWNER`, may remove or rename it (`EPERM`).
+/// Linux's `may_delete`: a writable mount (`EROFS`), write and search
+/// permission on the directory, and in a sticky directory (`/tmp`) only
+/// the owner of the entry or of the directory, or `CAP_FOWNER`, may remove
+/// or rename it (`EPERM`).
 pub fn may_delete(cred: &Cred, dir: &InodeRef, victim: &InodeRef) -> Result<(), Errno> {
+    namespace::mnt_want_write(dir)?;
     inode_permission(cred, dir, MAY_WRITE | MAY_EXEC)?;
     let (dmode, duid) = dir.meta.with(|m| (m.mode, m.uid));
     let vuid = victim.meta.with(|m| m.uid);
@@ -169,23 +179,37 @@ pub fn lookup_at(dirfd: DirFd, path: &[u8], follow: bool) -> Result<InodeRef, Er
 }
 
 /// One step: the entry `name` of directory `dir` (`.`, `..` included;
-/// `..` of the root is the root).
+/// `..` of the root is the root), across mounts: down into what is mounted
+/// on the entry, and for `..` of the root of a mount, up from where it is
+/// mounted (Linux's `follow_dotdot` and `handle_mounts`). Not inlined, as
+/// the other helpers of [`walk`]: the walk recurses once per symlink, up
+/// to 40 deep, so its own frame must stay small.
 #[inline(never)]
 fn step(root: &InodeRef, dir: &InodeRef, name: &[u8]) -> Result<InodeRef, Errno> {
     if name.len() > NAME_MAX {
         return Err(ENAMETOOLONG);
     }
-    match name {
-        b"." => Ok(dir.clone()),
-        b".." if Arc::ptr_eq(dir, root) => Ok(dir.clone()),
-        b".." => Ok(dir.parent().ok_or(ENOTDIR)?),
-        _ => tmpfs::lookup(dir, name)?.ok_or(ENOENT),
-    }
+    let next = match name {
+        b"." => return Ok(dir.clone()),
+        b".." => {
+            let mut d = dir.clone();
+            loop {
+                if Arc::ptr_eq(&d, root) {
+                    return Ok(d);
+                }
+                match namespace::mountpoint_of(&d) {
+                    Some(mp) => d = mp,
+                    None => break,
+                }
+            }
+            d.parent().ok_or(ENOTDIR)?
+        }
+        _ => dir.lookup(name)?.ok_or(ENOENT)?,
+    };
+    Ok(namespace::follow_mounts(next))
 }
 
-/// A symlink's target (a copy: the walk continues through it). Not
-/// inlined, as the other helpers of [`walk`]: the walk recurses once per
-/// symlink, up to 40 deep, so its own frame must stay small.
+/// A symlink's target (a copy: the walk continues through it).
 #[inline(never)]
 fn link_target(inode: &InodeRef) -> Result<Vec<u8>, Errno> {
     match &inode.kind {
@@ -380,10 +404,11 @@ pub fn create_in(
     rdev: (u32, u32),
     data: Data,
 ) -> Result<InodeRef, Errno> {
+    let sb = dir.tmpfs()?.clone();
     let cred = cred();
     may_create(&cred, dir)?;
     let (owner, mode) = init_owner(&cred, dir, mode);
-    let inode = tmpfs::root_sb().new_inode(mode, owner, rdev, data)?;
+    let inode = sb.new_inode(mode, owner, rdev, data)?;
     tmpfs::add_entry(dir, name, inode.clone())?;
     Ok(inode)
 }
@@ -407,7 +432,7 @@ fn mkdirat(dirfd: DirFd, path: UserCStr, mode: u32) -> SysResult {
     let path = path.read_path()?;
     let (dir, last, _) = lookup_parent(dirfd, &path)?;
     let name = creatable(last)?;
-    if tmpfs::lookup(&dir, &name)?.is_some() {
+    if dir.lookup(&name)?.is_some() {
         return Err(EEXIST);
     }
     let mode = S_IFDIR | (mode & 0o1777 & !umask());
@@ -440,7 +465,7 @@ fn mknodat(dirfd: DirFd, path: UserCStr, mode: u32, dev: u32) -> SysResult {
     let path = path.read_path()?;
     let (dir, last, trailing) = lookup_parent(dirfd, &path)?;
     let name = creatable(last)?;
-    if tmpfs::lookup(&dir, &name)?.is_some() {
+    if dir.lookup(&name)?.is_some() {
         return Err(EEXIST);
     }
     if trailing {
@@ -485,7 +510,7 @@ fn symlinkat(target: UserCStr, dirfd: DirFd, path: UserCStr) -> SysResult {
     let path = path.read_path()?;
     let (dir, last, _) = lookup_parent(dirfd, &path)?;
     let name = creatable(last)?;
-    if tmpfs::lookup(&dir, &name)?.is_some() {
+    if dir.lookup(&name)?.is_some() {
         return Err(EEXIST);
     }
     create_in(&dir, &name, S_IFLNK | 0o777, (0, 0), Data::Owned(target))?;
@@ -526,7 +551,7 @@ fn linkat(
     let new = new.read_path()?;
     let (dir, last, trailing) = lookup_parent(newdirfd, &new)?;
     let name = creatable(last)?;
-    if tmpfs::lookup(&dir, &name)?.is_some() {
+    if dir.lookup(&name)?.is_some() {
         return Err(EEXIST);
     }
     if inode.is_dir() {
@@ -583,7 +608,7 @@ fn rmdir(dirfd: DirFd, path: &[u8]) -> SysResult {
         Last::DotDot => return Err(ENOTEMPTY),
         Last::Root => return Err(EBUSY),
     };
-    let victim = tmpfs::lookup(&dir, &name)?.ok_or(ENOENT)?;
+    let victim = dir.lookup(&name)?.ok_or(ENOENT)?;
     if !victim.is_dir() {
         return Err(ENOTDIR);
     }
@@ -591,6 +616,10 @@ fn rmdir(dirfd: DirFd, path: &[u8]) -> SysResult {
         return Err(EBUSY);
     }
     may_delete(&cred(), &dir, &victim)?;
+    // A mountpoint is busy (`vfs_rmdir`).
+    if namespace::is_mountpoint(&victim) {
+        return Err(EBUSY);
+    }
     tmpfs::remove_entry(&dir, &name)?;
     Ok(0)
 }
@@ -608,7 +637,7 @@ fn unlink(dirfd: DirFd, path: &[u8]) -> SysResult {
         Last::Norm(n) => n,
         _ => return Err(EISDIR),
     };
-    let victim = tmpfs::lookup(&dir, &name)?.ok_or(ENOENT)?;
+    let victim = dir.lookup(&name)?.ok_or(ENOENT)?;
     if victim.is_dir() {
         return Err(EISDIR);
     }
@@ -656,6 +685,15 @@ fn is_ancestor(a: &InodeRef, b: &InodeRef) -> bool {
     }
 }
 
+/// `vfs_rename()`'s refusal after the permission checks: a mountpoint
+/// cannot move or be replaced (`EBUSY`).
+fn no_rename(source: &InodeRef, target: Option<&InodeRef>) -> Result<(), Errno> {
+    if namespace::is_mountpoint(source) || target.is_some_and(|t| namespace::is_mountpoint(t)) {
+        return Err(EBUSY);
+    }
+    Ok(())
+}
+
 /// `do_renameat2()` with `vfs_rename()`'s checks, in Linux's order.
 fn renameat2(
     olddirfd: DirFd,
@@ -683,8 +721,8 @@ fn renameat2(
     if odir.dev != ndir.dev {
         return Err(EXDEV);
     }
-    let source = tmpfs::lookup(&odir, &oname)?.ok_or(ENOENT)?;
-    let target = tmpfs::lookup(&ndir, &nname)?;
+    let source = odir.lookup(&oname)?.ok_or(ENOENT)?;
+    let target = ndir.lookup(&nname)?;
     if flags & RENAME_NOREPLACE != 0 && target.is_some() {
         return Err(EEXIST);
     }
@@ -699,6 +737,7 @@ fn renameat2(
         let cred = cred();
         may_delete(&cred, &odir, &source)?;
         may_delete(&cred, &ndir, &target)?;
+        no_rename(&source, Some(&target))?;
         // Neither may end up inside itself.
         if (source.is_dir() && is_ancestor(&source, &ndir))
             || (target.is_dir() && is_ancestor(&target, &odir))
@@ -733,6 +772,7 @@ fn renameat2(
     if source.is_dir() && !Arc::ptr_eq(&odir, &ndir) {
         inode_permission(&cred, &source, MAY_WRITE)?;
     }
+    no_rename(&source, target.as_ref())?;
     if let Some(t) = &target {
         if t.is_dir() && !source.is_dir() {
             return Err(EISDIR);
@@ -769,23 +809,24 @@ pub fn sys_renameat2(
     renameat2(olddirfd, old, newdirfd, new, flags)
 }
 
-/// The absolute path of `inode` from the root (for `getcwd` and
-/// `/proc/<pid>/cwd`): `None` for a directory no longer in the tree.
+/// The absolute path of `inode` from the root, across mounts (for
+/// `getcwd` and open files' paths; Linux's `d_path`): `None` for a directory
+/// no longer in the tree or not reachable from the root (in an unmounted
+/// file system).
 pub fn path_of(inode: &InodeRef) -> Option<Vec<u8>> {
     let root = root();
     let mut names: Vec<Vec<u8>> = Vec::new();
     let mut cur = inode.clone();
     while !Arc::ptr_eq(&cur, &root) {
+        if let Some(mp) = namespace::mountpoint_of(&cur) {
+            cur = mp;
+            continue;
+        }
         let parent = cur.parent()?;
-        if Arc::ptr_eq(&parent, &cur) {
+        if parent.dev == cur.dev && parent.ino == cur.ino {
             return None; // a root that is not ours
         }
-        let name = tmpfs::dir_of(&parent).ok()?.with(|d| {
-            d.iter()
-                .find(|(_, i)| Arc::ptr_eq(i, &cur))
-                .map(|(n, _)| n.to_vec())
-        })?;
-        names.push(name);
+        names.push(name_in(&parent, &cur)?);
         cur = parent;
     }
     let mut path = Vec::new();
@@ -797,4 +838,13 @@ pub fn path_of(inode: &InodeRef) -> Option<Vec<u8>> {
         path.push(b'/');
     }
     Some(path)
+}
+
+/// The name `child` has in directory `parent`.
+fn name_in(parent: &InodeRef, child: &InodeRef) -> Option<Vec<u8>> {
+    tmpfs::dir_of(parent).ok()?.with(|d| {
+        d.iter()
+            .find(|(_, i)| Arc::ptr_eq(i, child))
+            .map(|(n, _)| n.to_vec())
+    })
 }

@@ -10,7 +10,7 @@ use super::inode::{Data, InodeKind, InodeRef};
 use super::namei::inode_permission;
 use super::namei::{self, Last, file, lookup_at, lookup_at_path, lookup_parent};
 use super::stat::target_inode;
-use super::{pipe, tmpfs};
+use super::{namespace, pipe, tmpfs};
 use crate::proc::cred::{Cred, MAY_EXEC, MAY_READ, MAY_WRITE};
 use crate::proc::with_current;
 use crate::syscall::args::{DirFd, Fd, Mode, OpenHow, SysResult};
@@ -133,7 +133,7 @@ fn open_create(
         })
         .map_err(|_| ENOMEM)
     };
-    if let Some(existing) = tmpfs::lookup(&dir, &name)? {
+    if let Some(existing) = dir.lookup(&name)? {
         if flags & O_EXCL != 0 {
             return Err(EEXIST);
         }
@@ -175,7 +175,18 @@ fn may_open(inode: &InodeRef, flags: u32) -> Result<(), Errno> {
     if inode.is_dir() && want & MAY_WRITE != 0 {
         return Err(EISDIR);
     }
-    inode_permission(&namei::cred(), inode, want)
+    inode_permission(&namei::cred(), inode, want)?;
+    // A device node on a `nodev` mount opens nothing; nothing is written
+    // on a read-only one.
+    if matches!(inode.kind, InodeKind::CharDev)
+        && namespace::mnt_flags(inode) & namespace::MNT_NODEV != 0
+    {
+        return Err(EACCES);
+    }
+    if want & MAY_WRITE != 0 && matches!(inode.kind, InodeKind::File(_) | InodeKind::Dir(_)) {
+        namespace::mnt_want_write(inode)?;
+    }
+    Ok(())
 }
 
 /// `open(path, flags, mode)`.
@@ -365,6 +376,7 @@ fn truncate_path(path: UserCStr, len: i64) -> SysResult {
         return Err(EISDIR);
     }
     inode_permission(&namei::cred(), &inode, MAY_WRITE)?;
+    namespace::mnt_want_write(&inode)?;
     truncate_inode(&inode, len)?;
     Ok(0)
 }
@@ -461,6 +473,7 @@ fn chmod_inode(inode: &InodeRef, mode: u32) -> SysResult {
     if !namei::owner_or_capable(&cred, inode) {
         return Err(EPERM);
     }
+    namespace::mnt_want_write(inode)?;
     let gid = inode.meta.with(|m| m.gid);
     let mut mode = mode & 0o7777;
     if !cred.in_group_p(gid) && !cred.capable(CAP_FSETID) {
@@ -521,6 +534,7 @@ fn chown_inode(inode: &InodeRef, uid: u32, gid: u32) -> SysResult {
     if (uid != u32::MAX || gid != u32::MAX) && !owner && !cred.capable(CAP_CHOWN) {
         return Err(EPERM);
     }
+    namespace::mnt_want_write(inode)?;
     inode.meta.with(|m| {
         if uid != u32::MAX {
             m.uid = uid;

@@ -406,9 +406,12 @@ struct Program {
 
 /// Open an executable (Linux's `do_open_execat`): a regular file the
 /// caller may execute (`EACCES` otherwise, a directory included; even root
-/// needs an execute bit), relative to the current directory.
+/// needs an execute bit, and nothing runs from a `noexec` mount), relative
+/// to the current directory. A `nosuid` mount drops the set-id bits of
+/// the owner it returns.
 fn read_program(path: &[u8]) -> Result<Program, Errno> {
     use crate::fs::inode::{Data, InodeKind};
+    use crate::fs::namespace::{self, MNT_NOEXEC, MNT_NOSUID};
     let (inode, at) = crate::fs::namei::lookup_at_path(
         crate::syscall::args::DirFd(abi::fcntl::AT_FDCWD),
         path,
@@ -419,7 +422,14 @@ fn read_program(path: &[u8]) -> Result<Program, Errno> {
     };
     let fs_cred = crate::fs::namei::cred();
     crate::fs::namei::inode_permission(&fs_cred, &inode, cred::MAY_EXEC)?;
-    let owner = inode.meta.with(|m| (m.mode, m.uid, m.gid));
+    let mnt = namespace::mnt_flags(&inode);
+    if mnt & MNT_NOEXEC != 0 {
+        return Err(abi::errno::EACCES);
+    }
+    let mut owner = inode.meta.with(|m| (m.mode, m.uid, m.gid));
+    if mnt & MNT_NOSUID != 0 {
+        owner.0 &= !(abi::stat::S_ISUID | abi::stat::S_ISGID);
+    }
     let image = data.with(|d| match d {
         Data::Static(s) => Ok::<_, Errno>(Image::Static(s)),
         Data::Owned(v) => {

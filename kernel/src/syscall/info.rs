@@ -225,14 +225,16 @@ pub fn sys_getrandom(buf: UserSlice<Write>, flags: u32) -> SysResult {
     Ok(len)
 }
 
-/// `sysinfo(*info)`: memory from `mm::si_meminfo`, and the load averages
-/// in `SI_LOAD_SHIFT` (16-bit) fixed point.
+/// `sysinfo(*info)`: memory as `/proc/meminfo` shows it (both from
+/// `mm::si_meminfo`), tmpfs's pages as shared memory (as Linux counts
+/// shmem), and the load averages in `SI_LOAD_SHIFT` (16-bit) fixed point.
 pub fn sys_sysinfo(info: UserPtr<Sysinfo>) -> SysResult {
     let mut s = Sysinfo::ZERO;
     s.uptime = (crate::time::uptime_ns() / 1_000_000_000) as i32;
     let m = crate::mm::si_meminfo();
     s.totalram = m.total as u32;
     s.freeram = m.free as u32;
+    s.sharedram = crate::fs::namespace::shmem_bytes() as u32;
     let load = crate::proc::sched::loadavg();
     for (out, l) in s.loads.iter_mut().zip(load) {
         *out = (l << (16 - crate::proc::sched::FSHIFT)) as u32;
