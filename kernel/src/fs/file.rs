@@ -29,6 +29,8 @@ pub enum FileKind {
     /// `O_PATH`: a handle on a place in the tree, for `*at` calls and
     /// `fstat`; reads and writes are `EBADF`.
     Path,
+    /// A procfs file: its text is made by `fs/proc.rs` when read.
+    Proc,
 }
 
 /// Where a file was opened: the directory and the name it had there
@@ -91,6 +93,9 @@ pub struct OpenFile {
     /// Where it was opened (`f_path`): `None` for pipes and for files
     /// whose place is unknown.
     pub path: Option<PathRef>,
+    /// A procfs file's text, made when it was read from offset 0 (Linux's
+    /// `seq_file` in `private_data`, `fs/proc.rs`).
+    pub seq: Option<Vec<u8>>,
 }
 
 impl OpenFile {
@@ -103,6 +108,7 @@ impl OpenFile {
             flags,
             version: 0,
             path: None,
+            seq: None,
         }))
     }
 }

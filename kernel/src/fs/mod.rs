@@ -1,5 +1,5 @@
 //! Files (Linux's fs/): inodes and the root tmpfs filled from the
-//! initramfs, mounts of more tmpfs instances, path walking,
+//! initramfs, mounts of more tmpfs instances and of procfs, path walking,
 //! open files and descriptor tables, pipes and FIFOs, the character
 //! devices and the serial console TTY, and the system calls on them, one
 //! file per concern as in Linux's tree.
@@ -15,6 +15,7 @@ pub mod namei;
 pub mod namespace;
 pub mod open;
 pub mod pipe;
+pub mod proc;
 pub mod read_write;
 pub mod readdir;
 pub mod select;

@@ -13,11 +13,13 @@
 //! The walk crosses mounts (`fs/namespace.rs`): a directory something is
 //! mounted on stands for the mounted root (the topmost, when mounts are
 //! stacked), and `..` from the root of a mount goes up from its
-//! mountpoint.
+//! mountpoint. procfs's magic links (`/proc/<pid>/fd/N`, `cwd`, `exe`, ...)
+//! are followed to the inode they name, not through their text, as
+//! Linux's `nd_jump_link` does.
 
 use super::file::{FileKind, FilePath, FileRef, PathRef};
 use super::inode::{Data, InodeKind, InodeRef};
-use super::{namespace, tmpfs};
+use super::{namespace, proc, tmpfs};
 use crate::proc::cred::{Cred, MAY_EXEC, MAY_WRITE, generic_permission};
 use crate::proc::with_current;
 use crate::syscall::args::{DirFd, Mode, SysResult};
@@ -209,15 +211,24 @@ fn step(root: &InodeRef, dir: &InodeRef, name: &[u8]) -> Result<InodeRef, Errno>
     Ok(namespace::follow_mounts(next))
 }
 
+/// Where a symlink leads: its text, to walk from the directory holding
+/// it, or (a procfs magic link) straight to an inode.
+pub enum Link {
+    Text(Vec<u8>),
+    /// The inode, and where it was opened (for a file descriptor's link).
+    Jump(InodeRef, Option<PathRef>),
+}
+
 /// A symlink's target (a copy: the walk continues through it).
 #[inline(never)]
-fn link_target(inode: &InodeRef) -> Result<Vec<u8>, Errno> {
+fn link_target(inode: &InodeRef) -> Result<Link, Errno> {
     match &inode.kind {
         InodeKind::Symlink(d) => d.with(|d| {
             let mut v = crate::mm::heap::try_vec(d.len())?;
             v.extend_from_slice(d.bytes());
-            Ok(v)
+            Ok(Link::Text(v))
         }),
+        InodeKind::Proc(n) => proc::get_link(*n),
         _ => Err(EINVAL),
     }
 }
@@ -276,14 +287,19 @@ fn walk(
                 return Err(ELOOP);
             }
             *links += 1;
-            let target = link_target(&next)?;
-            // Linux: an empty symlink target resolves to nothing.
-            if target.is_empty() {
-                return Err(ENOENT);
+            match link_target(&next)? {
+                // Linux: an empty symlink target resolves to nothing.
+                Link::Text(target) if target.is_empty() => return Err(ENOENT),
+                Link::Text(target) => {
+                    let (c, f) = walk(root, &cur, &target, true, links, want && last)?;
+                    cur = c;
+                    found = f;
+                }
+                Link::Jump(inode, f) => {
+                    cur = inode;
+                    found = f.filter(|_| want && last);
+                }
             }
-            let (c, f) = walk(root, &cur, &target, true, links, want && last)?;
-            cur = c;
-            found = f;
         } else {
             if want && last {
                 found = found_at(&cur, name)?;
@@ -616,7 +632,10 @@ fn rmdir(dirfd: DirFd, path: &[u8]) -> SysResult {
         return Err(EBUSY);
     }
     may_delete(&cred(), &dir, &victim)?;
-    // A mountpoint is busy (`vfs_rmdir`).
+    // procfs has no `rmdir` (`vfs_rmdir`: EPERM); a mountpoint is busy.
+    if dir.is_proc() {
+        return Err(EPERM);
+    }
     if namespace::is_mountpoint(&victim) {
         return Err(EBUSY);
     }
@@ -645,6 +664,10 @@ fn unlink(dirfd: DirFd, path: &[u8]) -> SysResult {
         return Err(ENOTDIR);
     }
     may_delete(&cred(), &dir, &victim)?;
+    // procfs has no `unlink` (`vfs_unlink`: EPERM).
+    if dir.is_proc() {
+        return Err(EPERM);
+    }
     let gone = tmpfs::remove_entry(&dir, &name)?;
     drop(gone); // the last reference, if nothing has it open: space back
     Ok(0)
@@ -685,9 +708,13 @@ fn is_ancestor(a: &InodeRef, b: &InodeRef) -> bool {
     }
 }
 
-/// `vfs_rename()`'s refusal after the permission checks: a mountpoint
-/// cannot move or be replaced (`EBUSY`).
-fn no_rename(source: &InodeRef, target: Option<&InodeRef>) -> Result<(), Errno> {
+/// `vfs_rename()`'s refusals after the permission checks: procfs renames
+/// nothing (`EPERM`), and a mountpoint cannot move or be replaced
+/// (`EBUSY`).
+fn no_rename(dir: &InodeRef, source: &InodeRef, target: Option<&InodeRef>) -> Result<(), Errno> {
+    if dir.is_proc() {
+        return Err(EPERM);
+    }
     if namespace::is_mountpoint(source) || target.is_some_and(|t| namespace::is_mountpoint(t)) {
         return Err(EBUSY);
     }
@@ -722,7 +749,12 @@ fn renameat2(
         return Err(EXDEV);
     }
     let source = odir.lookup(&oname)?.ok_or(ENOENT)?;
-    let target = ndir.lookup(&nname)?;
+    let target = match ndir.lookup(&nname) {
+        Ok(t) => t,
+        // A procfs directory answers ENOENT for a missing name.
+        Err(ENOENT) => None,
+        Err(e) => return Err(e),
+    };
     if flags & RENAME_NOREPLACE != 0 && target.is_some() {
         return Err(EEXIST);
     }
@@ -737,7 +769,7 @@ fn renameat2(
         let cred = cred();
         may_delete(&cred, &odir, &source)?;
         may_delete(&cred, &ndir, &target)?;
-        no_rename(&source, Some(&target))?;
+        no_rename(&odir, &source, Some(&target))?;
         // Neither may end up inside itself.
         if (source.is_dir() && is_ancestor(&source, &ndir))
             || (target.is_dir() && is_ancestor(&target, &odir))
@@ -772,7 +804,7 @@ fn renameat2(
     if source.is_dir() && !Arc::ptr_eq(&odir, &ndir) {
         inode_permission(&cred, &source, MAY_WRITE)?;
     }
-    no_rename(&source, target.as_ref())?;
+    no_rename(&odir, &source, target.as_ref())?;
     if let Some(t) = &target {
         if t.is_dir() && !source.is_dir() {
             return Err(EISDIR);
@@ -810,7 +842,7 @@ pub fn sys_renameat2(
 }
 
 /// The absolute path of `inode` from the root, across mounts (for
-/// `getcwd` and open files' paths; Linux's `d_path`): `None` for a directory
+/// `getcwd` and procfs's links; Linux's `d_path`): `None` for a directory
 /// no longer in the tree or not reachable from the root (in an unmounted
 /// file system).
 pub fn path_of(inode: &InodeRef) -> Option<Vec<u8>> {
@@ -840,8 +872,12 @@ pub fn path_of(inode: &InodeRef) -> Option<Vec<u8>> {
     Some(path)
 }
 
-/// The name `child` has in directory `parent`.
+/// The name `child` has in directory `parent`: procfs knows it from the
+/// node; tmpfs looks for the entry.
 fn name_in(parent: &InodeRef, child: &InodeRef) -> Option<Vec<u8>> {
+    if let InodeKind::Proc(n) = &child.kind {
+        return proc::name_of(*n);
+    }
     tmpfs::dir_of(parent).ok()?.with(|d| {
         d.iter()
             .find(|(_, i)| Arc::ptr_eq(i, child))

@@ -2,8 +2,8 @@
 //! mounted file systems, `mount`, `umount` and `umount2`, and the text of
 //! `/proc/mounts` and `/proc/<pid>/mountinfo`.
 //!
-//! A mount puts the root of a file system instance (a new tmpfs) over a
-//! directory, its mountpoint. The path walk (`fs/namei.rs`)
+//! A mount puts the root of a file system instance (a new tmpfs, or
+//! procfs) over a directory, its mountpoint. The path walk (`fs/namei.rs`)
 //! asks two questions of the table: going down, what is mounted on this
 //! directory ([`mounted_root`]; a flag on the inode, Linux's
 //! `DCACHE_MOUNTED`, keeps the common answer "nothing" cheap); going up
@@ -23,6 +23,7 @@
 
 use super::inode::{Inode, InodeRef};
 use super::namei;
+use super::proc;
 use super::seq_file::SeqFile;
 use super::tmpfs::{self, Tmpfs, TmpfsOpts};
 use crate::proc::sched::SCHED;
@@ -56,6 +57,17 @@ pub const ROOT_MNT_ID: u32 = 1;
 #[derive(Clone)]
 pub enum Fs {
     Tmpfs(Arc<Tmpfs>),
+    /// procfs: its inodes hold nothing but its device number.
+    Proc(Arc<AnonDev>),
+}
+
+/// An anonymous device number, given back when the last holder goes.
+pub struct AnonDev(pub (u32, u32));
+
+impl Drop for AnonDev {
+    fn drop(&mut self) {
+        free_anon_dev(self.0);
+    }
 }
 
 /// One mount (Linux's `struct mount`).
@@ -175,7 +187,8 @@ pub fn follow_mounts(mut inode: InodeRef) -> InodeRef {
 }
 
 /// Is `inode` the root of a mount? It is the root of the mount on its
-/// device, if its number is that root's.
+/// device, if its number is that root's (procfs makes its inodes afresh,
+/// so identity is by device and number, not by address).
 fn is_root_of(m: &Mount, inode: &Inode) -> bool {
     m.root.dev == inode.dev && m.root.ino == inode.ino
 }
@@ -232,9 +245,9 @@ pub fn is_mountpoint(dir: &Inode) -> bool {
 pub fn shmem_bytes() -> usize {
     mounts(|m| {
         m.iter()
-            .map(|m| {
-                let Fs::Tmpfs(t) = &m.fs;
-                t.used_pages.load(Ordering::Relaxed)
+            .map(|m| match &m.fs {
+                Fs::Tmpfs(t) => t.used_pages.load(Ordering::Relaxed),
+                Fs::Proc(_) => 0,
             })
             .sum::<usize>()
     }) * crate::mm::PAGE_SIZE
@@ -273,7 +286,7 @@ fn mount_data(data: UserCStr) -> Result<Vec<u8>, Errno> {
 /// checks in its order): the target is looked up first, then `CAP_SYS_ADMIN`
 /// (`EPERM`), then what the flags ask: a remount (`MS_REMOUNT`), a change
 /// of propagation type (accepted: every mount here is private), or a new
-/// mount of `tmpfs` (another type is `ENODEV`). Bind mounts
+/// mount of `tmpfs` or `proc` (another type is `ENODEV`). Bind mounts
 /// (`MS_BIND`) and moves (`MS_MOVE`) are not supported: `EINVAL`.
 pub fn sys_mount(
     source: UserCStr,
@@ -356,9 +369,11 @@ fn mnt_flags_of(flags: u32) -> u32 {
 /// flags become the new ones, and a tmpfs takes a new `size=` or
 /// `nr_inodes=` (`shmem_reconfigure`).
 fn do_remount(dir: &Inode, flags: u32, mnt_flags: u32, data: &[u8]) -> Result<(), Errno> {
-    let Fs::Tmpfs(t) =
+    let fs =
         mounts(|m| m.iter().find(|m| is_root_of(m, dir)).map(|m| m.fs.clone())).ok_or(EINVAL)?;
-    if flags & MS_BIND == 0 {
+    if let Fs::Tmpfs(t) = &fs
+        && flags & MS_BIND == 0
+    {
         let opts = TmpfsOpts::parse(data)?;
         t.reconfigure(&opts)?;
     }
@@ -368,6 +383,23 @@ fn do_remount(dir: &Inode, flags: u32, mnt_flags: u32, data: &[u8]) -> Result<()
         }
     });
     Ok(())
+}
+
+/// procfs's mount options (`proc_parse_param`): `hidepid=`, `gid=` and
+/// `subset=` are accepted and have no effect here (every process may see
+/// every other, as with Linux's defaults); the common `ro`/`rw` flags too.
+fn parse_proc_opts(data: &[u8]) -> Result<bool, Errno> {
+    let mut rdonly = false;
+    for opt in data.split(|&b| b == b',').filter(|o| !o.is_empty()) {
+        let key = opt.split(|&b| b == b'=').next().unwrap_or(opt);
+        match key {
+            b"ro" => rdonly = true,
+            b"rw" => rdonly = false,
+            b"hidepid" | b"gid" | b"subset" | b"sync" | b"async" | b"silent" => {}
+            _ => return Err(EINVAL),
+        }
+    }
+    Ok(rdonly)
 }
 
 /// `do_new_mount`: make an instance of `fstype` and put its root over
@@ -395,12 +427,27 @@ fn do_new_mount(
             };
             (Fs::Tmpfs(sb), "tmpfs", root)
         }
+        b"proc" => {
+            if parse_proc_opts(data)? {
+                mnt_flags |= MNT_READONLY;
+            }
+            let dev = AnonDev(alloc_anon_dev()?);
+            let dev = crate::mm::heap::for_user(|| Arc::try_new(dev)).map_err(|_| ENOMEM)?;
+            let root = proc::inode(dev.0, proc::Node::Root)?;
+            (Fs::Proc(dev), "proc", root)
+        }
         _ => return Err(ENODEV),
     };
-    // The instance's number is given back when it goes (`Tmpfs`'s drop).
+    // On an error from here, the instance's number is given back as it
+    // goes (`Tmpfs`'s and `AnonDev`'s drop).
     let dir = follow_mounts(dir.clone());
     if !dir.is_dir() {
         return Err(ENOTDIR);
+    }
+    // Only directories that persist can carry a mount; procfs makes its
+    // directories afresh at each lookup.
+    if dir.is_proc() {
+        return Err(EINVAL);
     }
     let source = crate::mm::heap::for_user(|| Arc::try_new(source)).map_err(|_| ENOMEM)?;
     let parent = mount_of(&dir).map_or(ROOT_MNT_ID, |(id, _)| id);
@@ -430,6 +477,25 @@ fn do_new_mount(
     drop(old);
     dir.mounted.store(true, Ordering::Relaxed);
     Ok(())
+}
+
+/// Mount procfs on `/proc` at boot, if the tree has that directory.
+///
+/// On Linux this is user space's job: init (or an init script) runs
+/// `mount -t proc proc /proc` early. Here init is often a test program
+/// started directly by `init=`, which does not, while the C libraries,
+/// BusyBox and the tests expect `/proc/self/...`; so the kernel does what
+/// such an init would have done, with the same flags (`rw,relatime`).
+pub fn mount_proc_at_boot() {
+    let Ok(dir) = namei::lookup(&namei::root(), b"/proc", true) else {
+        return;
+    };
+    if !dir.is_dir() {
+        return;
+    }
+    if let Err(e) = do_new_mount(&dir, b"proc", b"proc".to_vec(), mnt_flags_of(0), b"") {
+        log::warn!("could not mount proc on /proc: {e}");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -548,7 +614,12 @@ fn umount_tree(id: u32) {
         if let Some(p) = &m.mountpoint {
             p.mounted.store(false, Ordering::Relaxed);
         }
-        tmpfs::kill_tree(m.root);
+        // A tmpfs's tree is taken apart; a procfs's number goes with the
+        // mount (its inodes hold nothing).
+        let Mount { root, fs, .. } = m;
+        if let Fs::Tmpfs(_) = fs {
+            tmpfs::kill_tree(root);
+        }
     }
 }
 
@@ -583,10 +654,12 @@ fn show_mnt_opts(m: &mut SeqFile, flags: u32) {
     }
 }
 
-/// The file system's own options (`shmem_show_options`): only what
-/// differs from the defaults.
+/// The file system's own options (`shmem_show_options`; procfs shows none
+/// by default): only what differs from the defaults.
 fn show_options(m: &mut SeqFile, fs: &Fs) {
-    let Fs::Tmpfs(t) = fs;
+    let Fs::Tmpfs(t) = fs else {
+        return;
+    };
     use core::fmt::Write;
     let o = &t.opts;
     if o.pages.is_some() {
@@ -774,11 +847,25 @@ mod tests {
         assert_eq!(mnt_flags(&top2) & MNT_NOEXEC, MNT_NOEXEC);
         assert_eq!(mount_of(&top2).unwrap().0, id_of(&top2));
 
-        // A mount below it makes it busy.
+        // procfs below it: its fixed tree and `..` out of it.
         let p = dir(&top2, "p");
-        do_new_mount(&p, b"tmpfs", b"p".to_vec(), mnt_flags_of(0), b"").unwrap();
+        do_new_mount(&p, b"proc", b"proc".to_vec(), mnt_flags_of(0), b"").unwrap();
+        let kernel = get("/t_mnt/p/sys/kernel").unwrap();
+        assert!(kernel.is_proc() && kernel.is_dir());
+        assert_eq!(namei::path_of(&kernel).unwrap(), b"/t_mnt/p/sys/kernel");
+        assert!(same(get("/t_mnt/p/sys/kernel/../../.."), &top2));
+        assert!(get("/t_mnt/p/sys/kernel/pid_max").is_ok());
+        assert_eq!(get("/t_mnt/p/nope").err(), Some(ENOENT));
+        // Nothing is made in procfs: ENOENT, as its lookup says.
+        assert_eq!(
+            namei::create_in(&kernel, b"x", S_IFDIR | 0o755, (0, 0), Data::Static(&[])).err(),
+            Some(ENOENT)
+        );
+
+        // The mount with procfs below it is busy; procfs goes first.
         let (id1, id2, idp) = (id_of(&top), id_of(&top2), id_of(&get("/t_mnt/p").unwrap()));
         assert_eq!(do_umount(id2, false), Err(EBUSY));
+        drop(kernel);
         do_umount(idp, false).unwrap();
         assert!(same(get("/t_mnt/p"), &p));
         do_umount(id2, false).unwrap();

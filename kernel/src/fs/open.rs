@@ -10,7 +10,7 @@ use super::inode::{Data, InodeKind, InodeRef};
 use super::namei::inode_permission;
 use super::namei::{self, Last, file, lookup_at, lookup_at_path, lookup_parent};
 use super::stat::target_inode;
-use super::{namespace, pipe, tmpfs};
+use super::{namespace, pipe, proc, tmpfs};
 use crate::proc::cred::{Cred, MAY_EXEC, MAY_READ, MAY_WRITE};
 use crate::proc::with_current;
 use crate::syscall::args::{DirFd, Fd, Mode, OpenHow, SysResult};
@@ -72,6 +72,17 @@ pub fn do_open(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<FileR
                 return Err(EISDIR);
             }
             FileKind::Dir
+        }
+        InodeKind::Proc(n) if n.is_dir() => {
+            if write || flags & O_TRUNC != 0 && flags & O_CREAT != 0 {
+                return Err(EISDIR);
+            }
+            FileKind::Dir
+        }
+        InodeKind::Proc(n) if n.is_link() => return Err(ELOOP),
+        InodeKind::Proc(n) => {
+            proc::may_open(*n)?;
+            FileKind::Proc
         }
         InodeKind::File(_) => {
             if flags & O_TRUNC != 0 {
@@ -473,6 +484,10 @@ fn chmod_inode(inode: &InodeRef, mode: u32) -> SysResult {
     if !namei::owner_or_capable(&cred, inode) {
         return Err(EPERM);
     }
+    // procfs keeps no modes (`proc_setattr`: EPERM).
+    if inode.is_proc() {
+        return Err(EPERM);
+    }
     namespace::mnt_want_write(inode)?;
     let gid = inode.meta.with(|m| m.gid);
     let mut mode = mode & 0o7777;
@@ -532,6 +547,10 @@ fn chown_inode(inode: &InodeRef, uid: u32, gid: u32) -> SysResult {
         return Err(EPERM);
     }
     if (uid != u32::MAX || gid != u32::MAX) && !owner && !cred.capable(CAP_CHOWN) {
+        return Err(EPERM);
+    }
+    // procfs owners follow the process; nothing keeps another one.
+    if inode.is_proc() {
         return Err(EPERM);
     }
     namespace::mnt_want_write(inode)?;

@@ -66,7 +66,12 @@ pub fn encode_dev((major, minor): (u32, u32)) -> u64 {
 /// file holds (8 sectors each) and keeps a symlink of up to 128 bytes in
 /// the inode itself (`SHORT_SYMLINK_LEN`: no block).
 pub fn inode_stat(i: &InodeRef) -> Kstat {
-    let m = i.meta.with(|m| *m);
+    let mut m = i.meta.with(|m| *m);
+    if let InodeKind::Proc(n) = &i.kind {
+        // What changes while it is held: the root's link count follows
+        // the processes (`proc_root_getattr`).
+        m.nlink = super::proc::nlink(*n);
+    }
     let size = i.size();
     let blocks = match &i.kind {
         InodeKind::File(_) => size.div_ceil(4096) * 8,
@@ -336,11 +341,16 @@ fn readlink(dirfd: DirFd, path: UserCStr, buf: UserSlice<Write>) -> SysResult {
         return Err(ENOENT);
     }
     let inode = lookup_at(dirfd, &path, false)?;
-    let InodeKind::Symlink(target) = &inode.kind else {
-        return Err(EINVAL);
+    let mut out = match &inode.kind {
+        InodeKind::Symlink(target) => {
+            let mut out = crate::mm::heap::try_vec(size as usize)?;
+            target.with(|t| out.extend_from_slice(&t.bytes()[..t.len().min(size as usize)]));
+            out
+        }
+        InodeKind::Proc(n) if n.is_link() => super::proc::readlink(*n)?,
+        _ => return Err(EINVAL),
     };
-    let mut out = crate::mm::heap::try_vec(size as usize)?;
-    target.with(|t| out.extend_from_slice(&t.bytes()[..t.len().min(size as usize)]));
+    out.truncate(size as usize);
     buf.write_prefix(&out)?;
     Ok(out.len())
 }

@@ -1,7 +1,7 @@
 //! File-system statistics (Linux's fs/statfs.c): `statfs`, `fstatfs`,
 //! `statfs64`, `fstatfs64`, of the instance a file is on: a tmpfs (whose
-//! size limit and use `fs/tmpfs.rs` keeps) or the pipes' pipefs; `f_flags`
-//! come from the mount (`fs/namespace.rs`).
+//! size limit and use `fs/tmpfs.rs` keeps), procfs, or the pipes' pipefs;
+//! `f_flags` come from the mount (`fs/namespace.rs`).
 
 use super::inode::InodeRef;
 use super::namei::{file, lookup_at};
@@ -9,14 +9,14 @@ use crate::syscall::args::{DirFd, Fd, SysResult};
 use crate::syscall::uaccess::{UserCStr, UserPtr};
 use abi::errno::*;
 use abi::fcntl::AT_FDCWD;
-use abi::magic::{PIPEFS_MAGIC, TMPFS_MAGIC};
+use abi::magic::{PIPEFS_MAGIC, PROC_SUPER_MAGIC, TMPFS_MAGIC};
 use abi::mount::ST_VALID;
 use abi::types::{Statfs, Statfs64};
 use core::sync::atomic::Ordering;
 
 /// `struct kstatfs` as `shmem_statfs` fills it for a tmpfs, and
-/// `simple_statfs` for pipefs (nothing but the type, block size and name
-/// length).
+/// `simple_statfs` for procfs and pipefs (nothing but the type, block
+/// size and name length).
 fn kstatfs(inode: Option<&InodeRef>) -> Statfs64 {
     let simple = |f_type, f_flags| Statfs64 {
         f_type,
@@ -26,10 +26,13 @@ fn kstatfs(inode: Option<&InodeRef>) -> Statfs64 {
         f_flags,
         ..Statfs64::ZERO
     };
-    let Some((inode, sb)) = inode.and_then(|i| Some((i, i.sb.as_ref()?))) else {
+    let Some(inode) = inode else {
         return simple(PIPEFS_MAGIC, ST_VALID);
     };
     let flags = super::namespace::statfs_flags(inode);
+    let Some(sb) = &inode.sb else {
+        return simple(PROC_SUPER_MAGIC, flags);
+    };
     let max = sb.max_pages.load(Ordering::Relaxed);
     let used = sb.used_pages.load(Ordering::Relaxed);
     let free = max.saturating_sub(used) as u64;
