@@ -52,6 +52,12 @@ pub fn realtime() -> (u64, u32) {
     )
 }
 
+/// The wall-clock time of boot, in seconds since the epoch (`/proc/stat`'s
+/// `btime`).
+pub fn boot_epoch() -> u64 {
+    BOOT_EPOCH.load(Ordering::Relaxed)
+}
+
 /// TSC cycles per millisecond (for benchmarks and the boot banner).
 pub fn tsc_khz() -> u64 {
     TSC_KHZ.load(Ordering::Relaxed)

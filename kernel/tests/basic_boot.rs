@@ -55,12 +55,12 @@ fn identity_map_is_gone() {
     use kernel::mm::addrspace::{AddressSpace, Prot, Region, RegionKind};
     let mut space = AddressSpace::new().expect("a page directory");
     space
-        .add_region(Region {
-            start: 0x10_0000,
-            end: 0x10_1000,
-            prot: Prot::RW,
-            kind: RegionKind::Anonymous,
-        })
+        .add_region(Region::new(
+            0x10_0000,
+            0x10_1000,
+            Prot::RW,
+            RegionKind::Anonymous,
+        ))
         .expect("a region");
     let mm = kernel::mm::Mm::new(space);
     let mut b = [0u8; 4];

@@ -49,12 +49,7 @@ fn map_translate_write_and_copy() {
 #[test_case]
 fn anonymous_regions_fault_in_and_check_permissions() {
     let mut a = AddressSpace::new().unwrap();
-    let r = Region {
-        start: 0x1000_0000,
-        end: 0x1000_4000,
-        prot: Prot::RW,
-        kind: RegionKind::Anonymous,
-    };
+    let r = Region::new(0x1000_0000, 0x1000_4000, Prot::RW, RegionKind::Anonymous);
     a.add_region(r).unwrap();
     assert!(a.add_region(r).is_err(), "overlap accepted");
     assert!(a.allows(0x1000_0000, 4 * PAGE_SIZE, true));

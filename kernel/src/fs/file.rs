@@ -2,7 +2,8 @@
 //!
 //! An open file (Linux's `struct file`) is shared between descriptors after
 //! `dup` and between processes after `fork`, so it lives behind an `Arc`;
-//! its offset is shared too, as on Linux.
+//! its offset is shared too, as on Linux. It remembers where it was opened
+//! ([`FilePath`], Linux's `f_path`), for `/proc/<pid>/fd` and `maps`.
 
 use super::char_dev::Device;
 use super::inode::InodeRef;
@@ -28,6 +29,51 @@ pub enum FileKind {
     /// `O_PATH`: a handle on a place in the tree, for `*at` calls and
     /// `fstat`; reads and writes are `EBADF`.
     Path,
+    /// A procfs file: its text is made by `fs/proc.rs` when read.
+    Proc,
+}
+
+/// Where a file was opened: the directory and the name it had there
+/// (Linux's `f_path`, whose dentry knows both). Its path is found when
+/// asked ([`FilePath::path`]), so a renamed directory above it shows.
+#[derive(Debug)]
+pub struct FilePath {
+    pub dir: InodeRef,
+    pub name: Vec<u8>,
+}
+
+/// A shared [`FilePath`] (an open file's, a mapping's).
+pub type PathRef = Arc<FilePath>;
+
+impl FilePath {
+    /// The absolute path of `inode`, opened here (`d_path`): a directory's
+    /// own path; else the directory's path and the name, with
+    /// ` (deleted)` after it if the name no longer leads to `inode`, as
+    /// Linux writes it for an unlinked file. `None` if the directory is out
+    /// of the tree.
+    pub fn path(&self, inode: &InodeRef) -> Option<Vec<u8>> {
+        if inode.is_dir()
+            && let Some(p) = super::namei::path_of(inode)
+        {
+            return Some(p);
+        }
+        let mut p = super::namei::path_of(&self.dir)?;
+        if p != b"/" {
+            p.push(b'/');
+        }
+        p.extend_from_slice(&self.name);
+        let here = match &self.dir.kind {
+            super::inode::InodeKind::Dir(d) => {
+                d.with(|d| d.get(&self.name).is_some_and(|i| Arc::ptr_eq(i, inode)))
+            }
+            // procfs names are the same whenever looked up.
+            _ => true,
+        };
+        if !here {
+            p.extend_from_slice(b" (deleted)");
+        }
+        Some(p)
+    }
 }
 
 /// An open file description (Linux's `struct file`).
@@ -44,6 +90,12 @@ pub struct OpenFile {
     /// while no writer existed, the pipe's write-open count then, so that
     /// `poll` reports no hang-up before a writer has come and gone.
     pub version: usize,
+    /// Where it was opened (`f_path`): `None` for pipes and for files
+    /// whose place is unknown.
+    pub path: Option<PathRef>,
+    /// A procfs file's text, made when it was read from offset 0 (Linux's
+    /// `seq_file` in `private_data`, `fs/proc.rs`).
+    pub seq: Option<Vec<u8>>,
 }
 
 impl OpenFile {
@@ -55,6 +107,8 @@ impl OpenFile {
             offset: 0,
             flags,
             version: 0,
+            path: None,
+            seq: None,
         }))
     }
 }
@@ -115,8 +169,16 @@ impl FdTable {
     /// fds 0, 1, 2 on the console (for init): `/dev/console` if the tree
     /// has it, as Linux's `console_on_rootfs` opens it.
     pub fn with_console() -> Self {
-        let node = super::namei::lookup(&super::namei::root(), b"/dev/console", true).ok();
+        let (node, path) = match super::namei::lookup_at_path(
+            crate::syscall::args::DirFd(abi::fcntl::AT_FDCWD),
+            b"/dev/console",
+            true,
+        ) {
+            Ok((node, path)) => (Some(node), path),
+            Err(_) => (None, None),
+        };
         let console = OpenFile::new(FileKind::Device(Device::Console), node, abi::fcntl::O_RDWR);
+        console.lock().path = path;
         let e = Slot::Used {
             file: console,
             cloexec: false,
@@ -233,6 +295,28 @@ impl FdTable {
             *cloexec = on;
         }
         Ok(())
+    }
+
+    /// Every open descriptor, in order: its number, file and
+    /// `FD_CLOEXEC` (for `/proc/<pid>/fd`).
+    pub fn iter(&self) -> impl Iterator<Item = (i32, &FileRef, bool)> {
+        self.fds.iter().enumerate().filter_map(|(i, s)| match s {
+            Some(Slot::Used { file, cloexec }) => Some((i as i32, file, *cloexec)),
+            _ => None,
+        })
+    }
+
+    /// The size of the table as Linux's `max_fds` would be
+    /// (`/proc/<pid>/status`'s `FDSize`): 32 slots (`NR_OPEN_DEFAULT`, a
+    /// long's bits on i386) until more are used, then a power of two of at
+    /// least 256 (`expand_fdtable`).
+    pub fn max_fds(&self) -> usize {
+        let used = self.fds.len();
+        if used <= 32 {
+            32
+        } else {
+            used.next_power_of_two().max(256)
+        }
     }
 
     /// How many descriptors are open (for `/proc` and the leak tests).

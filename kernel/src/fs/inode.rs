@@ -11,13 +11,21 @@
 //! entries, a file's bytes, a symlink's target). Never hold a borrow of one
 //! inode's cell while borrowing the same cell again (a directory is never
 //! its own entry, except through `.` and `..`, which are not stored).
+//!
+//! A tmpfs inode belongs to one tmpfs instance (`sb`), which charges its
+//! space; procfs's inodes (`InodeKind::Proc`, `fs/proc.rs`) hold nothing:
+//! they are made afresh at each lookup from what they name, as Linux's
+//! `proc_pid_make_inode` makes them from a task.
 
+use super::proc;
+use super::tmpfs::Tmpfs;
 use crate::sync::UpCell;
+use abi::errno::{ENOENT, ENOTDIR, Errno};
 use abi::stat::{S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG};
 use alloc::collections::BTreeMap;
 use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub type InodeRef = Arc<Inode>;
 
@@ -176,6 +184,13 @@ impl Dir {
             .filter_map(|(&p, n)| self.entries.get(n).map(|(_, i)| (p, n.as_slice(), i)))
     }
 
+    /// Take every entry out (for taking an unmounted tree apart,
+    /// `tmpfs::kill_tree`): by name, with positions.
+    pub fn take_entries(&mut self) -> BTreeMap<Vec<u8>, (u64, InodeRef)> {
+        self.order.clear();
+        core::mem::take(&mut self.entries)
+    }
+
     /// Every entry, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &InodeRef)> {
         self.entries.iter().map(|(n, (_, i))| (n.as_slice(), i))
@@ -191,6 +206,9 @@ pub enum InodeKind {
     CharDev,
     /// A named pipe: the pipe while some process has it open.
     Fifo(UpCell<Option<u32>>),
+    /// A procfs directory, file or link: what it shows is made from the
+    /// node when it is listed, read or followed (`fs/proc.rs`).
+    Proc(proc::Node),
 }
 
 /// One inode.
@@ -199,6 +217,12 @@ pub struct Inode {
     pub ino: u64,
     /// Its file system's device number (`st_dev`).
     pub dev: (u32, u32),
+    /// The tmpfs instance it lives in, which charges its pages and counts
+    /// it (Linux's `i_sb`); `None` for procfs's inodes.
+    pub sb: Option<Arc<Tmpfs>>,
+    /// Something is mounted on this directory (Linux's `DCACHE_MOUNTED`):
+    /// the path walk goes on in the mounted root (`fs/namespace.rs`).
+    pub mounted: AtomicBool,
     pub meta: UpCell<Meta>,
     pub kind: InodeKind,
 }
@@ -218,11 +242,11 @@ pub fn next_ino() -> u64 {
 }
 
 impl Inode {
-    /// A new inode of the type in `mode`'s `S_IFMT` bits, owned by
-    /// `uid:gid`, with all three times `now`; not yet named anywhere
-    /// (`nlink` 0; the caller links it).
+    /// A new inode of tmpfs instance `sb`, of the type in `mode`'s `S_IFMT`
+    /// bits, owned by `uid:gid`, with all three times `now`; not yet named
+    /// anywhere (`nlink` 0; the caller links it).
     pub fn new(
-        dev: (u32, u32),
+        sb: &Arc<Tmpfs>,
         mode: u32,
         (uid, gid): (u32, u32),
         rdev: (u32, u32),
@@ -239,7 +263,9 @@ impl Inode {
         };
         let inode = Inode {
             ino: next_ino(),
-            dev,
+            dev: sb.dev,
+            sb: Some(sb.clone()),
+            mounted: AtomicBool::new(false),
             meta: UpCell::new(Meta {
                 mode,
                 uid,
@@ -255,21 +281,50 @@ impl Inode {
         crate::mm::heap::for_user(|| Arc::try_new(inode)).ok()
     }
 
+    /// A procfs inode for `node` (`proc_pid_make_inode`): its number and
+    /// what `stat` shows are decided by `fs/proc.rs`. `None` if the heap
+    /// has no room.
+    pub fn new_proc(dev: (u32, u32), ino: u64, meta: Meta, node: proc::Node) -> Option<InodeRef> {
+        let inode = Inode {
+            ino,
+            dev,
+            sb: None,
+            mounted: AtomicBool::new(false),
+            meta: UpCell::new(meta),
+            kind: InodeKind::Proc(node),
+        };
+        crate::mm::heap::for_user(|| Arc::try_new(inode)).ok()
+    }
+
     pub fn mode(&self) -> u32 {
         self.meta.with(|m| m.mode)
     }
 
     pub fn is_dir(&self) -> bool {
-        matches!(self.kind, InodeKind::Dir(_))
+        match &self.kind {
+            InodeKind::Dir(_) => true,
+            InodeKind::Proc(n) => n.is_dir(),
+            _ => false,
+        }
     }
 
     pub fn is_symlink(&self) -> bool {
-        matches!(self.kind, InodeKind::Symlink(_))
+        match &self.kind {
+            InodeKind::Symlink(_) => true,
+            InodeKind::Proc(n) => n.is_link(),
+            _ => false,
+        }
+    }
+
+    /// Is it a procfs inode?
+    pub fn is_proc(&self) -> bool {
+        matches!(self.kind, InodeKind::Proc(_))
     }
 
     /// The size `stat` reports: bytes of a file or symlink target; for a
     /// directory, tmpfs's `BOGO_DIRENT_SIZE` (20) per entry, `.` and `..`
-    /// included; 0 for the rest.
+    /// included; 0 for the rest (procfs files included, as on Linux: their
+    /// contents exist only when read).
     pub fn size(&self) -> usize {
         match &self.kind {
             InodeKind::File(d) | InodeKind::Symlink(d) => d.with(|d| d.len()),
@@ -278,16 +333,40 @@ impl Inode {
         }
     }
 
-    /// The directory's parent (itself for a root); `None` if not a
-    /// directory.
+    /// The directory's parent in its own file system (itself for a root);
+    /// `None` if not a directory, or if a procfs parent cannot be made.
+    /// Crossing mounts is the path walk's business (`namei::step`).
     pub fn parent(self: &InodeRef) -> Option<InodeRef> {
         match &self.kind {
             InodeKind::Dir(d) => Some(
                 d.with(|d| d.parent.upgrade())
                     .unwrap_or_else(|| self.clone()),
             ),
+            InodeKind::Proc(n) if n.is_dir() => match n.parent() {
+                Some(p) => proc::inode(self.dev, p).ok(),
+                None => Some(self.clone()),
+            },
             _ => None,
         }
+    }
+
+    /// The entry `name` of this directory (`.` and `..` are the walk's):
+    /// `Ok(None)` if there is none. A procfs directory never answers
+    /// `None` but `ENOENT` (`proc_lookup` fails the lookup itself), which
+    /// is also what creating a name in it then returns, as on Linux.
+    pub fn lookup(self: &InodeRef, name: &[u8]) -> Result<Option<InodeRef>, Errno> {
+        match &self.kind {
+            InodeKind::Dir(d) => Ok(d.with(|d| d.get(name).cloned())),
+            InodeKind::Proc(n) if n.is_dir() => proc::lookup(self, name).map(Some),
+            _ => Err(ENOTDIR),
+        }
+    }
+
+    /// The tmpfs instance holding it, for a call that changes the tree:
+    /// procfs's directories take no new names (`ENOENT`, see
+    /// [`Inode::lookup`]).
+    pub fn tmpfs(&self) -> Result<&Arc<Tmpfs>, Errno> {
+        self.sb.as_ref().ok_or(ENOENT)
     }
 
     /// Record a change of contents: mtime and ctime become now

@@ -1,7 +1,8 @@
 //! Files (Linux's fs/): inodes and the root tmpfs filled from the
-//! initramfs, path walking, open files and descriptor tables, pipes and
-//! FIFOs, the character devices and the serial console TTY, and the
-//! system calls on them, one file per concern as in Linux's tree.
+//! initramfs, mounts of more tmpfs instances and of procfs, path walking,
+//! open files and descriptor tables, pipes and FIFOs, the character
+//! devices and the serial console TTY, and the system calls on them, one
+//! file per concern as in Linux's tree.
 
 pub mod char_dev;
 pub mod cpio;
@@ -12,11 +13,14 @@ pub mod inode;
 pub mod ioctl;
 pub mod locks;
 pub mod namei;
+pub mod namespace;
 pub mod open;
 pub mod pipe;
+pub mod proc;
 pub mod read_write;
 pub mod readdir;
 pub mod select;
+pub mod seq_file;
 pub mod stat;
 pub mod statfs;
 pub mod sync;

@@ -9,10 +9,17 @@
 //! of the root is the root; a trailing slash requires a directory; a path
 //! of `PATH_MAX` bytes or more, or a component over `NAME_MAX`, is
 //! `ENAMETOOLONG`.
+//!
+//! The walk crosses mounts (`fs/namespace.rs`): a directory something is
+//! mounted on stands for the mounted root (the topmost, when mounts are
+//! stacked), and `..` from the root of a mount goes up from its
+//! mountpoint. procfs's magic links (`/proc/<pid>/fd/N`, `cwd`, `exe`, ...)
+//! are followed to the inode they name, not through their text, as
+//! Linux's `nd_jump_link` does.
 
-use super::file::{FileKind, FileRef};
+use super::file::{FileKind, FilePath, FileRef, PathRef};
 use super::inode::{Data, InodeKind, InodeRef};
-use super::tmpfs;
+use super::{namespace, proc, tmpfs};
 use crate::proc::cred::{Cred, MAY_EXEC, MAY_WRITE, generic_permission};
 use crate::proc::with_current;
 use crate::syscall::args::{DirFd, Mode, SysResult};
@@ -99,19 +106,24 @@ pub fn inode_permission(cred: &Cred, inode: &InodeRef, want: u32) -> Result<(), 
     generic_permission(cred, m.mode, m.uid, m.gid, want, inode.is_dir())
 }
 
-/// Linux's `may_create`: write and search permission on the directory,
-/// which must still be in the tree.
+/// Linux's `may_create`: a writable mount (`EROFS`), write and search
+/// permission on the directory, which must still be in the tree.
 pub fn may_create(cred: &Cred, dir: &InodeRef) -> Result<(), Errno> {
-    if tmpfs::dir_of(dir)?.with(|d| d.dead) {
+    namespace::mnt_want_write(dir)?;
+    if let Ok(d) = tmpfs::dir_of(dir)
+        && d.with(|d| d.dead)
+    {
         return Err(ENOENT);
     }
     inode_permission(cred, dir, MAY_WRITE | MAY_EXEC)
 }
 
-/// Linux's `may_delete`: write and search permission on the directory,
-/// and in a sticky directory (`/tmp`) only the owner of the entry or of
-/// the directory, or `CAP_FOWNER`, may remove or rename it (`EPERM`).
+/// Linux's `may_delete`: a writable mount (`EROFS`), write and search
+/// permission on the directory, and in a sticky directory (`/tmp`) only
+/// the owner of the entry or of the directory, or `CAP_FOWNER`, may remove
+/// or rename it (`EPERM`).
 pub fn may_delete(cred: &Cred, dir: &InodeRef, victim: &InodeRef) -> Result<(), Errno> {
+    namespace::mnt_want_write(dir)?;
     inode_permission(cred, dir, MAY_WRITE | MAY_EXEC)?;
     let (dmode, duid) = dir.meta.with(|m| (m.mode, m.uid));
     let vuid = victim.meta.with(|m| m.uid);
@@ -154,7 +166,7 @@ pub fn lookup_in(
 ) -> Result<InodeRef, Errno> {
     check_path(path)?;
     let mut links = 0;
-    walk(root, start, path, follow, &mut links)
+    walk(root, start, path, follow, &mut links, false).map(|(i, _)| i)
 }
 
 /// Resolve a path argument of an `*at` call.
@@ -169,45 +181,93 @@ pub fn lookup_at(dirfd: DirFd, path: &[u8], follow: bool) -> Result<InodeRef, Er
 }
 
 /// One step: the entry `name` of directory `dir` (`.`, `..` included;
-/// `..` of the root is the root).
+/// `..` of the root is the root), across mounts: down into what is mounted
+/// on the entry, and for `..` of the root of a mount, up from where it is
+/// mounted (Linux's `follow_dotdot` and `handle_mounts`). Not inlined, as
+/// the other helpers of [`walk`]: the walk recurses once per symlink, up
+/// to 40 deep, so its own frame must stay small.
+#[inline(never)]
 fn step(root: &InodeRef, dir: &InodeRef, name: &[u8]) -> Result<InodeRef, Errno> {
     if name.len() > NAME_MAX {
         return Err(ENAMETOOLONG);
     }
-    match name {
-        b"." => Ok(dir.clone()),
-        b".." if Arc::ptr_eq(dir, root) => Ok(dir.clone()),
-        b".." => Ok(dir.parent().ok_or(ENOTDIR)?),
-        _ => tmpfs::lookup(dir, name)?.ok_or(ENOENT),
-    }
+    let next = match name {
+        b"." => return Ok(dir.clone()),
+        b".." => {
+            let mut d = dir.clone();
+            loop {
+                if Arc::ptr_eq(&d, root) {
+                    return Ok(d);
+                }
+                match namespace::mountpoint_of(&d) {
+                    Some(mp) => d = mp,
+                    None => break,
+                }
+            }
+            d.parent().ok_or(ENOTDIR)?
+        }
+        _ => dir.lookup(name)?.ok_or(ENOENT)?,
+    };
+    Ok(namespace::follow_mounts(next))
+}
+
+/// Where a symlink leads: its text, to walk from the directory holding
+/// it, or (a procfs magic link) straight to an inode.
+pub enum Link {
+    Text(Vec<u8>),
+    /// The inode, and where it was opened (for a file descriptor's link).
+    Jump(InodeRef, Option<PathRef>),
 }
 
 /// A symlink's target (a copy: the walk continues through it).
-fn link_target(inode: &InodeRef) -> Result<Vec<u8>, Errno> {
+#[inline(never)]
+fn link_target(inode: &InodeRef) -> Result<Link, Errno> {
     match &inode.kind {
         InodeKind::Symlink(d) => d.with(|d| {
             let mut v = crate::mm::heap::try_vec(d.len())?;
             v.extend_from_slice(d.bytes());
-            Ok(v)
+            Ok(Link::Text(v))
         }),
+        InodeKind::Proc(n) => proc::get_link(*n),
         _ => Err(EINVAL),
     }
 }
 
+/// Where the walk found its last component: the directory and the name
+/// (`.` and `..` name no entry). `ENOMEM` if the copy cannot be made.
+#[inline(never)]
+fn found_at(dir: &InodeRef, name: &[u8]) -> Result<Option<PathRef>, Errno> {
+    if name == b"." || name == b".." {
+        return Ok(None);
+    }
+    let mut n = crate::mm::heap::try_vec(name.len())?;
+    n.extend_from_slice(name);
+    let p = FilePath {
+        dir: dir.clone(),
+        name: n,
+    };
+    Ok(Some(
+        crate::mm::heap::for_user(|| Arc::try_new(p)).map_err(|_| ENOMEM)?,
+    ))
+}
+
 /// The walk proper; `links` counts symlinks followed so far. A symlink's
-/// target is resolved from the directory holding the link.
+/// target is resolved from the directory holding the link. With `want`,
+/// also where the final inode was found ([`found_at`]).
 fn walk(
     root: &InodeRef,
     start: &InodeRef,
     path: &[u8],
     follow_last: bool,
     links: &mut u32,
-) -> Result<InodeRef, Errno> {
+    want: bool,
+) -> Result<(InodeRef, Option<PathRef>), Errno> {
     let mut cur = if path.first() == Some(&b'/') {
         root.clone()
     } else {
         start.clone()
     };
+    let mut found = None;
     let trailing_slash = path.last() == Some(&b'/');
     let cred = cred();
     let mut components = path
@@ -227,20 +287,48 @@ fn walk(
                 return Err(ELOOP);
             }
             *links += 1;
-            let target = link_target(&next)?;
-            // Linux: an empty symlink target resolves to nothing.
-            if target.is_empty() {
-                return Err(ENOENT);
+            match link_target(&next)? {
+                // Linux: an empty symlink target resolves to nothing.
+                Link::Text(target) if target.is_empty() => return Err(ENOENT),
+                Link::Text(target) => {
+                    let (c, f) = walk(root, &cur, &target, true, links, want && last)?;
+                    cur = c;
+                    found = f;
+                }
+                Link::Jump(inode, f) => {
+                    cur = inode;
+                    found = f.filter(|_| want && last);
+                }
             }
-            cur = walk(root, &cur, &target, true, links)?;
         } else {
+            if want && last {
+                found = found_at(&cur, name)?;
+            }
             cur = next;
         }
     }
     if trailing_slash && !cur.is_dir() {
         return Err(ENOTDIR);
     }
-    Ok(cur)
+    Ok((cur, found))
+}
+
+/// [`lookup_at`], also telling where the inode was found: the directory
+/// and name of its last component, after symlinks (for `open` to remember,
+/// as Linux's `f_path` does, and `execve` to know the program's path).
+pub fn lookup_at_path(
+    dirfd: DirFd,
+    path: &[u8],
+    follow: bool,
+) -> Result<(InodeRef, Option<PathRef>), Errno> {
+    check_path(path)?;
+    let start = if path[0] == b'/' {
+        root()
+    } else {
+        start_dir(dirfd)?
+    };
+    let mut links = 0;
+    walk(&root(), &start, path, follow, &mut links, true)
 }
 
 /// The last component of a path, as Linux's `last_type` sorts it.
@@ -332,10 +420,11 @@ pub fn create_in(
     rdev: (u32, u32),
     data: Data,
 ) -> Result<InodeRef, Errno> {
+    let sb = dir.tmpfs()?.clone();
     let cred = cred();
     may_create(&cred, dir)?;
     let (owner, mode) = init_owner(&cred, dir, mode);
-    let inode = tmpfs::root_sb().new_inode(mode, owner, rdev, data)?;
+    let inode = sb.new_inode(mode, owner, rdev, data)?;
     tmpfs::add_entry(dir, name, inode.clone())?;
     Ok(inode)
 }
@@ -359,7 +448,7 @@ fn mkdirat(dirfd: DirFd, path: UserCStr, mode: u32) -> SysResult {
     let path = path.read_path()?;
     let (dir, last, _) = lookup_parent(dirfd, &path)?;
     let name = creatable(last)?;
-    if tmpfs::lookup(&dir, &name)?.is_some() {
+    if dir.lookup(&name)?.is_some() {
         return Err(EEXIST);
     }
     let mode = S_IFDIR | (mode & 0o1777 & !umask());
@@ -392,7 +481,7 @@ fn mknodat(dirfd: DirFd, path: UserCStr, mode: u32, dev: u32) -> SysResult {
     let path = path.read_path()?;
     let (dir, last, trailing) = lookup_parent(dirfd, &path)?;
     let name = creatable(last)?;
-    if tmpfs::lookup(&dir, &name)?.is_some() {
+    if dir.lookup(&name)?.is_some() {
         return Err(EEXIST);
     }
     if trailing {
@@ -437,7 +526,7 @@ fn symlinkat(target: UserCStr, dirfd: DirFd, path: UserCStr) -> SysResult {
     let path = path.read_path()?;
     let (dir, last, _) = lookup_parent(dirfd, &path)?;
     let name = creatable(last)?;
-    if tmpfs::lookup(&dir, &name)?.is_some() {
+    if dir.lookup(&name)?.is_some() {
         return Err(EEXIST);
     }
     create_in(&dir, &name, S_IFLNK | 0o777, (0, 0), Data::Owned(target))?;
@@ -478,7 +567,7 @@ fn linkat(
     let new = new.read_path()?;
     let (dir, last, trailing) = lookup_parent(newdirfd, &new)?;
     let name = creatable(last)?;
-    if tmpfs::lookup(&dir, &name)?.is_some() {
+    if dir.lookup(&name)?.is_some() {
         return Err(EEXIST);
     }
     if inode.is_dir() {
@@ -535,7 +624,7 @@ fn rmdir(dirfd: DirFd, path: &[u8]) -> SysResult {
         Last::DotDot => return Err(ENOTEMPTY),
         Last::Root => return Err(EBUSY),
     };
-    let victim = tmpfs::lookup(&dir, &name)?.ok_or(ENOENT)?;
+    let victim = dir.lookup(&name)?.ok_or(ENOENT)?;
     if !victim.is_dir() {
         return Err(ENOTDIR);
     }
@@ -543,6 +632,13 @@ fn rmdir(dirfd: DirFd, path: &[u8]) -> SysResult {
         return Err(EBUSY);
     }
     may_delete(&cred(), &dir, &victim)?;
+    // procfs has no `rmdir` (`vfs_rmdir`: EPERM); a mountpoint is busy.
+    if dir.is_proc() {
+        return Err(EPERM);
+    }
+    if namespace::is_mountpoint(&victim) {
+        return Err(EBUSY);
+    }
     tmpfs::remove_entry(&dir, &name)?;
     Ok(0)
 }
@@ -560,7 +656,7 @@ fn unlink(dirfd: DirFd, path: &[u8]) -> SysResult {
         Last::Norm(n) => n,
         _ => return Err(EISDIR),
     };
-    let victim = tmpfs::lookup(&dir, &name)?.ok_or(ENOENT)?;
+    let victim = dir.lookup(&name)?.ok_or(ENOENT)?;
     if victim.is_dir() {
         return Err(EISDIR);
     }
@@ -568,6 +664,10 @@ fn unlink(dirfd: DirFd, path: &[u8]) -> SysResult {
         return Err(ENOTDIR);
     }
     may_delete(&cred(), &dir, &victim)?;
+    // procfs has no `unlink` (`vfs_unlink`: EPERM).
+    if dir.is_proc() {
+        return Err(EPERM);
+    }
     let gone = tmpfs::remove_entry(&dir, &name)?;
     drop(gone); // the last reference, if nothing has it open: space back
     Ok(0)
@@ -608,6 +708,19 @@ fn is_ancestor(a: &InodeRef, b: &InodeRef) -> bool {
     }
 }
 
+/// `vfs_rename()`'s refusals after the permission checks: procfs renames
+/// nothing (`EPERM`), and a mountpoint cannot move or be replaced
+/// (`EBUSY`).
+fn no_rename(dir: &InodeRef, source: &InodeRef, target: Option<&InodeRef>) -> Result<(), Errno> {
+    if dir.is_proc() {
+        return Err(EPERM);
+    }
+    if namespace::is_mountpoint(source) || target.is_some_and(|t| namespace::is_mountpoint(t)) {
+        return Err(EBUSY);
+    }
+    Ok(())
+}
+
 /// `do_renameat2()` with `vfs_rename()`'s checks, in Linux's order.
 fn renameat2(
     olddirfd: DirFd,
@@ -635,8 +748,13 @@ fn renameat2(
     if odir.dev != ndir.dev {
         return Err(EXDEV);
     }
-    let source = tmpfs::lookup(&odir, &oname)?.ok_or(ENOENT)?;
-    let target = tmpfs::lookup(&ndir, &nname)?;
+    let source = odir.lookup(&oname)?.ok_or(ENOENT)?;
+    let target = match ndir.lookup(&nname) {
+        Ok(t) => t,
+        // A procfs directory answers ENOENT for a missing name.
+        Err(ENOENT) => None,
+        Err(e) => return Err(e),
+    };
     if flags & RENAME_NOREPLACE != 0 && target.is_some() {
         return Err(EEXIST);
     }
@@ -651,6 +769,7 @@ fn renameat2(
         let cred = cred();
         may_delete(&cred, &odir, &source)?;
         may_delete(&cred, &ndir, &target)?;
+        no_rename(&odir, &source, Some(&target))?;
         // Neither may end up inside itself.
         if (source.is_dir() && is_ancestor(&source, &ndir))
             || (target.is_dir() && is_ancestor(&target, &odir))
@@ -685,6 +804,7 @@ fn renameat2(
     if source.is_dir() && !Arc::ptr_eq(&odir, &ndir) {
         inode_permission(&cred, &source, MAY_WRITE)?;
     }
+    no_rename(&odir, &source, target.as_ref())?;
     if let Some(t) = &target {
         if t.is_dir() && !source.is_dir() {
             return Err(EISDIR);
@@ -721,23 +841,24 @@ pub fn sys_renameat2(
     renameat2(olddirfd, old, newdirfd, new, flags)
 }
 
-/// The absolute path of `inode` from the root (for `getcwd` and
-/// `/proc/<pid>/cwd`): `None` for a directory no longer in the tree.
+/// The absolute path of `inode` from the root, across mounts (for
+/// `getcwd` and procfs's links; Linux's `d_path`): `None` for a directory
+/// no longer in the tree or not reachable from the root (in an unmounted
+/// file system).
 pub fn path_of(inode: &InodeRef) -> Option<Vec<u8>> {
     let root = root();
     let mut names: Vec<Vec<u8>> = Vec::new();
     let mut cur = inode.clone();
     while !Arc::ptr_eq(&cur, &root) {
+        if let Some(mp) = namespace::mountpoint_of(&cur) {
+            cur = mp;
+            continue;
+        }
         let parent = cur.parent()?;
-        if Arc::ptr_eq(&parent, &cur) {
+        if parent.dev == cur.dev && parent.ino == cur.ino {
             return None; // a root that is not ours
         }
-        let name = tmpfs::dir_of(&parent).ok()?.with(|d| {
-            d.iter()
-                .find(|(_, i)| Arc::ptr_eq(i, &cur))
-                .map(|(n, _)| n.to_vec())
-        })?;
-        names.push(name);
+        names.push(name_in(&parent, &cur)?);
         cur = parent;
     }
     let mut path = Vec::new();
@@ -749,4 +870,17 @@ pub fn path_of(inode: &InodeRef) -> Option<Vec<u8>> {
         path.push(b'/');
     }
     Some(path)
+}
+
+/// The name `child` has in directory `parent`: procfs knows it from the
+/// node; tmpfs looks for the entry.
+fn name_in(parent: &InodeRef, child: &InodeRef) -> Option<Vec<u8>> {
+    if let InodeKind::Proc(n) = &child.kind {
+        return proc::name_of(*n);
+    }
+    tmpfs::dir_of(parent).ok()?.with(|d| {
+        d.iter()
+            .find(|(_, i)| Arc::ptr_eq(i, child))
+            .map(|(n, _)| n.to_vec())
+    })
 }

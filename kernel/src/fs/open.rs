@@ -5,12 +5,12 @@
 //! and `umask`.
 
 use super::char_dev::Device;
-use super::file::{FileKind, FileRef, OpenFile, install_new};
+use super::file::{FileKind, FileRef, OpenFile, PathRef, install_new};
 use super::inode::{Data, InodeKind, InodeRef};
 use super::namei::inode_permission;
-use super::namei::{self, Last, file, lookup_at, lookup_parent};
+use super::namei::{self, Last, file, lookup_at, lookup_at_path, lookup_parent};
 use super::stat::target_inode;
-use super::{pipe, tmpfs};
+use super::{namespace, pipe, proc, tmpfs};
 use crate::proc::cred::{Cred, MAY_EXEC, MAY_READ, MAY_WRITE};
 use crate::proc::with_current;
 use crate::syscall::args::{DirFd, Fd, Mode, OpenHow, SysResult};
@@ -41,22 +41,27 @@ pub fn do_open(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<FileR
     let acc = flags & O_ACCMODE;
     let write = acc == O_WRONLY || acc == O_RDWR;
     let mut created = false;
-    let inode = if flags & O_CREAT != 0 && !path_only {
-        let (i, new) = open_create(dirfd, path, flags, mode)?;
+    let (inode, at) = if flags & O_CREAT != 0 && !path_only {
+        let (i, new, at) = open_create(dirfd, path, flags, mode)?;
         created = new;
-        i
+        (i, at)
     } else {
-        let i = lookup_at(dirfd, path, flags & O_NOFOLLOW == 0)?;
+        let (i, at) = lookup_at_path(dirfd, path, flags & O_NOFOLLOW == 0)?;
         if i.is_symlink() && !path_only {
             return Err(ELOOP); // O_NOFOLLOW on a symlink
         }
-        i
+        (i, at)
     };
     if flags & O_DIRECTORY != 0 && !inode.is_dir() {
         return Err(ENOTDIR);
     }
+    let opened = |kind, inode, flags| {
+        let f = OpenFile::new(kind, Some(inode), flags);
+        f.lock().path = at.clone();
+        f
+    };
     if path_only {
-        return Ok(OpenFile::new(FileKind::Path, Some(inode), flags));
+        return Ok(opened(FileKind::Path, inode, flags));
     }
     if !created {
         may_open(&inode, flags)?;
@@ -67,6 +72,17 @@ pub fn do_open(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<FileR
                 return Err(EISDIR);
             }
             FileKind::Dir
+        }
+        InodeKind::Proc(n) if n.is_dir() => {
+            if write || flags & O_TRUNC != 0 && flags & O_CREAT != 0 {
+                return Err(EISDIR);
+            }
+            FileKind::Dir
+        }
+        InodeKind::Proc(n) if n.is_link() => return Err(ELOOP),
+        InodeKind::Proc(n) => {
+            proc::may_open(*n)?;
+            FileKind::Proc
         }
         InodeKind::File(_) => {
             if flags & O_TRUNC != 0 {
@@ -89,12 +105,12 @@ pub fn do_open(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<FileR
             } else {
                 0
             };
-            let f = OpenFile::new(FileKind::Pipe { id, write: !r }, Some(inode), kept(flags));
+            let f = opened(FileKind::Pipe { id, write: !r }, inode.clone(), kept(flags));
             f.lock().version = version;
             return Ok(f);
         }
     };
-    Ok(OpenFile::new(kind, Some(inode), kept(flags)))
+    Ok(opened(kind, inode.clone(), kept(flags)))
 }
 
 /// The status flags an open file keeps (`f_flags`): the creation flags
@@ -105,20 +121,30 @@ fn kept(flags: u32) -> u32 {
 
 /// The `O_CREAT` half of `open_last_lookups()`: an existing file is opened
 /// (`EEXIST` with `O_EXCL`, which never follows a final symlink); a
-/// missing one is made, a regular file with `mode` less the umask.
+/// missing one is made, a regular file with `mode` less the umask. Returns
+/// the inode, whether it was made, and where it is.
 fn open_create(
     dirfd: DirFd,
     path: &[u8],
     flags: u32,
     mode: u32,
-) -> Result<(InodeRef, bool), Errno> {
+) -> Result<(InodeRef, bool, Option<PathRef>), Errno> {
     let (dir, last, trailing) = lookup_parent(dirfd, path)?;
     let name = match last {
         Last::Norm(n) => n,
         // `.`, `..`, `/`: directories, which O_CREAT cannot open.
         _ => return Err(EISDIR),
     };
-    if let Some(existing) = tmpfs::lookup(&dir, &name)? {
+    let at = |dir: &InodeRef, name: alloc::vec::Vec<u8>| {
+        crate::mm::heap::for_user(|| {
+            alloc::sync::Arc::try_new(super::file::FilePath {
+                dir: dir.clone(),
+                name,
+            })
+        })
+        .map_err(|_| ENOMEM)
+    };
+    if let Some(existing) = dir.lookup(&name)? {
         if flags & O_EXCL != 0 {
             return Err(EEXIST);
         }
@@ -126,7 +152,8 @@ fn open_create(
             if flags & O_NOFOLLOW != 0 {
                 return Err(ELOOP);
             }
-            return Ok((namei::lookup(&dir, &name, true)?, false));
+            let (i, p) = lookup_at_path(dirfd, path, true)?;
+            return Ok((i, false, p));
         }
         if trailing && !existing.is_dir() {
             return Err(ENOTDIR);
@@ -134,16 +161,14 @@ fn open_create(
         if existing.is_dir() {
             return Err(EISDIR);
         }
-        return Ok((existing, false));
+        return Ok((existing, false, Some(at(&dir, name)?)));
     }
     if trailing {
         return Err(EISDIR);
     }
     let mode = S_IFREG | (mode & 0o7777 & !namei::umask());
-    Ok((
-        namei::create_in(&dir, &name, mode, (0, 0), Data::Static(&[]))?,
-        true,
-    ))
+    let inode = namei::create_in(&dir, &name, mode, (0, 0), Data::Static(&[]))?;
+    Ok((inode, true, Some(at(&dir, name)?)))
 }
 
 /// Linux's `may_open`: the access the flags ask for (`O_TRUNC` writes),
@@ -161,7 +186,18 @@ fn may_open(inode: &InodeRef, flags: u32) -> Result<(), Errno> {
     if inode.is_dir() && want & MAY_WRITE != 0 {
         return Err(EISDIR);
     }
-    inode_permission(&namei::cred(), inode, want)
+    inode_permission(&namei::cred(), inode, want)?;
+    // A device node on a `nodev` mount opens nothing; nothing is written
+    // on a read-only one.
+    if matches!(inode.kind, InodeKind::CharDev)
+        && namespace::mnt_flags(inode) & namespace::MNT_NODEV != 0
+    {
+        return Err(EACCES);
+    }
+    if want & MAY_WRITE != 0 && matches!(inode.kind, InodeKind::File(_) | InodeKind::Dir(_)) {
+        namespace::mnt_want_write(inode)?;
+    }
+    Ok(())
 }
 
 /// `open(path, flags, mode)`.
@@ -357,6 +393,7 @@ fn truncate_path(path: UserCStr, len: i64) -> SysResult {
         return Err(EISDIR);
     }
     inode_permission(&namei::cred(), &inode, MAY_WRITE)?;
+    namespace::mnt_want_write(&inode)?;
     truncate_inode(&inode, len)?;
     Ok(0)
 }
@@ -453,6 +490,11 @@ fn chmod_inode(inode: &InodeRef, mode: u32) -> SysResult {
     if !namei::owner_or_capable(&cred, inode) {
         return Err(EPERM);
     }
+    // procfs keeps no modes (`proc_setattr`: EPERM).
+    if inode.is_proc() {
+        return Err(EPERM);
+    }
+    namespace::mnt_want_write(inode)?;
     let gid = inode.meta.with(|m| m.gid);
     let mut mode = mode & 0o7777;
     if !cred.in_group_p(gid) && !cred.capable(CAP_FSETID) {
@@ -513,6 +555,11 @@ fn chown_inode(inode: &InodeRef, uid: u32, gid: u32) -> SysResult {
     if (uid != u32::MAX || gid != u32::MAX) && !owner && !cred.capable(CAP_CHOWN) {
         return Err(EPERM);
     }
+    // procfs owners follow the process; nothing keeps another one.
+    if inode.is_proc() {
+        return Err(EPERM);
+    }
+    namespace::mnt_want_write(inode)?;
     inode.meta.with(|m| {
         if uid != u32::MAX {
             m.uid = uid;

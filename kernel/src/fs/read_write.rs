@@ -5,8 +5,8 @@
 //! Every user buffer goes through `UserSlice`; the fd is checked first
 //! (`-EBADF`), then the buffer (`-EFAULT`), as Linux does. Where the bytes
 //! go depends on the open file's kind: a tmpfs file (`fs/tmpfs.rs`), a
-//! pipe (`fs/pipe.rs`), the console (`fs/tty.rs`) or a memory device
-//! (`fs/char_dev.rs`).
+//! pipe (`fs/pipe.rs`), the console (`fs/tty.rs`), a memory device
+//! (`fs/char_dev.rs`) or a procfs file (`fs/proc.rs`).
 
 use super::char_dev::{self, Device};
 use super::file::{FileKind, FileRef};
@@ -92,6 +92,7 @@ fn do_read(f: &FileRef, buf: UserSlice<Write>, pos: Option<usize>) -> SysResult 
             Ok(done)
         }
         FileKind::Dir => Err(EISDIR),
+        FileKind::Proc => super::proc::read(f, buf, pos),
         FileKind::Pipe { id, .. } => {
             if pos.is_some() {
                 return Err(ESPIPE);
@@ -185,6 +186,7 @@ fn do_write(f: &FileRef, buf: UserSlice<Read>, pos: Option<usize>) -> SysResult 
             Ok(done)
         }
         FileKind::Dir | FileKind::Path => Err(EBADF),
+        FileKind::Proc => super::proc::write(f, buf),
         FileKind::Pipe { id, .. } => {
             if pos.is_some() {
                 return Err(ESPIPE);
@@ -477,7 +479,8 @@ pub fn seek(f: &FileRef, offset: i64, whence: u32) -> Result<i64, Errno> {
                 _ => return Err(EINVAL),
             }
         }
-        FileKind::Dir => match whence {
+        // A directory, and a procfs file (`seq_lseek`): no end to seek from.
+        FileKind::Dir | FileKind::Proc => match whence {
             SEEK_SET => offset,
             SEEK_CUR => pos.checked_add(offset).ok_or(EINVAL)?,
             _ => return Err(EINVAL),

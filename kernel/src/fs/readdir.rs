@@ -1,5 +1,6 @@
 //! Reading directories: `getdents64` and `getdents` (Linux's
-//! fs/readdir.c), each record in its own layout.
+//! fs/readdir.c), each record in its own layout, from a tmpfs directory or
+//! a procfs one (whose entries `fs/proc.rs` lists).
 
 use super::file::FileKind;
 use super::namei::file;
@@ -68,6 +69,9 @@ fn getdents(fd: Fd, dirp: UserSlice<Write>, wide: bool) -> SysResult {
     let (FileKind::Dir, Some(dir)) = (kind, inode) else {
         return Err(ENOTDIR);
     };
+    if let super::inode::InodeKind::Proc(node) = dir.kind {
+        return proc_getdents(&f, &dir, node, pos, dirp, limit, wide);
+    }
     let parent = dir.parent().unwrap_or_else(|| dir.clone());
     let cell = super::tmpfs::dir_of(&dir)?;
     // Room for every record up front: nothing allocates under the borrow.
@@ -99,6 +103,36 @@ fn getdents(fd: Fd, dirp: UserSlice<Write>, wide: bool) -> SysResult {
     dirp.write_prefix(&out)?;
     f.lock().offset = next as usize;
     dir.meta.with(|m| m.atime = super::inode::Timespec::now());
+    Ok(out.len())
+}
+
+/// `getdents` of a procfs directory (`proc_readdir`, `proc_pid_readdir`,
+/// `proc_readfd`): the same records, from the entries procfs lists at
+/// positions `>= pos`.
+fn proc_getdents(
+    f: &super::file::FileRef,
+    dir: &super::inode::InodeRef,
+    node: super::proc::Node,
+    pos: u64,
+    dirp: UserSlice<Write>,
+    limit: usize,
+    wide: bool,
+) -> SysResult {
+    let entries = super::proc::readdir(dir, node, pos)?;
+    let mut out = crate::mm::heap::try_vec(limit)?;
+    let mut next = pos;
+    for e in &entries {
+        if out.len() + reclen(wide, e.name()) > limit {
+            if out.is_empty() {
+                return Err(EINVAL);
+            }
+            break;
+        }
+        put_dirent(&mut out, wide, e.ino, e.pos + 1, e.dtype, e.name());
+        next = e.pos + 1;
+    }
+    dirp.write_prefix(&out)?;
+    f.lock().offset = next as usize;
     Ok(out.len())
 }
 

@@ -14,7 +14,6 @@ use abi::errno::*;
 use abi::fcntl::*;
 use abi::stat::*;
 use abi::types::{Stat64, Statx, StatxTimestamp};
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 // ---------------------------------------------------------------------------
@@ -25,8 +24,6 @@ const PIPEFS_DEV: (u32, u32) = (0, 12);
 /// `st_blksize`: one page, as `generic_fillattr()` reports
 /// (`1 << inode->i_blkbits`, `PAGE_SHIFT` for tmpfs and pipes).
 const BLKSIZE: u32 = 4096;
-/// The mount id `statx` reports for the one mount there is.
-const ROOT_MNT_ID: u64 = 1;
 
 // ---------------------------------------------------------------------------
 // struct kstat
@@ -54,6 +51,8 @@ pub struct Kstat {
     pub ctime: Timespec,
     /// Is it the root of its mount (`STATX_ATTR_MOUNT_ROOT`)?
     pub mount_root: bool,
+    /// The id of its mount (`statx`'s `stx_mnt_id`).
+    pub mnt_id: u32,
 }
 
 /// Linux's `new_encode_dev()` (include/linux/kdev_t.h), which
@@ -67,7 +66,12 @@ pub fn encode_dev((major, minor): (u32, u32)) -> u64 {
 /// file holds (8 sectors each) and keeps a symlink of up to 128 bytes in
 /// the inode itself (`SHORT_SYMLINK_LEN`: no block).
 pub fn inode_stat(i: &InodeRef) -> Kstat {
-    let m = i.meta.with(|m| *m);
+    let mut m = i.meta.with(|m| *m);
+    if let InodeKind::Proc(n) = &i.kind {
+        // What changes while it is held: the root's link count follows
+        // the processes (`proc_root_getattr`).
+        m.nlink = super::proc::nlink(*n);
+    }
     let size = i.size();
     let blocks = match &i.kind {
         InodeKind::File(_) => size.div_ceil(4096) * 8,
@@ -88,7 +92,8 @@ pub fn inode_stat(i: &InodeRef) -> Kstat {
         atime: m.atime,
         mtime: m.mtime,
         ctime: m.ctime,
-        mount_root: Arc::ptr_eq(i, &namei::root()),
+        mount_root: super::namespace::is_mount_root(i),
+        mnt_id: super::namespace::mount_of(i).map_or(0, |(id, _)| id),
     }
 }
 
@@ -132,6 +137,7 @@ pub fn file_stat(f: &FileRef) -> Kstat {
         mtime: Timespec::default(),
         ctime: Timespec::default(),
         mount_root: false,
+        mnt_id: 0,
     }
 }
 
@@ -307,7 +313,7 @@ pub fn sys_statx(
         stx_rdev_minor: k.rdev.1,
         stx_dev_major: k.dev.0,
         stx_dev_minor: k.dev.1,
-        stx_mnt_id: ROOT_MNT_ID,
+        stx_mnt_id: u64::from(k.mnt_id),
         ..Statx::ZERO
     };
     buf.write(&stx)?;
@@ -335,11 +341,16 @@ fn readlink(dirfd: DirFd, path: UserCStr, buf: UserSlice<Write>) -> SysResult {
         return Err(ENOENT);
     }
     let inode = lookup_at(dirfd, &path, false)?;
-    let InodeKind::Symlink(target) = &inode.kind else {
-        return Err(EINVAL);
+    let mut out = match &inode.kind {
+        InodeKind::Symlink(target) => {
+            let mut out = crate::mm::heap::try_vec(size as usize)?;
+            target.with(|t| out.extend_from_slice(&t.bytes()[..t.len().min(size as usize)]));
+            out
+        }
+        InodeKind::Proc(n) if n.is_link() => super::proc::readlink(*n)?,
+        _ => return Err(EINVAL),
     };
-    let mut out = crate::mm::heap::try_vec(size as usize)?;
-    target.with(|t| out.extend_from_slice(&t.bytes()[..t.len().min(size as usize)]));
+    out.truncate(size as usize);
     buf.write_prefix(&out)?;
     Ok(out.len())
 }

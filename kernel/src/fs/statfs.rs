@@ -1,49 +1,55 @@
 //! File-system statistics (Linux's fs/statfs.c): `statfs`, `fstatfs`,
-//! `statfs64`, `fstatfs64`. Every file here is on the root tmpfs, whose
-//! size limit and use `fs/tmpfs.rs` keeps.
+//! `statfs64`, `fstatfs64`, of the instance a file is on: a tmpfs (whose
+//! size limit and use `fs/tmpfs.rs` keeps), procfs, or the pipes' pipefs;
+//! `f_flags` come from the mount (`fs/namespace.rs`).
 
 use super::inode::InodeRef;
 use super::namei::{file, lookup_at};
-use super::tmpfs::{self, TMPFS_MAGIC};
 use crate::syscall::args::{DirFd, Fd, SysResult};
 use crate::syscall::uaccess::{UserCStr, UserPtr};
 use abi::errno::*;
 use abi::fcntl::AT_FDCWD;
+use abi::magic::{PIPEFS_MAGIC, PROC_SUPER_MAGIC, TMPFS_MAGIC};
+use abi::mount::ST_VALID;
 use abi::types::{Statfs, Statfs64};
 use core::sync::atomic::Ordering;
 
-/// `ST_RELATIME`-less mount flags of the root: none.
-const ROOT_FLAGS: u32 = 0;
-/// Pipes live on pipefs (`PIPEFS_MAGIC`).
-const PIPEFS_MAGIC: u32 = 0x5049_5045;
-
-/// `struct kstatfs` as `shmem_statfs` fills it.
+/// `struct kstatfs` as `shmem_statfs` fills it for a tmpfs, and
+/// `simple_statfs` for procfs and pipefs (nothing but the type, block
+/// size and name length).
 fn kstatfs(inode: Option<&InodeRef>) -> Statfs64 {
-    let Some(_) = inode else {
-        return Statfs64 {
-            f_type: PIPEFS_MAGIC,
-            f_bsize: 4096,
-            f_namelen: 255,
-            f_frsize: 4096,
-            ..Statfs64::ZERO
-        };
+    let simple = |f_type, f_flags| Statfs64 {
+        f_type,
+        f_bsize: 4096,
+        f_namelen: 255,
+        f_frsize: 4096,
+        f_flags,
+        ..Statfs64::ZERO
     };
-    let sb = tmpfs::root_sb();
+    let Some(inode) = inode else {
+        return simple(PIPEFS_MAGIC, ST_VALID);
+    };
+    let flags = super::namespace::statfs_flags(inode);
+    let Some(sb) = &inode.sb else {
+        return simple(PROC_SUPER_MAGIC, flags);
+    };
+    let max = sb.max_pages.load(Ordering::Relaxed);
     let used = sb.used_pages.load(Ordering::Relaxed);
-    let free = sb.max_pages.saturating_sub(used) as u64;
+    let free = max.saturating_sub(used) as u64;
+    let max_inodes = sb.max_inodes.load(Ordering::Relaxed);
     let inodes = sb.inodes.load(Ordering::Relaxed);
     Statfs64 {
         f_type: TMPFS_MAGIC,
         f_bsize: 4096,
-        f_blocks: sb.max_pages as u64,
+        f_blocks: max as u64,
         f_bfree: free,
         f_bavail: free,
-        f_files: sb.max_inodes as u64,
-        f_ffree: sb.max_inodes.saturating_sub(inodes) as u64,
+        f_files: max_inodes as u64,
+        f_ffree: max_inodes.saturating_sub(inodes) as u64,
         f_fsid: [0, 0],
         f_namelen: 255,
         f_frsize: 4096,
-        f_flags: ROOT_FLAGS,
+        f_flags: flags,
         f_spare: [0; 4],
     }
 }

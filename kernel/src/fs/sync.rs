@@ -25,7 +25,7 @@ pub fn sys_fsync(fd: Fd) -> SysResult {
     match file(fd.0)?.lock().kind {
         FileKind::Regular | FileKind::Dir => Ok(0),
         FileKind::Path => Err(EBADF),
-        FileKind::Pipe { .. } | FileKind::Device(_) => Err(EINVAL),
+        FileKind::Pipe { .. } | FileKind::Device(_) | FileKind::Proc => Err(EINVAL),
     }
 }
 

@@ -1,11 +1,14 @@
-//! tmpfs: the root file system, every file in RAM (Linux's mm/shmem.c with
-//! fs/libfs.c's `simple_*` directory operations).
+//! tmpfs: the root file system, and any other mounted with `mount -t
+//! tmpfs`, every file in RAM (Linux's mm/shmem.c with fs/libfs.c's
+//! `simple_*` directory operations).
 //!
-//! The boot archive is unpacked into it (`fs/initramfs.rs`), as Linux
-//! unpacks its initramfs into the rootfs tmpfs. Directories are maps from
-//! name to inode; files are byte vectors. The size limit is half the RAM,
-//! tmpfs's default: a write past it is `ENOSPC`, and `statfs` tells how
-//! much is left. Bytes are charged by pages, as tmpfs charges its pages.
+//! The boot archive is unpacked into the root instance (`fs/initramfs.rs`),
+//! as Linux unpacks its initramfs into the rootfs tmpfs. Directories are
+//! maps from name to inode; files are byte vectors. Each instance ([`Tmpfs`],
+//! Linux's `shmem_sb_info`) has its own device number and size limit, half
+//! the RAM by default or `size=` at mount: a write past it is `ENOSPC`, and
+//! `statfs` tells how much is left. Bytes are charged by pages, as tmpfs
+//! charges its pages, to the instance the inode belongs to (`Inode::sb`).
 //!
 //! The functions here change one directory's entries and the counts that
 //! go with it (`nlink`, times); which checks come first and which errno a
@@ -13,14 +16,12 @@
 
 use super::inode::{Data, Dir, Inode, InodeKind, InodeRef, Timespec};
 use crate::mm::PAGE_SIZE;
-use abi::errno::{EEXIST, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, Errno};
-use abi::stat::{S_IFDIR, S_IFMT};
+use abi::errno::{EEXIST, EINVAL, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, Errno};
+use abi::stat::{S_IFDIR, S_IFMT, S_ISVTX};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-/// `statfs`'s `f_type` for tmpfs (`TMPFS_MAGIC`).
-pub const TMPFS_MAGIC: u32 = 0x0102_1994;
 /// The root tmpfs's device number: anonymous 0:1, as Linux numbers its
 /// first anonymous superblock.
 pub const ROOT_DEV: (u32, u32) = (0, 1);
@@ -29,29 +30,120 @@ pub const ROOT_DEV: (u32, u32) = (0, 1);
 #[derive(Debug)]
 pub struct Tmpfs {
     pub dev: (u32, u32),
-    /// Pages its files may hold (`size=`), and hold now.
-    pub max_pages: usize,
+    /// Pages its files may hold (`size=`, changed by a remount), and hold
+    /// now.
+    pub max_pages: AtomicUsize,
     pub used_pages: AtomicUsize,
     /// Inodes it may hold (`nr_inodes=`), and holds now.
-    pub max_inodes: usize,
+    pub max_inodes: AtomicUsize,
     pub inodes: AtomicUsize,
+    /// What the mount asked for, for `/proc/mounts` (`shmem_show_options`
+    /// shows only what differs from the defaults).
+    pub opts: TmpfsOpts,
 }
 
-static ROOT_SB: spin::Once<Tmpfs> = spin::Once::new();
+/// tmpfs's mount options (`shmem_parse_one`): `None` where the default
+/// stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TmpfsOpts {
+    /// `size=`, in pages.
+    pub pages: Option<usize>,
+    /// `nr_inodes=`.
+    pub inodes: Option<usize>,
+    /// `mode=`: the root directory's permission bits (01777 by default).
+    pub mode: Option<u32>,
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+    /// `ro` among the options (`vfs_parse_sb_flag`): a read-only mount.
+    pub rdonly: bool,
+}
 
-/// The root tmpfs's accounting; sized at first use from the RAM there is.
-pub fn root_sb() -> &'static Tmpfs {
+/// Half the RAM, in pages: tmpfs's default size and inode limit
+/// (`shmem_default_max_blocks`, `shmem_default_max_inodes`, lowmem being
+/// all the RAM here).
+pub fn default_pages() -> usize {
+    crate::mm::si_meminfo().total / PAGE_SIZE / 2
+}
+
+impl TmpfsOpts {
+    /// Parse a mount's data string: comma-separated `size=N[kmg%]`,
+    /// `nr_inodes=N[kmg]`, `mode=OCTAL`, `uid=N`, `gid=N`, plus the
+    /// superblock flags every file system takes (`ro`, `rw`, `sync`, ...;
+    /// `vfs_parse_sb_flag`). Anything else is `EINVAL`, as tmpfs says
+    /// "Unknown parameter".
+    pub fn parse(data: &[u8]) -> Result<Self, Errno> {
+        let mut o = TmpfsOpts::default();
+        for opt in data.split(|&b| b == b',').filter(|o| !o.is_empty()) {
+            let (key, value) = match opt.iter().position(|&b| b == b'=') {
+                Some(i) => (&opt[..i], Some(&opt[i + 1..])),
+                None => (opt, None),
+            };
+            match (key, value) {
+                (b"ro", None) => o.rdonly = true,
+                (b"rw", None) => o.rdonly = false,
+                (
+                    b"sync" | b"async" | b"dirsync" | b"lazytime" | b"nolazytime" | b"mand"
+                    | b"nomand" | b"silent",
+                    None,
+                ) => {}
+                (b"size", Some(v)) => {
+                    let pages = if let Some(pct) = v.strip_suffix(b"%") {
+                        let pct = number(pct, 10)?;
+                        (crate::mm::si_meminfo().total / PAGE_SIZE)
+                            .checked_mul(pct)
+                            .ok_or(EINVAL)?
+                            / 100
+                    } else {
+                        memparse(v)?.div_ceil(PAGE_SIZE)
+                    };
+                    o.pages = Some(pages);
+                }
+                (b"nr_inodes", Some(v)) => o.inodes = Some(memparse(v)?),
+                (b"mode", Some(v)) => o.mode = Some(number(v, 8)? as u32 & 0o7777),
+                (b"uid", Some(v)) => {
+                    o.uid = Some(u32::try_from(number(v, 10)?).map_err(|_| EINVAL)?)
+                }
+                (b"gid", Some(v)) => {
+                    o.gid = Some(u32::try_from(number(v, 10)?).map_err(|_| EINVAL)?)
+                }
+                _ => return Err(EINVAL),
+            }
+        }
+        Ok(o)
+    }
+}
+
+/// A number in base `radix`: `EINVAL` if empty or not one.
+fn number(s: &[u8], radix: u32) -> Result<usize, Errno> {
+    let s = core::str::from_utf8(s).map_err(|_| EINVAL)?;
+    usize::from_str_radix(s, radix).map_err(|_| EINVAL)
+}
+
+/// Linux's `memparse`: a number with an optional `k`, `m` or `g` suffix.
+fn memparse(s: &[u8]) -> Result<usize, Errno> {
+    let (digits, shift) = match s.last() {
+        Some(b'k' | b'K') => (&s[..s.len() - 1], 10),
+        Some(b'm' | b'M') => (&s[..s.len() - 1], 20),
+        Some(b'g' | b'G') => (&s[..s.len() - 1], 30),
+        _ => (s, 0),
+    };
+    number(digits, 10)?.checked_mul(1 << shift).ok_or(EINVAL)
+}
+
+static ROOT_SB: spin::Once<Arc<Tmpfs>> = spin::Once::new();
+
+/// The root tmpfs; sized at first use from the RAM there is.
+pub fn root_sb() -> &'static Arc<Tmpfs> {
     ROOT_SB.call_once(|| {
         let ram_pages = crate::mm::frame::free_frames();
-        Tmpfs {
-            dev: ROOT_DEV,
-            // shmem_default_max_blocks: half the RAM; shmem_default_max_inodes:
-            // half the RAM's pages (lowmem here is all the RAM).
-            max_pages: ram_pages / 2,
-            used_pages: AtomicUsize::new(0),
-            max_inodes: ram_pages / 2,
-            inodes: AtomicUsize::new(0),
-        }
+        // shmem_default_max_blocks: half the RAM; shmem_default_max_inodes:
+        // half the RAM's pages (lowmem here is all the RAM).
+        Arc::new(Tmpfs::with_limits(
+            ROOT_DEV,
+            ram_pages / 2,
+            ram_pages / 2,
+            TmpfsOpts::default(),
+        ))
     })
 }
 
@@ -60,6 +152,55 @@ fn pages(bytes: usize) -> usize {
 }
 
 impl Tmpfs {
+    fn with_limits(dev: (u32, u32), max_pages: usize, max_inodes: usize, opts: TmpfsOpts) -> Self {
+        Tmpfs {
+            dev,
+            max_pages: AtomicUsize::new(max_pages),
+            used_pages: AtomicUsize::new(0),
+            max_inodes: AtomicUsize::new(max_inodes),
+            inodes: AtomicUsize::new(0),
+            opts,
+        }
+    }
+
+    /// A new instance on device `dev` with `opts` and its root directory
+    /// (`shmem_fill_super`): mode 01777 unless `mode=` says otherwise,
+    /// owned by `uid=`/`gid=` (root by default).
+    pub fn mount(dev: (u32, u32), opts: TmpfsOpts) -> Result<(Arc<Tmpfs>, InodeRef), Errno> {
+        let default = default_pages();
+        let sb = Tmpfs::with_limits(
+            dev,
+            opts.pages.unwrap_or(default),
+            opts.inodes.unwrap_or(default),
+            opts,
+        );
+        let sb = crate::mm::heap::for_user(|| Arc::try_new(sb)).map_err(|_| abi::errno::ENOMEM)?;
+        let mode = S_IFDIR | opts.mode.unwrap_or(0o777 | S_ISVTX);
+        let owner = (opts.uid.unwrap_or(0), opts.gid.unwrap_or(0));
+        let root = sb.new_inode(mode, owner, (0, 0), Data::Static(&[]))?;
+        root.meta.with(|m| m.nlink = 2);
+        Ok((sb, root))
+    }
+
+    /// Change the limits after a remount's `size=`/`nr_inodes=`
+    /// (`shmem_reconfigure`): `EINVAL` if what is used already exceeds
+    /// them.
+    pub fn reconfigure(&self, opts: &TmpfsOpts) -> Result<(), Errno> {
+        if let Some(p) = opts.pages {
+            if self.used_pages.load(Ordering::Relaxed) > p {
+                return Err(EINVAL);
+            }
+            self.max_pages.store(p, Ordering::Relaxed);
+        }
+        if let Some(n) = opts.inodes {
+            if self.inodes.load(Ordering::Relaxed) > n {
+                return Err(EINVAL);
+            }
+            self.max_inodes.store(n, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
     /// Charge the change of a file's size from `old` to `new` bytes:
     /// `ENOSPC` past the limit (nothing charged then).
     pub fn charge(&self, old: usize, new: usize) -> Result<(), Errno> {
@@ -67,7 +208,7 @@ impl Tmpfs {
         if n > o {
             let more = n - o;
             let used = self.used_pages.load(Ordering::Relaxed);
-            if used + more > self.max_pages {
+            if used + more > self.max_pages.load(Ordering::Relaxed) {
                 return Err(ENOSPC);
             }
             self.used_pages.store(used + more, Ordering::Relaxed);
@@ -80,18 +221,18 @@ impl Tmpfs {
     /// A new inode in this file system (`shmem_get_inode`): `ENOSPC` when
     /// `nr_inodes` are used or the heap is out of room.
     pub fn new_inode(
-        &'static self,
+        self: &Arc<Self>,
         mode: u32,
         owner: (u32, u32),
         rdev: (u32, u32),
         data: Data,
     ) -> Result<InodeRef, Errno> {
-        if self.inodes.load(Ordering::Relaxed) >= self.max_inodes {
+        if self.inodes.load(Ordering::Relaxed) >= self.max_inodes.load(Ordering::Relaxed) {
             return Err(ENOSPC);
         }
         let len = data.len();
         self.charge(0, len)?;
-        let Some(inode) = Inode::new(self.dev, mode, owner, rdev, data, Timespec::now()) else {
+        let Some(inode) = Inode::new(self, mode, owner, rdev, data, Timespec::now()) else {
             let _ = self.charge(len, 0);
             return Err(ENOSPC);
         };
@@ -100,18 +241,56 @@ impl Tmpfs {
     }
 }
 
-/// The last reference to a tmpfs inode went (see `Inode`'s `Drop`): give
-/// back its pages and its inode count (Linux's `shmem_evict_inode`).
-pub fn evict(inode: &Inode) {
-    if inode.dev != ROOT_DEV {
-        return;
+/// An instance's device number is free again when the last inode holding
+/// the instance goes, after its unmount (`kill_litter_super` →
+/// `free_anon_bdev`).
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        if self.dev != ROOT_DEV {
+            super::namespace::free_anon_dev(self.dev);
+        }
     }
-    let sb = root_sb();
+}
+
+/// The last reference to a tmpfs inode went (see `Inode`'s `Drop`): give
+/// back its pages and its inode count to its instance (Linux's
+/// `shmem_evict_inode`).
+pub fn evict(inode: &Inode) {
+    let Some(sb) = &inode.sb else {
+        return;
+    };
     if let InodeKind::File(d) | InodeKind::Symlink(d) = &inode.kind {
         let len = d.with(|d| d.len());
         let _ = sb.charge(len, 0);
     }
     sb.inodes.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// Take apart the tree under `root`, a directory no longer reachable (an
+/// unmounted instance's root), one directory at a time (Linux's
+/// `shrink_dcache_for_umount`): dropping it whole would free nested
+/// directories by recursion as deep as the tree, which a user can make
+/// deeper than a kernel stack. A directory something else still holds (an
+/// open file, a working directory) is left whole for its holder.
+pub fn kill_tree(root: InodeRef) {
+    let mut todo: Vec<InodeRef> = Vec::new();
+    let mut next = Some(root);
+    while let Some(dir) = next.take().or_else(|| todo.pop()) {
+        if Arc::strong_count(&dir) > 1 {
+            continue;
+        }
+        let InodeKind::Dir(cell) = &dir.kind else {
+            continue;
+        };
+        let entries = cell.with(|d| d.take_entries());
+        for (_, (_, child)) in entries {
+            if child.is_dir() && crate::mm::heap::for_user(|| todo.try_reserve(1)).is_ok() {
+                todo.push(child);
+            }
+            // Anything else (and a directory with no room to queue it)
+            // drops here.
+        }
+    }
 }
 
 /// A directory's entries cell, or `ENOTDIR`.
@@ -122,7 +301,8 @@ pub fn dir_of(inode: &Inode) -> Result<&crate::sync::UpCell<Dir>, Errno> {
     }
 }
 
-/// The entry `name` of `dir`.
+/// The entry `name` of `dir` (a tmpfs directory; the walk uses
+/// `Inode::lookup`, which knows procfs too).
 pub fn lookup(dir: &Inode, name: &[u8]) -> Result<Option<InodeRef>, Errno> {
     Ok(dir_of(dir)?.with(|d| d.get(name).cloned()))
 }
@@ -250,10 +430,9 @@ pub fn exchange(dir_a: &InodeRef, a: &[u8], dir_b: &InodeRef, b: &[u8]) -> Resul
 /// heap as `ENOSPC` too. Times change only if the size does (the caller
 /// decides for `O_TRUNC`).
 pub fn truncate(inode: &Inode, len: usize) -> Result<(), Errno> {
-    let InodeKind::File(data) = &inode.kind else {
-        return Err(abi::errno::EINVAL);
+    let (InodeKind::File(data), Some(sb)) = (&inode.kind, &inode.sb) else {
+        return Err(EINVAL);
     };
-    let sb = root_sb();
     data.with(|d| {
         let old = d.len();
         if old == len {
@@ -280,11 +459,10 @@ pub fn truncate(inode: &Inode, len: usize) -> Result<(), Errno> {
 /// gap): `shmem_write_begin`/`end`. `ENOSPC` when full. Returns the bytes
 /// written (all of them).
 pub fn write_at(inode: &Inode, pos: usize, src: &[u8]) -> Result<usize, Errno> {
-    let InodeKind::File(data) = &inode.kind else {
-        return Err(abi::errno::EINVAL);
+    let (InodeKind::File(data), Some(sb)) = (&inode.kind, &inode.sb) else {
+        return Err(EINVAL);
     };
     let end = pos.checked_add(src.len()).ok_or(abi::errno::EFBIG)?;
-    let sb = root_sb();
     data.with(|d| {
         let old = d.len();
         let new = old.max(end);

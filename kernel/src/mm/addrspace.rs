@@ -4,8 +4,14 @@
 //!
 //! Pages of ELF segments are mapped when the program is loaded; anonymous
 //! regions (the stack, the heap behind `brk`, `mmap2` mappings) are mapped on
-//! first touch by the page-fault handler. User PTEs carry U/S, and W only
+//! first touch by the page-fault handler, and so are file mappings, each
+//! page a copy of the file's bytes then. User PTEs carry U/S, and W only
 //! where the region allows writing.
+//!
+//! A region remembers the file it shows, if any (Linux's `vm_file` and
+//! `vm_pgoff`), and the address space the layout Linux's `mm_struct` keeps
+//! (`start_code`, `arg_start`, ..., the executable): `/proc/<pid>/maps`,
+//! `stat` and `cmdline` are read from them.
 
 use super::{PAGE_SIZE, USER_TOP, frame, page_floor, phys_to_virt};
 use crate::arch::x86::instructions::invlpg;
@@ -13,7 +19,11 @@ use crate::arch::x86::paging::{
     self, ENTRIES, KERNEL_PDE_START, PTE_ADDR, PTE_OWNED, PTE_P, PTE_U, PTE_W, PageTable,
     pde_index, pte_index,
 };
+use crate::fs::file::PathRef;
+use crate::fs::inode::InodeRef;
 use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
 
 /// Most regions one address space may have (Linux's `vm.max_map_count`
 /// default, `DEFAULT_MAX_MAP_COUNT`).
@@ -43,22 +53,89 @@ impl Prot {
 /// What backs a region.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RegionKind {
-    /// Mapped at load time (ELF segments, the vDSO).
+    /// Mapped at load time (ELF segments).
     Fixed,
     /// Zero-filled on first touch.
     Anonymous,
     /// The stack: anonymous, but not data (`RLIMIT_DATA` leaves it out, as
     /// Linux's `is_data_mapping` does for `VM_STACK`) and never merged.
     Stack,
+    /// A file mapping (`mmap2` of a file): each page a copy of the file's
+    /// bytes at first touch, zeros past its end.
+    File,
+    /// The vDSO page, shared by every process (`[vdso]`).
+    Vdso,
+}
+
+/// The file a mapping shows (Linux's `vm_file` and `vm_pgoff`): the inode,
+/// where it was opened (for the path `/proc/<pid>/maps` prints), whether
+/// the mapping is shared, and where in the file the mapping's addresses
+/// fall. One is made per mapping (per `mmap`, per ELF segment) and shared
+/// by the pieces `munmap` cuts it into.
+#[derive(Debug)]
+pub struct MappedFile {
+    pub inode: InodeRef,
+    pub path: Option<PathRef>,
+    /// `MAP_SHARED` (`VM_MAYSHARE`): `maps` shows `s`.
+    pub shared: bool,
+    /// The file offset of address 0, were the mapping to reach it: the
+    /// offset of an address is `address + delta` (wrapping).
+    pub delta: usize,
+}
+
+impl MappedFile {
+    /// `inode` opened at `path`, mapped with file offset `offset` at
+    /// address `start`.
+    pub fn new(
+        inode: InodeRef,
+        path: Option<PathRef>,
+        shared: bool,
+        start: usize,
+        offset: usize,
+    ) -> Self {
+        MappedFile {
+            inode,
+            path,
+            shared,
+            delta: offset.wrapping_sub(start),
+        }
+    }
+
+    /// The file offset of address `addr`.
+    pub fn offset(&self, addr: usize) -> usize {
+        addr.wrapping_add(self.delta)
+    }
+}
+
+/// A file shown over `[start, end)`. Kept beside the regions rather than
+/// in them, so that a region stays three words: a process may have 65530
+/// regions, `fork` copies them all, and the kernel heap keeps what it grew
+/// for the largest such copy.
+#[derive(Clone, Debug)]
+struct FileRange {
+    start: usize,
+    end: usize,
+    file: Arc<MappedFile>,
 }
 
 impl Region {
+    /// A region of `kind` over `[start, end)`.
+    pub const fn new(start: usize, end: usize, prot: Prot, kind: RegionKind) -> Self {
+        Region {
+            start,
+            end,
+            prot,
+            kind,
+        }
+    }
+
     fn pages(&self) -> usize {
         (self.end - self.start) / PAGE_SIZE
     }
 
     /// Private and writable, not the stack: what `RLIMIT_DATA` counts
-    /// (Linux's `is_data_mapping`).
+    /// (Linux's `is_data_mapping`; a shared file mapping is never writable
+    /// here).
     pub fn is_data(&self) -> bool {
         self.prot.write && self.kind != RegionKind::Stack
     }
@@ -71,6 +148,22 @@ pub struct Region {
     pub end: usize,
     pub prot: Prot,
     pub kind: RegionKind,
+}
+
+/// Where a program's pieces are (Linux's `mm_struct` fields of the same
+/// names): set by `execve`, shown by `/proc/<pid>/stat`, and the bounds of
+/// `cmdline` and `environ`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub start_code: usize,
+    pub end_code: usize,
+    pub start_data: usize,
+    pub end_data: usize,
+    pub start_stack: usize,
+    pub arg_start: usize,
+    pub arg_end: usize,
+    pub env_start: usize,
+    pub env_end: usize,
 }
 
 /// What a user page fault came to.
@@ -92,13 +185,20 @@ pub enum MapError {
     OutOfRange,
     /// The page is shared with other address spaces.
     Shared,
+    /// A shared file mapping cannot be written through (its pages are
+    /// copies of the file's).
+    ReadOnlyFile,
 }
 
 /// What a system call reports for any of them: Linux's mm fails a mapping
-/// it cannot make with `-ENOMEM`.
+/// it cannot make with `-ENOMEM`; writing a file mapping it may not write
+/// is `-EACCES`.
 impl From<MapError> for abi::errno::Errno {
-    fn from(_: MapError) -> Self {
-        abi::errno::ENOMEM
+    fn from(e: MapError) -> Self {
+        match e {
+            MapError::ReadOnlyFile => abi::errno::EACCES,
+            _ => abi::errno::ENOMEM,
+        }
     }
 }
 
@@ -120,6 +220,12 @@ pub struct AddressSpace {
     /// `brk` bounds: start (end of the program image) and current break.
     pub brk_start: usize,
     pub brk: usize,
+    /// The files mappings show, sorted by address, not overlapping.
+    files: Vec<FileRange>,
+    /// The program's layout, and the program itself (Linux's `exe_file`,
+    /// what `/proc/<pid>/exe` leads to).
+    pub layout: Layout,
+    pub exe: Option<Arc<MappedFile>>,
 }
 
 fn table<'a>(pa: usize) -> &'a mut PageTable {
@@ -142,6 +248,9 @@ impl AddressSpace {
             data_vm: 0,
             brk_start: 0,
             brk: 0,
+            files: Vec::new(),
+            layout: Layout::default(),
+            exe: None,
         })
     }
 
@@ -294,6 +403,81 @@ impl AddressSpace {
         self.regions.len()
     }
 
+    /// The file ranges meeting `[start, end)`.
+    fn files_in(&self, start: usize, end: usize) -> impl Iterator<Item = &FileRange> {
+        let i = self.files.partition_point(|f| f.end <= start);
+        self.files[i..].iter().take_while(move |f| f.start < end)
+    }
+
+    /// Does a mapping show a file of device `dev` (or is the program one)?
+    /// (An unmount asks: the mount is in use.)
+    pub fn maps_dev(&self, dev: (u32, u32)) -> bool {
+        self.files.iter().any(|f| f.file.inode.dev == dev)
+            || self.exe.as_ref().is_some_and(|e| e.inode.dev == dev)
+    }
+
+    /// The file shown at `addr`, if any.
+    pub fn file_at(&self, addr: usize) -> Option<&Arc<MappedFile>> {
+        self.files_in(addr, addr + 1).next().map(|f| &f.file)
+    }
+
+    /// Show `file` over `[start, end)`, where a region was just added
+    /// (`NoMemory` if the list cannot grow).
+    pub fn add_file(
+        &mut self,
+        start: usize,
+        end: usize,
+        file: Arc<MappedFile>,
+    ) -> Result<(), MapError> {
+        super::heap::for_user(|| self.files.try_reserve(1)).map_err(|_| MapError::NoMemory)?;
+        let i = self.files.partition_point(|f| f.end <= start);
+        self.files.insert(i, FileRange { start, end, file });
+        Ok(())
+    }
+
+    /// Room to cut the file ranges at `start` and `end`: one more range if
+    /// one straddles both.
+    fn reserve_file_cut(&mut self, start: usize, end: usize) -> Result<(), MapError> {
+        let i = self.files.partition_point(|f| f.end <= start);
+        if self
+            .files
+            .get(i)
+            .is_some_and(|f| f.start < start && end < f.end)
+        {
+            super::heap::for_user(|| self.files.try_reserve(1)).map_err(|_| MapError::NoMemory)?;
+        }
+        Ok(())
+    }
+
+    /// Stop showing files over `[start, end)` (with `unmap`); room for a
+    /// cut in the middle was made by [`Self::reserve_file_cut`].
+    fn cut_files(&mut self, start: usize, end: usize) {
+        let i = self.files.partition_point(|f| f.end <= start);
+        if let Some(f) = self.files.get(i).cloned()
+            && f.start < start
+            && end < f.end
+        {
+            self.files[i].end = start;
+            self.files.insert(i + 1, FileRange { start: end, ..f });
+            return;
+        }
+        if let Some(f) = self.files.get_mut(i)
+            && f.start < start
+        {
+            f.end = start;
+        }
+        let j = self.files.partition_point(|f| f.end <= end);
+        if let Some(f) = self.files.get_mut(j)
+            && f.start < end
+            && start <= f.start
+        {
+            f.start = end;
+        }
+        let a = self.files.partition_point(|f| f.start < start);
+        let b = self.files.partition_point(|f| f.start < end);
+        self.files.drain(a..b);
+    }
+
     /// The region containing `addr`.
     pub fn region_at(&self, addr: usize) -> Option<&Region> {
         let i = self.regions.partition_point(|o| o.end <= addr);
@@ -377,10 +561,15 @@ impl AddressSpace {
     }
 
     /// Change the protection of `[start, end)` (`mprotect`): split regions,
-    /// and set or clear W on the pages already mapped.
+    /// and set or clear W on the pages already mapped. A shared file
+    /// mapping never becomes writable (its pages are copies, which could
+    /// not carry writes back to the file): `Shared`.
     pub fn protect(&mut self, start: usize, end: usize, prot: Prot) -> Result<(), MapError> {
         if !self.allows_any(start, end) {
             return Err(MapError::OutOfRange);
+        }
+        if prot.write && self.files_in(start, end).any(|f| f.file.shared) {
+            return Err(MapError::ReadOnlyFile);
         }
         // A shared page (the vDSO) is never made writable: every process
         // would see the change.
@@ -449,24 +638,74 @@ impl AddressSpace {
         (pte & PTE_P != 0).then_some(((pte & PTE_ADDR) as usize, pte & PTE_W != 0))
     }
 
-    /// Serve a page fault at `addr` if it lies in an anonymous region and the
-    /// access is allowed.
+    /// Serve a page fault at `addr` if it lies in an anonymous or file
+    /// region and the access is allowed. A file page is a copy of the
+    /// file's bytes there (zeros past its end); an access to a page wholly
+    /// past the end is refused (Linux sends `SIGBUS` for it).
     pub fn handle_fault(&mut self, addr: usize, write: bool, present: bool) -> Fault {
         let Some(r) = self.region_at(addr).copied() else {
             return Fault::Bad;
         };
         let accessible = r.prot.read || r.prot.write || r.prot.exec; // PROT_NONE: never
-        if present || !accessible || r.kind == RegionKind::Fixed || (write && !r.prot.write) {
+        if present
+            || !accessible
+            || matches!(r.kind, RegionKind::Fixed | RegionKind::Vdso)
+            || (write && !r.prot.write)
+        {
+            return Fault::Bad;
+        }
+        let va = page_floor(addr);
+        let file = match r.kind {
+            RegionKind::File => self.file_at(va).cloned(),
+            _ => None,
+        };
+        let at = file.as_ref().map_or(0, |f| f.offset(va));
+        if let Some(f) = &file
+            && at >= f.inode.size()
+        {
             return Fault::Bad;
         }
         let Some(pa) = frame::alloc_user_zeroed() else {
             return Fault::NoMemory;
         };
-        if self.map_page(page_floor(addr), pa, r.prot.write).is_err() {
+        if let Some(f) = &file {
+            // SAFETY: a fresh frame in the direct map, a page long.
+            let page =
+                unsafe { core::slice::from_raw_parts_mut(phys_to_virt(pa) as *mut u8, PAGE_SIZE) };
+            crate::fs::tmpfs::read_at(&f.inode, at, page);
+        }
+        if self.map_page(va, pa, r.prot.write).is_err() {
             frame::free(pa);
             return Fault::NoMemory;
         }
         Fault::Served
+    }
+
+    /// Copy bytes out of this (not necessarily current) address space
+    /// through the direct map, as far as pages are mapped: how many were
+    /// copied (for `/proc/<pid>/cmdline` and `environ`, Linux's
+    /// `access_remote_vm`).
+    pub fn read_bytes(&mut self, mut va: usize, out: &mut [u8]) -> usize {
+        let mut done = 0;
+        while done < out.len() {
+            let Some((pa, _)) = self.translate(page_floor(va)) else {
+                break;
+            };
+            let off = va % PAGE_SIZE;
+            let n = (PAGE_SIZE - off).min(out.len() - done);
+            // SAFETY: the frame is mapped in this address space and lies
+            // in the direct map; the copy stays within the page.
+            unsafe {
+                core::ptr::copy_nonoverlapping(
+                    (phys_to_virt(pa) + off) as *const u8,
+                    out[done..].as_mut_ptr(),
+                    n,
+                );
+            }
+            va += n;
+            done += n;
+        }
+        done
     }
 
     /// Kilobytes of the address space, of its present user pages and of
@@ -504,6 +743,7 @@ impl AddressSpace {
                 gone_data += n;
             }
         }
+        self.reserve_file_cut(start, end)?;
         match self.regions.get(i).copied() {
             // A cut in the middle of one region makes two of it (Linux's
             // do_vmi_munmap): the only case that needs room.
@@ -531,6 +771,7 @@ impl AddressSpace {
                 self.regions.drain(range);
             }
         }
+        self.cut_files(start, end);
         self.total_vm -= gone;
         self.data_vm -= gone_data;
         let mut va = start;
@@ -591,11 +832,16 @@ impl AddressSpace {
         super::heap::for_user(|| child.regions.try_reserve_exact(self.regions.len()))
             .map_err(|_| MapError::NoMemory)?;
         child.regions.extend(self.regions.iter().copied());
+        super::heap::for_user(|| child.files.try_reserve_exact(self.files.len()))
+            .map_err(|_| MapError::NoMemory)?;
+        child.files.extend(self.files.iter().cloned());
         child.mmap_low = self.mmap_low;
         child.total_vm = self.total_vm;
         child.data_vm = self.data_vm;
         child.brk_start = self.brk_start;
         child.brk = self.brk;
+        child.layout = self.layout;
+        child.exe = self.exe.clone();
         let pd = table(self.pd_phys);
         for (i, &pde) in pd.0[..KERNEL_PDE_START].iter().enumerate() {
             if pde & PTE_P == 0 {
@@ -693,12 +939,7 @@ mod tests {
     };
 
     fn anon(start: usize, end: usize, prot: Prot) -> Region {
-        Region {
-            start,
-            end,
-            prot,
-            kind: RegionKind::Anonymous,
-        }
+        Region::new(start, end, prot, RegionKind::Anonymous)
     }
 
     fn spans(a: &AddressSpace) -> Vec<(usize, usize)> {

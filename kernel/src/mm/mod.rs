@@ -70,6 +70,33 @@ impl Mm {
     }
 }
 
+/// What `sysinfo` and `/proc/meminfo` say of memory, in bytes (Linux's
+/// `si_meminfo`), so the two always agree.
+#[derive(Clone, Copy, Debug)]
+pub struct MemInfo {
+    /// Usable RAM above the first megabyte.
+    pub total: usize,
+    /// Free frames, plus what the kernel heap has mapped but holds no
+    /// object in: so kernel objects that are never freed show as lost RAM
+    /// even while the heap has room (the leak test reads this).
+    pub free: usize,
+    /// The kernel heap in use, and mapped.
+    pub heap_used: usize,
+    pub heap_size: usize,
+}
+
+/// [`MemInfo`] now.
+pub fn si_meminfo() -> MemInfo {
+    let total = (crate::boot_info().usable_top() as u32).saturating_sub(0x10_0000) as usize;
+    let (heap_used, heap_size) = heap::usage();
+    MemInfo {
+        total,
+        free: frame::free_frames() * PAGE_SIZE + (heap_size - heap_used),
+        heap_used,
+        heap_size,
+    }
+}
+
 /// Where the kernel half of every address space begins.
 pub const KERNEL_BASE: usize = 0xC000_0000;
 /// The first address user code may not use.

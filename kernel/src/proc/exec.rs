@@ -21,7 +21,7 @@ use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, USER_CS, USER_DS, set_tls};
 use crate::arch::x86::ptregs::{PtRegs, X86_EFLAGS_FIXED, X86_EFLAGS_IF};
 use crate::arch::x86::{fpu, instructions, paging, switch, sysenter};
 use crate::fs::file::FdTable;
-use crate::mm::addrspace::{AddressSpace, Prot, Region, RegionKind};
+use crate::mm::addrspace::{AddressSpace, Layout, MappedFile, Prot, Region, RegionKind};
 use crate::mm::vmap::KernelStack;
 use crate::mm::{Mm, PAGE_SIZE, frame, heap, page_ceil, page_floor};
 use abi::auxv::*;
@@ -66,9 +66,11 @@ pub struct Loaded {
     pub sp: usize,
 }
 
-/// Build an address space for `file` with `argv`/`envp` on its stack.
+/// Build an address space for `file` with `argv`/`envp` on its stack;
+/// `exe` is the program's file, which the segments' regions show.
 pub fn load(
     file: &[u8],
+    exe: Option<Arc<MappedFile>>,
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
     execfn: &[u8],
@@ -82,18 +84,21 @@ pub fn load(
     let base = if info.pie { PIE_BASE } else { 0 };
     info.check_base(base).map_err(|_| ENOEXEC)?;
     let mut mm = AddressSpace::new()?;
-    let image_end = map_segments(&mut mm, &info, base, file)?;
+    let image_end = map_segments(&mut mm, &info, base, file, &exe)?;
     mm.brk_start = image_end;
     mm.brk = image_end;
+    mm.exe = exe;
     vdso::map_into(&mut mm)?;
-    mm.add_region(Region {
-        start: STACK_TOP - stack_size(rlimit_stack),
-        end: STACK_TOP,
-        prot: Prot::RW,
-        kind: RegionKind::Stack,
-    })
+    mm.add_region(Region::new(
+        STACK_TOP - stack_size(rlimit_stack),
+        STACK_TOP,
+        Prot::RW,
+        RegionKind::Stack,
+    ))
     .map_err(|_| ENOEXEC)?;
-    let sp = build_stack(&mut mm, &info, base, argv, envp, execfn, rlimit_stack, cred)?;
+    let (sp, args, env) =
+        build_stack(&mut mm, &info, base, argv, envp, execfn, rlimit_stack, cred)?;
+    mm.layout = layout(&info, base, sp, args, env);
     Ok(Loaded {
         mm,
         entry: base + info.entry,
@@ -101,15 +106,60 @@ pub fn load(
     })
 }
 
-/// Map every PT_LOAD segment (pages shared by two segments get the union of
-/// their permissions) and copy the file bytes; returns the image end.
+/// Where the program's code and data are, as Linux's `load_elf_binary`
+/// works them out for `mm_struct` (code: the executable segments; data:
+/// up to the last segment's file bytes), and its stack, arguments and
+/// environment.
+fn layout(
+    info: &ElfInfo,
+    base: usize,
+    sp: usize,
+    (arg_start, arg_end): Span,
+    (env_start, env_end): Span,
+) -> Layout {
+    let (mut start_code, mut end_code, mut start_data, mut end_data) = (usize::MAX, 0, 0, 0);
+    for s in &info.segments {
+        let k = s.vaddr;
+        if s.exec && k < start_code {
+            start_code = k;
+        }
+        start_data = start_data.max(k);
+        let k = s.vaddr + s.filesz;
+        if s.exec {
+            end_code = end_code.max(k);
+        }
+        end_data = end_data.max(k);
+    }
+    if start_code == usize::MAX {
+        start_code = 0;
+    }
+    Layout {
+        start_code: base + start_code,
+        end_code: base + end_code,
+        start_data: base + start_data,
+        end_data: base + end_data,
+        start_stack: sp,
+        arg_start,
+        arg_end,
+        env_start,
+        env_end,
+    }
+}
+
+/// Map every PT_LOAD segment and copy the file bytes; returns the image
+/// end. Each segment becomes regions as Linux's `elf_map` and
+/// `set_brk` make them: its file pages, showing `exe` at the segment's
+/// offset, then its zero pages past the file's last page, anonymous. A
+/// page two segments share stays with the first, with both permissions.
 fn map_segments(
     mm: &mut AddressSpace,
     info: &ElfInfo,
     base: usize,
     file: &[u8],
+    exe: &Option<Arc<MappedFile>>,
 ) -> Result<usize, Errno> {
-    let mut ranges: Vec<(usize, usize, Prot)> = Vec::new();
+    // Each region, with the file it shows if any.
+    let mut ranges: Vec<(Region, Option<Arc<MappedFile>>)> = Vec::new();
     for s in &info.segments {
         let start = page_floor(base + s.vaddr);
         if start < crate::syscall::mem::MMAP_MIN_ADDR {
@@ -130,38 +180,61 @@ fn map_segments(
             }
         }
         mm.write_bytes(base + s.vaddr, &file[s.offset..s.offset + s.filesz])?;
+        let prot = Prot {
+            read: true,
+            write: s.write,
+            exec: s.exec,
+        };
+        let file_end = if s.filesz == 0 {
+            start
+        } else {
+            page_ceil(base + s.vaddr + s.filesz).ok_or(ENOEXEC)?
+        };
+        // The segment's file pages show the program, each segment's its
+        // own offsets.
+        let file = match exe {
+            Some(e) if file_end > start => {
+                let m = MappedFile::new(
+                    e.inode.clone(),
+                    e.path.clone(),
+                    false,
+                    start,
+                    s.offset.saturating_sub((base + s.vaddr) % PAGE_SIZE),
+                );
+                Some(heap::for_user(|| Arc::try_new(m)).map_err(|_| ENOMEM)?)
+            }
+            _ => None,
+        };
+        ranges.push((Region::new(start, file_end, prot, RegionKind::Fixed), file));
+        // Mapped already, but anonymous memory as far as the regions go,
+        // so the heap that `brk` makes after it joins it, as on Linux.
         ranges.push((
-            start,
-            end,
-            Prot {
-                read: true,
-                write: s.write,
-                exec: s.exec,
-            },
+            Region::new(file_end, end, prot, RegionKind::Anonymous),
+            None,
         ));
     }
-    // Regions: merge overlapping segment ranges.
-    ranges.sort_by_key(|r| r.0);
-    let mut merged: Vec<(usize, usize, Prot)> = Vec::new();
-    for (s, e, p) in ranges {
-        match merged.last_mut() {
-            Some(last) if s < last.1 => {
-                last.1 = last.1.max(e);
-                last.2.write |= p.write;
-                last.2.exec |= p.exec;
-            }
-            _ => merged.push((s, e, p)),
+    ranges.sort_by_key(|(r, _)| r.start);
+    let mut merged: Vec<(Region, Option<Arc<MappedFile>>)> = Vec::new();
+    for (mut r, f) in ranges {
+        if let Some((last, _)) = merged.last_mut()
+            && r.start < last.end
+        {
+            // The shared page stays with the region below, which gets
+            // both permissions.
+            last.prot.write |= r.prot.write;
+            last.prot.exec |= r.prot.exec;
+            r.start = last.end.min(r.end);
+        }
+        if r.start < r.end {
+            merged.push((r, f));
         }
     }
-    let end = merged.iter().map(|r| r.1).max().unwrap_or(0);
-    for (start, end, prot) in merged {
-        mm.add_region(Region {
-            start,
-            end,
-            prot,
-            kind: RegionKind::Fixed,
-        })
-        .map_err(|_| ENOEXEC)?;
+    let end = merged.iter().map(|(r, _)| r.end).max().unwrap_or(0);
+    for (r, f) in merged {
+        mm.add_region(r).map_err(|_| ENOEXEC)?;
+        if let Some(f) = f {
+            mm.add_file(r.start, r.end, f)?;
+        }
     }
     Ok(end)
 }
@@ -194,9 +267,14 @@ fn cstr(mm: &mut AddressSpace, sp: &mut usize, s: &[u8]) -> Result<usize, Errno>
     put(mm, sp, s)
 }
 
+/// Where a run of strings was put: `[start, end)`.
+type Span = (usize, usize);
+
 /// Lay out the initial stack (i386 System V ABI, figure 3-31):
 /// `argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL`, strings above.
-/// `cred` is what the program runs as (the auxv's `AT_UID`...).
+/// `cred` is what the program runs as (the auxv's `AT_UID`...). Returns the
+/// stack pointer and where the argument and environment strings are
+/// (`[start, end)` each, Linux's `arg_start`... `env_end`).
 #[allow(clippy::too_many_arguments)]
 fn build_stack(
     mm: &mut AddressSpace,
@@ -207,7 +285,7 @@ fn build_stack(
     execfn: &[u8],
     rlimit_stack: u64,
     cred: &Cred,
-) -> Result<usize, Errno> {
+) -> Result<(usize, Span, Span), Errno> {
     let strings: usize =
         argv.iter().chain(envp).map(|s| s.len() + 1).sum::<usize>() + execfn.len() + 1;
     if strings > arg_limit(rlimit_stack) {
@@ -216,16 +294,19 @@ fn build_stack(
     let mut sp = STACK_TOP;
     let execfn_addr = cstr(mm, &mut sp, execfn)?;
     let platform = cstr(mm, &mut sp, b"i686")?;
+    let env_end = sp;
     let mut env_ptrs = heap::try_vec(envp.len())?;
     for e in envp.iter().rev() {
         env_ptrs.push(cstr(mm, &mut sp, e)?);
     }
     env_ptrs.reverse();
+    let (env_start, arg_end) = (sp, sp);
     let mut arg_ptrs = heap::try_vec(argv.len())?;
     for a in argv.iter().rev() {
         arg_ptrs.push(cstr(mm, &mut sp, a)?);
     }
     arg_ptrs.reverse();
+    let arg_start = sp;
     sp &= !15;
     let random = put(mm, &mut sp, &random_bytes())?;
 
@@ -274,7 +355,7 @@ fn build_stack(
     bytes.extend(words.iter().flat_map(|w| w.to_le_bytes()));
     mm.populate(sp, sp + bytes.len())?;
     mm.write_bytes(sp, &bytes)?;
-    Ok(sp)
+    Ok((sp, (arg_start, arg_end), (env_start, env_end)))
 }
 
 /// Registers for the first instruction of a freshly loaded program.
@@ -315,13 +396,23 @@ impl core::ops::Deref for Image {
     }
 }
 
+/// An executable, opened: its bytes, the file (for the process's `exe`
+/// and `maps`) and its (mode, uid, gid) for the set-id bits.
+struct Program {
+    image: Image,
+    file: Arc<MappedFile>,
+    owner: (u32, u32, u32),
+}
+
 /// Open an executable (Linux's `do_open_execat`): a regular file the
 /// caller may execute (`EACCES` otherwise, a directory included; even root
-/// needs an execute bit), relative to the current directory. Returns the
-/// bytes and the file's (mode, uid, gid) for the set-id bits.
-fn read_program(path: &[u8]) -> Result<(Image, (u32, u32, u32)), Errno> {
+/// needs an execute bit, and nothing runs from a `noexec` mount), relative
+/// to the current directory. A `nosuid` mount drops the set-id bits of
+/// the owner it returns.
+fn read_program(path: &[u8]) -> Result<Program, Errno> {
     use crate::fs::inode::{Data, InodeKind};
-    let inode = crate::fs::namei::lookup_at(
+    use crate::fs::namespace::{self, MNT_NOEXEC, MNT_NOSUID};
+    let (inode, at) = crate::fs::namei::lookup_at_path(
         crate::syscall::args::DirFd(abi::fcntl::AT_FDCWD),
         path,
         true,
@@ -331,7 +422,14 @@ fn read_program(path: &[u8]) -> Result<(Image, (u32, u32, u32)), Errno> {
     };
     let fs_cred = crate::fs::namei::cred();
     crate::fs::namei::inode_permission(&fs_cred, &inode, cred::MAY_EXEC)?;
-    let owner = inode.meta.with(|m| (m.mode, m.uid, m.gid));
+    let mnt = namespace::mnt_flags(&inode);
+    if mnt & MNT_NOEXEC != 0 {
+        return Err(abi::errno::EACCES);
+    }
+    let mut owner = inode.meta.with(|m| (m.mode, m.uid, m.gid));
+    if mnt & MNT_NOSUID != 0 {
+        owner.0 &= !(abi::stat::S_ISUID | abi::stat::S_ISGID);
+    }
     let image = data.with(|d| match d {
         Data::Static(s) => Ok::<_, Errno>(Image::Static(s)),
         Data::Owned(v) => {
@@ -340,7 +438,13 @@ fn read_program(path: &[u8]) -> Result<(Image, (u32, u32, u32)), Errno> {
             Ok(Image::Owned(copy))
         }
     })?;
-    Ok((image, owner))
+    let exe = MappedFile::new(inode.clone(), at, false, 0, 0);
+    let exe = heap::for_user(|| Arc::try_new(exe)).map_err(|_| ENOMEM)?;
+    Ok(Program {
+        image,
+        file: exe,
+        owner,
+    })
 }
 
 /// `execve`: replace the current program. On success the frame `regs` now
@@ -352,7 +456,11 @@ pub fn exec_current(
     envp: &[Vec<u8>],
 ) -> Result<(), Errno> {
     cred::exec_check_nproc()?;
-    let (file, owner) = read_program(path)?;
+    let Program {
+        image: file,
+        file: exe,
+        owner,
+    } = read_program(path)?;
     // The new program's stack follows the caller's RLIMIT_STACK, which it
     // keeps across execve.
     let rlimit_stack = with_current(|t| t.rlimits[abi::resource::RLIMIT_STACK as usize].cur);
@@ -360,7 +468,7 @@ pub fn exec_current(
     let old_cred = cred::current_cred();
     let new_cred = cred::prepare_exec_creds(&old_cred, owner)?;
     let runs_as = new_cred.as_deref().unwrap_or(&old_cred);
-    let loaded = load(&file, argv, envp, path, rlimit_stack, runs_as)?;
+    let loaded = load(&file, Some(exe), argv, envp, path, rlimit_stack, runs_as)?;
     drop(old_cred);
     let closed = with_current(|t| {
         // SAFETY: the new directory maps the kernel half like every other.
@@ -400,10 +508,22 @@ pub fn exec_current(
 
 /// Create pid 1 running `path`, with fds 0, 1, 2 on the console.
 pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), Errno> {
-    let (file, _) = read_program(path.as_bytes())?;
+    let Program {
+        image: file,
+        file: exe,
+        ..
+    } = read_program(path.as_bytes())?;
     let rlimit_stack = super::rlimit::defaults()[abi::resource::RLIMIT_STACK as usize].cur;
     let cred = Arc::new(Cred::root());
-    let loaded = load(&file, argv, envp, path.as_bytes(), rlimit_stack, &cred)?;
+    let loaded = load(
+        &file,
+        Some(exe),
+        argv,
+        envp,
+        path.as_bytes(),
+        rlimit_stack,
+        &cred,
+    )?;
     let stack = KernelStack::new().ok_or(ENOMEM)?;
     let regs = initial_regs(loaded.entry, loaded.sp);
     // SAFETY: a fresh, unused kernel stack.
@@ -432,6 +552,8 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         fault_trapno: 0,
         rlimits: super::rlimit::defaults(),
         cpu_ticks: 0,
+        stime_ticks: 0,
+        start_time: crate::time::uptime_ns(),
         exit_pending: None,
         children: alloc::vec::Vec::new(),
         cred,

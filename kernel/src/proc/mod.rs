@@ -143,6 +143,8 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             fault_trapno: 0,
             rlimits: parent.rlimits,
             cpu_ticks: 0,
+            stime_ticks: 0,
+            start_time: crate::time::uptime_ns(),
             exit_pending: None,
             children: alloc::vec::Vec::new(),
             cred: parent.cred.clone(),

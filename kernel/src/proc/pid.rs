@@ -127,6 +127,11 @@ impl TaskTable {
         Ok(core::mem::replace(&mut t.cred, new))
     }
 
+    /// The last pid handed out (`/proc/loadavg`'s last field).
+    pub fn last_pid(&self) -> Pid {
+        self.last
+    }
+
     /// How many tasks exist, zombies included.
     pub fn len(&self) -> usize {
         self.len

@@ -13,7 +13,7 @@ use crate::arch::x86::{fpu, gdt, instructions, paging, switch, sysenter, tss};
 use crate::sync::UpCell;
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// Timer ticks per time slice (50 ms at HZ = 100).
 const TIME_SLICE: u32 = 5;
@@ -66,6 +66,83 @@ impl Scheduler {
     }
 }
 
+/// What `/proc/stat`, `/proc/uptime` and `/proc/loadavg` count, since
+/// boot: timer ticks spent in user mode, in the kernel for a process, and
+/// idle (Linux's `kcpustat`); processes made (`total_forks`); switches
+/// between tasks (`nr_context_switches`); and the load averages
+/// (`avenrun`, fixed point with `FSHIFT` bits).
+static TICKS_USER: AtomicU64 = AtomicU64::new(0);
+static TICKS_SYSTEM: AtomicU64 = AtomicU64::new(0);
+static TICKS_IDLE: AtomicU64 = AtomicU64::new(0);
+static TOTAL_FORKS: AtomicU64 = AtomicU64::new(0);
+static CONTEXT_SWITCHES: AtomicU64 = AtomicU64::new(0);
+static AVENRUN: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
+
+/// include/linux/sched/loadavg.h: the load averages' fixed point and
+/// decay per `LOAD_FREQ` (5 s) for 1, 5 and 15 minutes.
+pub const FSHIFT: u32 = 11;
+pub const FIXED_1: u64 = 1 << FSHIFT;
+const EXP: [u64; 3] = [1884, 2014, 2037];
+const LOAD_FREQ: u64 = 5 * crate::arch::x86::pit::HZ as u64 + 1;
+
+/// (user, system, idle) timer ticks since boot.
+pub fn cpu_ticks() -> (u64, u64, u64) {
+    (
+        TICKS_USER.load(Ordering::Relaxed),
+        TICKS_SYSTEM.load(Ordering::Relaxed),
+        TICKS_IDLE.load(Ordering::Relaxed),
+    )
+}
+
+/// Processes made since boot (`fork`s and init).
+pub fn total_forks() -> u64 {
+    TOTAL_FORKS.load(Ordering::Relaxed)
+}
+
+/// Task switches since boot.
+pub fn context_switches() -> u64 {
+    CONTEXT_SWITCHES.load(Ordering::Relaxed)
+}
+
+/// The 1, 5 and 15 minute load averages, fixed point (`FSHIFT`).
+pub fn loadavg() -> [u64; 3] {
+    [0, 1, 2].map(|i| AVENRUN[i].load(Ordering::Relaxed))
+}
+
+/// Tasks that can run now, the running one included (`nr_running`).
+fn nr_running_in(s: &Scheduler) -> u64 {
+    let queued = s
+        .runq
+        .iter()
+        .filter(|&&p| {
+            s.tasks
+                .get(p)
+                .is_some_and(|t| t.state == TaskState::Runnable)
+        })
+        .count();
+    let current = s.current.is_some_and(|p| {
+        !s.runq.contains(&p)
+            && s.tasks
+                .get(p)
+                .is_some_and(|t| t.state == TaskState::Runnable)
+    });
+    queued as u64 + u64::from(current)
+}
+
+/// [`nr_running_in`] the scheduler.
+pub fn nr_running() -> u64 {
+    SCHED.with(|s| nr_running_in(s))
+}
+
+/// Linux's `calc_load`: one step of an exponential moving average.
+fn calc_load(load: u64, exp: u64, active: u64) -> u64 {
+    let mut new = load * exp + active * (FIXED_1 - exp);
+    if active >= load {
+        new += FIXED_1 - 1;
+    }
+    new / FIXED_1
+}
+
 /// A free pid (`None`: all taken; fork fails with `-EAGAIN`).
 pub fn alloc_pid() -> Option<Pid> {
     SCHED.with(|s| s.tasks.alloc_pid())
@@ -73,6 +150,7 @@ pub fn alloc_pid() -> Option<Pid> {
 
 /// Make a new task runnable.
 pub fn add_task(task: Box<Task>) {
+    TOTAL_FORKS.fetch_add(1, Ordering::Relaxed);
     SCHED.with(|s| {
         s.runq.push_back(task.pid);
         s.tasks.insert(task);
@@ -135,14 +213,34 @@ pub fn any_live_signal_pending() -> bool {
 /// slice in user mode.
 pub fn timer_tick(from_user: bool) {
     let (expired, cpu_signal) = SCHED.with(|s| {
+        // Every LOAD_FREQ ticks, the load averages take in how many tasks
+        // could run (`calc_global_load`).
+        if crate::time::jiffies().is_multiple_of(LOAD_FREQ) {
+            let active = nr_running_in(s) * FIXED_1;
+            for (a, exp) in AVENRUN.iter().zip(EXP) {
+                a.store(
+                    calc_load(a.load(Ordering::Relaxed), exp, active),
+                    Ordering::Relaxed,
+                );
+            }
+        }
         let Some(cur) = s.current else {
+            TICKS_IDLE.fetch_add(1, Ordering::Relaxed);
             return (false, None);
         };
         let t = s.tasks.get_mut(cur).unwrap();
         if t.state != TaskState::Runnable {
-            return (false, None); // the idle loop runs on a sleeper's behalf
+            // The idle loop runs on a sleeper's behalf.
+            TICKS_IDLE.fetch_add(1, Ordering::Relaxed);
+            return (false, None);
         }
         t.cpu_ticks += 1;
+        if from_user {
+            TICKS_USER.fetch_add(1, Ordering::Relaxed);
+        } else {
+            TICKS_SYSTEM.fetch_add(1, Ordering::Relaxed);
+            t.stime_ticks += 1;
+        }
         let sig = cpu_limit_signal(t);
         t.slice = t.slice.saturating_sub(1);
         (
@@ -199,6 +297,9 @@ pub fn schedule() {
                     break n;
                 }
             };
+            if prev != Some(next) {
+                CONTEXT_SWITCHES.fetch_add(1, Ordering::Relaxed);
+            }
             s.current = Some(next);
             CURRENT_TGID.store(next, Ordering::Relaxed);
             let next_task = s.tasks.get_mut(next).unwrap();

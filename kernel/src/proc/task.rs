@@ -76,8 +76,13 @@ pub struct Task {
     /// Resource limits (`proc/rlimit.rs`).
     pub rlimits: super::rlimit::Rlimits,
     /// Timer ticks this process has run, user and kernel time together
-    /// (for `RLIMIT_CPU`).
+    /// (for `RLIMIT_CPU`), and of those, the ticks in the kernel
+    /// (`/proc/<pid>/stat`'s `utime` and `stime`).
     pub cpu_ticks: u64,
+    pub stime_ticks: u64,
+    /// When it was made, in nanoseconds since boot (Linux's
+    /// `start_boottime`: `/proc/<pid>/stat`'s `starttime`).
+    pub start_time: u64,
     /// The wait status to exit with on the way back to user mode
     /// (`proc::exit_later`).
     pub exit_pending: Option<u32>,

@@ -45,12 +45,12 @@ fn frame() -> Result<usize, MapError> {
 /// Map the vDSO into an address space.
 pub fn map_into(mm: &mut AddressSpace) -> Result<(), MapError> {
     mm.map_shared_page(VDSO_BASE, frame()?)?;
-    mm.add_region(Region {
-        start: VDSO_BASE,
-        end: VDSO_BASE + PAGE_SIZE,
-        prot: Prot::RX,
-        kind: RegionKind::Fixed,
-    })
+    mm.add_region(Region::new(
+        VDSO_BASE,
+        VDSO_BASE + PAGE_SIZE,
+        Prot::RX,
+        RegionKind::Vdso,
+    ))
 }
 
 /// `__kernel_vsyscall` in every process (`AT_SYSINFO`).

@@ -310,6 +310,8 @@ flags_arg!(
     abi::fcntl::AtFlags,
     abi::mman::ProtFlags,
     abi::mman::MapFlags,
+    abi::mount::MountFlags,
+    abi::mount::UmountFlags,
     abi::sched::CloneFlags,
 );
 

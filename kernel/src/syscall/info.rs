@@ -1,5 +1,8 @@
 //! `uname`: who we say we are. "Linux" on "i686", with a 6.1 release
-//! number, because C libraries compare it against their minimum.
+//! number, because C libraries compare it against their minimum; and the
+//! other calls about the system as a whole: `reboot`, the resource limits,
+//! `getrandom`, `sysinfo`, `personality`, `prctl`. `/proc/version` and
+//! `/proc/sys/kernel/*` show the same names (`fs/proc.rs`).
 
 use super::args::SysResult;
 use super::uaccess::{UserPtr, UserSlice, Write};
@@ -14,21 +17,60 @@ use abi::reboot::*;
 use abi::resource::*;
 use abi::types::{Sysinfo, Utsname};
 
-fn field(s: &str) -> [u8; 65] {
+/// The system's names (Linux's `init_uts_ns`, include/linux/uts.h and the
+/// generated compile.h).
+pub const UTS_SYSNAME: &str = "Linux";
+pub const UTS_RELEASE: &str = "6.1.0-rusty-i386";
+pub const UTS_VERSION: &str = "#1 rusty-i386 teaching kernel";
+pub const UTS_MACHINE: &str = "i686";
+/// Longest host name (`__NEW_UTS_LEN`).
+pub const UTS_LEN: usize = 64;
+
+/// The host name (`utsname()->nodename`): "rusty" until
+/// `/proc/sys/kernel/hostname` is written.
+static HOSTNAME: spin::Mutex<([u8; UTS_LEN], usize)> = spin::Mutex::new({
+    let mut b = [0u8; UTS_LEN];
+    b[0] = b'r';
+    b[1] = b'u';
+    b[2] = b's';
+    b[3] = b't';
+    b[4] = b'y';
+    (b, 5)
+});
+
+/// The host name's bytes (up to [`UTS_LEN`]), copied into `out`: its length.
+pub fn hostname(out: &mut [u8; UTS_LEN]) -> usize {
+    let h = HOSTNAME.lock();
+    out.copy_from_slice(&h.0);
+    h.1
+}
+
+/// Set the host name (`sethostname`'s effect): at most [`UTS_LEN`] bytes.
+pub fn set_hostname(name: &[u8]) {
+    let mut h = HOSTNAME.lock();
+    let n = name.len().min(UTS_LEN);
+    h.0 = [0; UTS_LEN];
+    h.0[..n].copy_from_slice(&name[..n]);
+    h.1 = n;
+}
+
+fn field(s: &[u8]) -> [u8; 65] {
     let mut f = [0u8; 65];
-    f[..s.len()].copy_from_slice(s.as_bytes());
+    f[..s.len()].copy_from_slice(s);
     f
 }
 
 /// `uname(*buf)`.
 pub fn sys_uname(buf: UserPtr<Utsname>) -> SysResult {
+    let mut host = [0u8; UTS_LEN];
+    let n = hostname(&mut host);
     let u = Utsname {
-        sysname: field("Linux"),
-        nodename: field("rusty"),
-        release: field("6.1.0-rusty-i386"),
-        version: field("#1 rusty-i386 teaching kernel"),
-        machine: field("i686"),
-        domainname: field("(none)"),
+        sysname: field(UTS_SYSNAME.as_bytes()),
+        nodename: field(&host[..n]),
+        release: field(UTS_RELEASE.as_bytes()),
+        version: field(UTS_VERSION.as_bytes()),
+        machine: field(UTS_MACHINE.as_bytes()),
+        domainname: field(b"(none)"),
     };
     buf.write(&u)?;
     Ok(0)
@@ -183,17 +225,20 @@ pub fn sys_getrandom(buf: UserSlice<Write>, flags: u32) -> SysResult {
     Ok(len)
 }
 
-/// `sysinfo(*info)`.
+/// `sysinfo(*info)`: memory as `/proc/meminfo` shows it (both from
+/// `mm::si_meminfo`), tmpfs's pages as shared memory (as Linux counts
+/// shmem), and the load averages in `SI_LOAD_SHIFT` (16-bit) fixed point.
 pub fn sys_sysinfo(info: UserPtr<Sysinfo>) -> SysResult {
     let mut s = Sysinfo::ZERO;
     s.uptime = (crate::time::uptime_ns() / 1_000_000_000) as i32;
-    s.totalram = (crate::boot_info().usable_top() as u32).saturating_sub(0x10_0000);
-    // Free frames, plus what the kernel heap has mapped but holds no
-    // object in: so kernel objects that are never freed show as lost RAM
-    // even while the heap has room (the leak test reads this).
-    let (heap_used, heap_size) = crate::mm::heap::usage();
-    s.freeram =
-        (crate::mm::frame::free_frames() * crate::mm::PAGE_SIZE + (heap_size - heap_used)) as u32;
+    let m = crate::mm::si_meminfo();
+    s.totalram = m.total as u32;
+    s.freeram = m.free as u32;
+    s.sharedram = crate::fs::namespace::shmem_bytes() as u32;
+    let load = crate::proc::sched::loadavg();
+    for (out, l) in s.loads.iter_mut().zip(load) {
+        *out = (l << (16 - crate::proc::sched::FSHIFT)) as u32;
+    }
     s.procs = crate::proc::sched::SCHED.with(|x| x.tasks.len()) as u16;
     s.mem_unit = 1;
     info.write(&s)?;

@@ -1,15 +1,25 @@
-//! Memory system calls: brk, mmap2 (anonymous), munmap, mprotect.
-//! Anonymous memory is mapped lazily: the region is recorded now and each
-//! page is zero-filled on first touch (see `mm/addrspace.rs`).
+//! Memory system calls: brk, mmap2, munmap, mprotect. Memory is mapped
+//! lazily: the region is recorded now and each page is zero-filled, or
+//! for a file mapping copied from the file, on first touch (see
+//! `mm/addrspace.rs`).
+//!
+//! File mappings are private copies: `MAP_PRIVATE`, and `MAP_SHARED`
+//! without `PROT_WRITE` (the file's later writes are not seen by pages
+//! already touched). A writable shared file mapping, which would need the
+//! file's pages themselves in the address space, is `ENODEV` for now.
 
 use super::args::{Fd, SysResult, UserAddr};
-use crate::mm::addrspace::{AddressSpace, Prot, Region, RegionKind};
+use crate::fs::char_dev::Device;
+use crate::fs::file::FileKind;
+use crate::mm::addrspace::{AddressSpace, MappedFile, Prot, Region, RegionKind};
 use crate::mm::{PAGE_SIZE, USER_TOP, page_ceil};
 use crate::proc::exec::MMAP_TOP;
 use crate::proc::{current_mm, with_current};
-use abi::errno::{EINVAL, ENODEV, ENOMEM};
+use abi::errno::{EACCES, EINVAL, ENODEV, ENOMEM, EOVERFLOW, Errno};
+use abi::fcntl::{O_ACCMODE, O_RDONLY, O_WRONLY};
 use abi::mman::*;
 use abi::resource::{RLIMIT_AS, RLIMIT_DATA};
+use alloc::sync::Arc;
 
 /// The lowest address `mmap2` hands out or accepts (Linux's default
 /// `vm.mmap_min_addr`).
@@ -71,12 +81,7 @@ pub fn sys_brk(UserAddr(want): UserAddr) -> SysResult {
             {
                 return mm.brk;
             }
-            let r = Region {
-                start: old_end,
-                end: new_end,
-                prot: Prot::RW,
-                kind: RegionKind::Anonymous,
-            };
+            let r = Region::new(old_end, new_end, Prot::RW, RegionKind::Anonymous);
             if mm.add_region(r).is_err() {
                 return mm.brk;
             }
@@ -90,15 +95,51 @@ pub fn sys_brk(UserAddr(want): UserAddr) -> SysResult {
     }))
 }
 
-/// `mmap2(addr, length, prot, flags, fd, pgoffset)`: anonymous private (or
-/// shared, which without threads behaves the same until fork) mappings.
+/// What a file mapping of `fd` maps (`do_mmap`'s checks on the file): a
+/// regular file open for reading (`EACCES` otherwise; `ENODEV` for what
+/// cannot be mapped), or `None` for `/dev/zero`, which maps anonymous
+/// memory. `shared` asks for `MAP_SHARED`. Where the mapping goes is not
+/// known yet: the caller sets `delta` then.
+fn mapped_file(fd: Fd, prot: ProtFlags, shared: bool) -> Result<Option<Arc<MappedFile>>, Errno> {
+    let f = with_current(|t| t.files.get(fd.0))?;
+    let (kind, flags, inode, path) = {
+        let of = f.lock();
+        (of.kind, of.flags, of.inode.clone(), of.path.clone())
+    };
+    drop(f);
+    match kind {
+        FileKind::Regular => {}
+        FileKind::Device(Device::Zero) => return Ok(None),
+        FileKind::Path => return Err(abi::errno::EBADF),
+        _ => return Err(ENODEV),
+    }
+    let inode = inode.ok_or(ENODEV)?;
+    if flags & O_ACCMODE == O_WRONLY {
+        return Err(EACCES);
+    }
+    if shared && prot.any(PROT_WRITE) {
+        if flags & O_ACCMODE == O_RDONLY {
+            return Err(EACCES);
+        }
+        return Err(ENODEV);
+    }
+    let m = MappedFile::new(inode, path, shared, 0, 0);
+    Ok(Some(
+        crate::mm::heap::for_user(|| Arc::try_new(m)).map_err(|_| ENOMEM)?,
+    ))
+}
+
+/// `mmap2(addr, length, prot, flags, fd, pgoffset)`: anonymous mappings
+/// (private, or shared, which without threads behaves the same until
+/// fork), and file mappings (see the top of this file); `pgoffset` counts
+/// pages.
 pub fn sys_mmap2(
     UserAddr(addr): UserAddr,
     len: usize,
     prot: ProtFlags,
     flags: MapFlags,
     fd: Fd,
-    _pgoffset: usize,
+    pgoffset: usize,
 ) -> SysResult {
     if len == 0 {
         return Err(EINVAL);
@@ -107,11 +148,16 @@ pub fn sys_mmap2(
     if ty != MAP_PRIVATE && ty != MAP_SHARED && ty != MAP_SHARED_VALIDATE {
         return Err(EINVAL);
     }
-    if !flags.any(MAP_ANONYMOUS) {
-        with_current(|t| t.files.get(fd.0))?;
-        return Err(ENODEV); // file mappings: not yet
-    }
+    let mut file = if flags.any(MAP_ANONYMOUS) {
+        None
+    } else {
+        mapped_file(fd, prot, ty != MAP_PRIVATE)?
+    };
+    let offset = pgoffset.checked_mul(PAGE_SIZE).ok_or(EOVERFLOW)?;
     let len = page_ceil(len).ok_or(ENOMEM)?;
+    if offset.checked_add(len).is_none() {
+        return Err(EOVERFLOW);
+    }
     if len > USER_TOP {
         return Err(ENOMEM);
     }
@@ -125,13 +171,12 @@ pub fn sys_mmap2(
         return Err(abi::errno::EPERM);
     }
     let limits = vm_limits();
-    let is_data = Region {
-        start: 0,
-        end: PAGE_SIZE,
-        prot: prot_of(prot),
-        kind: RegionKind::Anonymous,
-    }
-    .is_data();
+    let kind = match &file {
+        Some(_) => RegionKind::File,
+        None => RegionKind::Anonymous,
+    };
+    let shared = file.as_ref().is_some_and(|f| f.shared);
+    let is_data = prot.any(PROT_WRITE) && !shared;
     current_mm()?.with(|mm| {
         let start = if fixed {
             if addr.checked_add(len).is_none_or(|e| e > USER_TOP) {
@@ -160,16 +205,22 @@ pub fn sys_mmap2(
                 mm.find_free(len, floor, MMAP_TOP).ok_or(ENOMEM)?
             }
         };
-        let r = Region {
-            start,
-            end: start + len,
-            prot: prot_of(prot),
-            kind: RegionKind::Anonymous,
-        };
+        // The file's offsets fall where the mapping went (the only
+        // reference yet: no allocation here).
+        if let Some(f) = file.as_mut().and_then(Arc::get_mut) {
+            f.delta = offset.wrapping_sub(start);
+        }
         if !fixed && !may_expand_vm(mm, len / PAGE_SIZE, is_data, (0, 0), limits) {
             return Err(ENOMEM);
         }
-        mm.add_region(r)?;
+        // Room for the file's range first: a mapping is all made or not.
+        if let Some(f) = file {
+            mm.add_file(start, start + len, f)?;
+        }
+        if let Err(e) = mm.add_region(Region::new(start, start + len, prot_of(prot), kind)) {
+            let _ = mm.unmap(start, start + len);
+            return Err(e.into());
+        }
         Ok(start)
     })
 }

@@ -11,7 +11,8 @@ use super::{cred, info, mem, proc, signal, time};
 use crate::arch::x86::common::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::fs::{
-    fcntl, ioctl, namei, open, pipe, read_write, readdir, select, stat, statfs, sync, utimes,
+    fcntl, ioctl, namei, namespace, open, pipe, read_write, readdir, select, stat, statfs, sync,
+    utimes,
 };
 use abi::errno::ENOSYS;
 use abi::syscalls::*;
@@ -76,12 +77,15 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_CHDIR, open::sys_chdir);
     sys!(NR_TIME, time::sys_time);
     sys!(NR_GETPID, proc::sys_getpid);
+    sys!(NR_MOUNT, namespace::sys_mount);
+    sys!(NR_UMOUNT, namespace::sys_umount);
     sys!(NR_SETUID, cred::sys_setuid16);
     sys!(NR_GETUID, cred::sys_getuid16);
     sys!(NR_ACCESS, open::sys_access);
     sys!(NR_KILL, signal::sys_kill);
     sys!(NR_DUP, fcntl::sys_dup);
     sys!(NR_BRK, mem::sys_brk);
+    sys!(NR_UMOUNT2, namespace::sys_umount2);
     sys!(NR_SETGID, cred::sys_setgid16);
     sys!(NR_GETGID, cred::sys_getgid16);
     sys!(NR_GETEUID, cred::sys_geteuid16);

@@ -3,6 +3,7 @@
 
 pub mod boot;
 pub mod common;
+pub mod cpuinfo;
 pub mod entry;
 pub mod extable;
 pub mod floor;
