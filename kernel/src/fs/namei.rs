@@ -58,6 +58,14 @@ pub fn root() -> InodeRef {
     .clone()
 }
 
+/// Where `/` is for the current process: its root (`chroot`), or the
+/// tree's root with no process (Linux's `current->fs->root`).
+pub fn proc_root() -> InodeRef {
+    crate::proc::current_pid()
+        .map(|_| with_current(|t| t.root.clone()))
+        .unwrap_or_else(root)
+}
+
 /// The current process's working directory (the root with no process).
 pub fn cwd() -> InodeRef {
     crate::proc::current_pid()
@@ -153,7 +161,7 @@ fn check_path(path: &[u8]) -> Result<(), Errno> {
 
 /// Resolve `path` from `start`, following a final symlink if `follow`.
 pub fn lookup(start: &InodeRef, path: &[u8], follow: bool) -> Result<InodeRef, Errno> {
-    lookup_in(&root(), start, path, follow)
+    lookup_in(&proc_root(), start, path, follow)
 }
 
 /// [`lookup`] in a tree whose root is `root` (what `/` and a `..` at the
@@ -173,7 +181,7 @@ pub fn lookup_in(
 pub fn lookup_at(dirfd: DirFd, path: &[u8], follow: bool) -> Result<InodeRef, Errno> {
     check_path(path)?;
     let start = if path[0] == b'/' {
-        root()
+        proc_root()
     } else {
         start_dir(dirfd)?
     };
@@ -323,12 +331,12 @@ pub fn lookup_at_path(
 ) -> Result<(InodeRef, Option<PathRef>), Errno> {
     check_path(path)?;
     let start = if path[0] == b'/' {
-        root()
+        proc_root()
     } else {
         start_dir(dirfd)?
     };
     let mut links = 0;
-    walk(&root(), &start, path, follow, &mut links, true)
+    walk(&proc_root(), &start, path, follow, &mut links, true)
 }
 
 /// The last component of a path, as Linux's `last_type` sorts it.
@@ -359,7 +367,7 @@ pub fn lookup_parent(dirfd: DirFd, path: &[u8]) -> Result<(InodeRef, Last, bool)
         None => (&b""[..], trimmed),
     };
     let start = if path[0] == b'/' {
-        root()
+        proc_root()
     } else {
         start_dir(dirfd)?
     };
