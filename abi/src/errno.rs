@@ -47,7 +47,19 @@ impl Errno {
     /// The symbolic name (`"EFAULT"`), or `None` for a number Linux leaves
     /// unused.
     pub const fn name(self) -> Option<&'static str> {
-        errno_name(self.0)
+        match self.0 {
+            512 => Some("ERESTARTSYS"),
+            513 => Some("ERESTARTNOINTR"),
+            514 => Some("ERESTARTNOHAND"),
+            516 => Some("ERESTART_RESTARTBLOCK"),
+            e => errno_name(e),
+        }
+    }
+
+    /// One of the kernel's restart codes ([`ERESTARTSYS`] and the like),
+    /// which must not reach user space.
+    pub const fn is_restart(self) -> bool {
+        matches!(self.0, 512..=514 | 516)
     }
 }
 
@@ -240,6 +252,21 @@ errnos! {
 pub const EWOULDBLOCK: Errno = EAGAIN;
 /// See [`EWOULDBLOCK`].
 pub const EDEADLOCK: Errno = EDEADLK;
+
+// include/linux/errno.h: the kernel's own codes for an interrupted system
+// call. They never reach user space: the return to user mode turns them
+// into a restart or into `EINTR` (Linux's `handle_signal` and
+// `arch_do_signal_or_restart`). strace shows them by name.
+
+/// Restart if no handler runs, or the handler has `SA_RESTART`; else `EINTR`.
+pub const ERESTARTSYS: Errno = Errno(512);
+/// Always restart.
+pub const ERESTARTNOINTR: Errno = Errno(513);
+/// Restart if no handler runs; else `EINTR`.
+pub const ERESTARTNOHAND: Errno = Errno(514);
+/// Restart through `restart_syscall` (with what the task's restart block
+/// remembers) if no handler runs; else `EINTR`.
+pub const ERESTART_RESTARTBLOCK: Errno = Errno(516);
 
 /// The largest error number a system call can return (as `-MAX_ERRNO`);
 /// return values in `-MAX_ERRNO..=-1`, viewed as signed, are errors and

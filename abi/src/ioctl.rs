@@ -57,6 +57,10 @@ pub const TCSBRK: u32 = 0x5409;
 pub const TCXONC: u32 = 0x540A;
 /// Discard queued input or output (`TCIFLUSH` ...).
 pub const TCFLSH: u32 = 0x540B;
+/// Exclusive mode: further opens fail with `EBUSY` (except for root).
+pub const TIOCEXCL: u32 = 0x540C;
+/// Leave exclusive mode.
+pub const TIOCNXCL: u32 = 0x540D;
 /// Make the terminal the controlling terminal.
 pub const TIOCSCTTY: u32 = 0x540E;
 /// Get the foreground process group.
@@ -65,6 +69,8 @@ pub const TIOCGPGRP: u32 = 0x540F;
 pub const TIOCSPGRP: u32 = 0x5410;
 /// Number of bytes in the output queue.
 pub const TIOCOUTQ: u32 = 0x5411;
+/// Insert a byte into the input queue, as if typed (`char`).
+pub const TIOCSTI: u32 = 0x5412;
 /// Get the window size (`struct winsize`).
 pub const TIOCGWINSZ: u32 = 0x5413;
 /// Set the window size (`struct winsize`).
@@ -77,6 +83,12 @@ pub const TIOCINQ: u32 = FIONREAD;
 pub const FIONBIO: u32 = 0x5421;
 /// Give up the controlling terminal.
 pub const TIOCNOTTY: u32 = 0x5422;
+/// Set the line discipline (`int`).
+pub const TIOCSETD: u32 = 0x5423;
+/// Get the line discipline (`int`).
+pub const TIOCGETD: u32 = 0x5424;
+/// Send a break (POSIX `tcsendbreak`, duration in tenths of a second).
+pub const TCSBRKP: u32 = 0x5425;
 /// Get the session ID of the terminal.
 pub const TIOCGSID: u32 = 0x5429;
 /// Get the pty number (`unsigned int`).

@@ -44,6 +44,11 @@ pub const VLNEXT: usize = 15;
 /// Second additional end-of-line character.
 pub const VEOL2: usize = 16;
 
+/// A `c_cc` entry with this value is disabled (`_POSIX_VDISABLE`; Linux's
+/// `__DISABLED_CHAR`). n_tty still compares input against it, so a NUL
+/// byte matches a disabled `VEOL`, as on Linux.
+pub const POSIX_VDISABLE: u8 = 0;
+
 // include/uapi/asm-generic/termbits-common.h and termbits.h: c_iflag bits.
 
 /// Ignore break conditions.
@@ -91,6 +96,26 @@ pub const OCRNL: u32 = 0x08;
 pub const ONOCR: u32 = 0x10;
 /// NL also does a carriage return.
 pub const ONLRET: u32 = 0x20;
+/// Use fill characters for delays.
+pub const OFILL: u32 = 0x40;
+/// The fill character is DEL.
+pub const OFDEL: u32 = 0x80;
+/// Newline delay mask.
+pub const NLDLY: u32 = 0x100;
+/// Carriage-return delay mask.
+pub const CRDLY: u32 = 0x600;
+/// Horizontal-tab delay mask.
+pub const TABDLY: u32 = 0x1800;
+/// Tab delay 3: expand tabs to spaces on output (also called `XTABS`).
+pub const TAB3: u32 = 0x1800;
+/// Same as [`TAB3`].
+pub const XTABS: u32 = TAB3;
+/// Backspace delay mask.
+pub const BSDLY: u32 = 0x2000;
+/// Vertical-tab delay mask.
+pub const VTDLY: u32 = 0x4000;
+/// Form-feed delay mask.
+pub const FFDLY: u32 = 0x8000;
 
 // include/uapi/asm-generic/termbits.h: c_cflag bits.
 
@@ -141,8 +166,17 @@ pub const ECHOCTL: u32 = 0x00200;
 pub const ECHOPRT: u32 = 0x00400;
 /// Echo kill by erasing the line.
 pub const ECHOKE: u32 = 0x00800;
+/// Output is being flushed (`VDISCARD` toggles it).
+pub const FLUSHO: u32 = 0x01000;
+/// Retype pending input at the next read or input character.
+pub const PENDIN: u32 = 0x04000;
 /// Enable implementation-defined input processing (`VLNEXT`, `VWERASE`, ...).
 pub const IEXTEN: u32 = 0x08000;
+/// External processing (pty packet mode): the line discipline does no
+/// canonical processing.
+pub const EXTPROC: u32 = 0x10000;
+/// Canonical upper/lower presentation (obsolete; ignored by Linux).
+pub const XCASE: u32 = 0x00004;
 
 // include/uapi/asm-generic/termbits.h: tcsetattr() actions (the C library
 // maps them to TCSETS, TCSETSW and TCSETSF).
@@ -163,6 +197,22 @@ pub const TCOFLUSH: u32 = 1;
 /// Discard both.
 pub const TCIOFLUSH: u32 = 2;
 
+// include/uapi/asm-generic/termbits-common.h: TCXONC arguments.
+
+/// Suspend output.
+pub const TCOOFF: u32 = 0;
+/// Restart suspended output.
+pub const TCOON: u32 = 1;
+/// Send a STOP character (ask the other end to stop sending).
+pub const TCIOFF: u32 = 2;
+/// Send a START character.
+pub const TCION: u32 = 3;
+
+// include/uapi/linux/tty.h: line disciplines (`TIOCGETD`/`TIOCSETD`).
+
+/// The default line discipline, n_tty.
+pub const N_TTY: u32 = 0;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +225,13 @@ mod tests {
         assert_eq!(ICANON, 2);
         assert_eq!(ECHO, 8);
         assert_eq!(IEXTEN, 0x8000);
+        assert_eq!(VEOL2, 16);
+        assert_eq!(VLNEXT, 15);
+        assert_eq!(VWERASE, 14);
+        assert_eq!(VREPRINT, 12);
+        assert_eq!(VSUSP, 10);
+        assert_eq!(TABDLY, 0x1800);
+        assert_eq!(TOSTOP, 0x100);
+        assert_eq!(EXTPROC, 0x10000);
     }
 }
