@@ -94,7 +94,7 @@ pub fn set(inode: &InodeRef, want: Lock, unlock: bool, wait: bool) -> Result<(),
                 return Err(EAGAIN);
             }
             if crate::proc::signal::pending() {
-                return Err(EINTR);
+                return Err(ERESTARTSYS); // restarted if no handler runs
             }
             sched::sleep(WaitChannel::Lock);
             continue;

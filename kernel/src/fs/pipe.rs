@@ -138,7 +138,7 @@ pub fn fifo_open(
             }
             if crate::proc::signal::pending() {
                 close_end(id, write);
-                return Err(abi::errno::EINTR); // Linux: -ERESTARTSYS
+                return Err(abi::errno::ERESTARTSYS);
             }
             sched::sleep(WaitChannel::Pipe(id));
         }
@@ -209,7 +209,8 @@ pub fn read(id: u32, max: usize, nonblock: bool) -> Result<alloc::vec::Vec<u8>, 
             };
         }
         if crate::proc::signal::pending() {
-            return Err(abi::errno::EINTR);
+            // Restarted if no handler runs (a stop and continue).
+            return Err(abi::errno::ERESTARTSYS);
         }
         sched::sleep(WaitChannel::Pipe(id));
     }

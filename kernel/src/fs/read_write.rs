@@ -205,7 +205,7 @@ fn do_write(f: &FileRef, buf: UserSlice<Read>, pos: Option<usize>) -> SysResult 
                     Ok(w) => done += w,
                     Err((w, _)) if done + w > 0 => return Ok(done + w),
                     Err((_, pipe::WriteError::WouldBlock)) => return Err(EAGAIN),
-                    Err((_, pipe::WriteError::Interrupted)) => return Err(EINTR),
+                    Err((_, pipe::WriteError::Interrupted)) => return Err(ERESTARTSYS),
                     Err((_, pipe::WriteError::Broken)) => return Err(pipe::broken_pipe()),
                     Err((_, pipe::WriteError::NoMemory)) => return Err(ENOMEM),
                 }
@@ -436,7 +436,7 @@ fn write_kernel(f: &FileRef, data: &[u8]) -> Result<usize, Errno> {
                 Ok(w) => Ok(w),
                 Err((w, _)) if w > 0 => Ok(w),
                 Err((_, pipe::WriteError::WouldBlock)) => Err(EAGAIN),
-                Err((_, pipe::WriteError::Interrupted)) => Err(EINTR),
+                Err((_, pipe::WriteError::Interrupted)) => Err(ERESTARTSYS),
                 Err((_, pipe::WriteError::Broken)) => Err(pipe::broken_pipe()),
                 Err((_, pipe::WriteError::NoMemory)) => Err(ENOMEM),
             }

@@ -81,20 +81,30 @@ fn expired(d: Deadline) -> bool {
 /// Sleep a tick, or `EINTR` if a signal is pending.
 fn wait_a_tick() -> Result<(), Errno> {
     if crate::proc::signal::pending() {
-        return Err(EINTR);
+        // Restarted (with the same timeout) if no handler runs.
+        return Err(ERESTARTNOHAND);
     }
     crate::proc::sched::sleep(crate::proc::task::WaitChannel::Timer);
     Ok(())
 }
 
 /// Run `f` with the signal mask `mask` in place (`pselect6`/`ppoll`'s
-/// `sigmask`), the old mask back afterwards.
-fn with_sigmask<R>(mask: Option<u64>, f: impl FnOnce() -> R) -> R {
+/// `sigmask`). Interrupted by a signal, the call leaves that mask for the
+/// signal's delivery and the old one saved to come back after it (Linux's
+/// `restore_saved_sigmask_unless`): a signal only `mask` lets through
+/// still runs its handler. Otherwise the old mask is back at once.
+fn with_sigmask(mask: Option<u64>, f: impl FnOnce() -> SysResult) -> SysResult {
     let Some(mask) = mask else { return f() };
     let kill_stop = 1 << (abi::signal::SIGKILL - 1) | 1 << (abi::signal::SIGSTOP - 1);
     let old = with_current(|t| core::mem::replace(&mut t.sigmask, mask & !kill_stop));
     let r = f();
-    with_current(|t| t.sigmask = old);
+    with_current(|t| {
+        if r == Err(ERESTARTNOHAND) {
+            t.saved_sigmask = Some(old);
+        } else {
+            t.sigmask = old;
+        }
+    });
     r
 }
 

@@ -482,6 +482,8 @@ pub fn exec_current(
         *t.fpu = fpu::initial_state();
         fpu::restore(&t.fpu);
         let closed = t.files.close_on_exec();
+        // Its parent can no longer move it to another group (setpgid).
+        t.forknoexec = false;
         // Handlers do not survive exec (their code is gone); ignored
         // signals stay ignored (POSIX, Linux's flush_signal_handlers).
         for a in t.sigactions.iter_mut() {
@@ -532,6 +534,16 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
     sched::add_task(Box::new(Task {
         pid,
         ppid: 0,
+        // Session and group 0, as Linux's init inherits them from the
+        // idle task: not a session leader, without a terminal, until it
+        // calls setsid.
+        pgid: 0,
+        sid: 0,
+        pgrp_link: super::pid::Link::NONE,
+        session_link: super::pid::Link::NONE,
+        forknoexec: false,
+        ctty: false,
+        jobctl: super::task::JobCtl::default(),
         comm: comm_of(path.as_bytes()),
         state: TaskState::Runnable,
         kstack: stack,
@@ -547,6 +559,8 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         slice: 0,
         sigactions: Box::new([KSigaction::ZERO; abi::signal::NSIG]),
         sigmask: 0,
+        saved_sigmask: None,
+        restart_block: None,
         sigpending: 0,
         siginfo: alloc::collections::BTreeMap::new(),
         fault_trapno: 0,

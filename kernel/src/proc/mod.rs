@@ -1,10 +1,13 @@
 //! Processes: tasks, scheduling, ELF loading, the vDSO, user faults, and the
-//! life cycle (`fork`, `exit`, `wait4`).
+//! life cycle (`fork` here; `exit` and `wait` in `exit.rs`; sessions,
+//! process groups and stops in `jobctl.rs` and `signal.rs`).
 
 pub mod cred;
 pub mod elf;
 pub mod exec;
+pub mod exit;
 pub mod fault;
+pub mod jobctl;
 pub mod pid;
 pub mod rlimit;
 pub mod sched;
@@ -13,13 +16,14 @@ pub mod task;
 pub mod vdso;
 
 use crate::arch::x86::ptregs::PtRegs;
-use crate::arch::x86::{fpu, paging, switch};
+use crate::arch::x86::{fpu, switch};
 use crate::mm::vmap::KernelStack;
 use crate::mm::{Mm, MmRef, heap};
-use abi::errno::{ECHILD, ENOMEM, Errno};
+use abi::errno::{ENOMEM, Errno};
 use alloc::boxed::Box;
+pub use exit::exit;
 use sched::SCHED;
-use task::{Pid, Task, TaskState, WaitChannel};
+use task::{Pid, Task, TaskState};
 
 /// The running process's pid, if a process is running.
 pub fn current_pid() -> Option<Pid> {
@@ -123,6 +127,13 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
         Ok(heap::try_box(Task {
             pid,
             ppid: parent.pid,
+            pgid: parent.pgid,
+            sid: parent.sid,
+            pgrp_link: pid::Link::NONE,
+            session_link: pid::Link::NONE,
+            forknoexec: true,
+            ctty: parent.ctty,
+            jobctl: task::JobCtl::default(),
             comm: heap::try_string(&parent.comm)?,
             state: TaskState::Runnable,
             kstack: stack,
@@ -138,6 +149,8 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             slice: 0,
             sigactions: heap::try_box(*parent.sigactions)?,
             sigmask: parent.sigmask,
+            saved_sigmask: None,
+            restart_block: None,
             sigpending: 0, // pending signals are not inherited
             siginfo: alloc::collections::BTreeMap::new(),
             fault_trapno: 0,
@@ -176,111 +189,4 @@ pub fn exit_later(status: u32) {
         t.exit_pending.get_or_insert(status);
     });
     signal::wake_return_path();
-}
-
-/// End the current process with wait status `status` (Linux's `do_exit`).
-/// Call it only where no frame owns anything: the return to user mode
-/// (`signal::on_return_to_user`), or a stub with nothing on the stack.
-pub fn exit(status: u32) -> ! {
-    let (pid, ppid, comm, files, children) = with_current(|t| {
-        let files = t.files.close_all();
-        // Leave the address space before freeing it.
-        // SAFETY: the kernel page directory maps the kernel half like every
-        // process directory does.
-        unsafe { paging::switch_pd(paging::kernel_pd_phys()) };
-        t.mm = None;
-        t.state = TaskState::Zombie(status);
-        // A zombie keeps no signals: nothing will ever deliver them.
-        t.sigpending = 0;
-        t.siginfo.clear();
-        let children = core::mem::take(&mut t.children);
-        (t.pid, t.ppid, t.comm.clone(), files, children)
-    });
-    // Record locks go with the descriptors (then any left: none should be).
-    for f in &files {
-        crate::fs::locks::close_posix(pid, f);
-    }
-    crate::fs::locks::exit(pid);
-    drop(files); // pipe ends close here, waking their peers
-    if pid == 1 {
-        crate::init_exited(&comm, status);
-    }
-    // Everything this frame owns goes now: schedule() below never returns.
-    drop(comm);
-    // Orphans go to init, as on Linux (only our own children: no scan of
-    // every task).
-    SCHED.with(|s| {
-        for c in &children {
-            if let Some(t) = s.tasks.get_mut(*c) {
-                t.ppid = 1;
-            }
-        }
-        if let Some(init) = s.tasks.get_mut(1) {
-            init.children.extend_from_slice(&children);
-        }
-    });
-    drop(children);
-    sched::wake(WaitChannel::Child, Some(ppid));
-    sched::wake(WaitChannel::Child, Some(1));
-    sched::schedule();
-    unreachable!("a zombie was scheduled");
-}
-
-/// Outcome of looking for a child to reap.
-pub enum Reaped {
-    /// (pid, wait status)
-    Child(Pid, u32),
-    /// Matching children exist but none has exited.
-    NotYet,
-}
-
-/// Reap a zombie child of the current task (`wait4`'s core): `which` is -1
-/// for any child, or a pid.
-pub fn reap_child(which: i32) -> Result<Reaped, Errno> {
-    SCHED.with(|s| {
-        let me = s.current.expect("no current task");
-        let (i, pid, status) = if which > 0 {
-            // One pid: look it up, as Linux's `do_wait_pid` does, instead
-            // of walking a children list that unreaped zombies may fill.
-            let pid = which as Pid;
-            let state = match s.tasks.get(pid) {
-                Some(t) if t.ppid == me => t.state,
-                _ => return Err(ECHILD),
-            };
-            let TaskState::Zombie(status) = state else {
-                return Ok(Reaped::NotYet);
-            };
-            let children = &s.tasks.get(me).expect("current task").children;
-            // From the end: the child waited for is most often the newest.
-            let i = children.iter().rposition(|&c| c == pid);
-            (
-                i.expect("a child missing from its parent's list"),
-                pid,
-                status,
-            )
-        } else {
-            // Any child: this task's children list, as Linux's do_wait walks it.
-            let children = &s.tasks.get(me).expect("current task").children;
-            if children.is_empty() {
-                return Err(ECHILD);
-            }
-            let zombie = children.iter().enumerate().find_map(|(i, &c)| {
-                match s.tasks.get(c).map(|t| t.state) {
-                    Some(TaskState::Zombie(st)) => Some((i, c, st)),
-                    _ => None,
-                }
-            });
-            let Some(z) = zombie else {
-                return Ok(Reaped::NotYet);
-            };
-            z
-        };
-        s.tasks
-            .get_mut(me)
-            .expect("current task")
-            .children
-            .swap_remove(i);
-        s.tasks.remove(pid); // frees its kernel stack
-        Ok(Reaped::Child(pid, status))
-    })
 }

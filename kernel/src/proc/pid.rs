@@ -1,5 +1,17 @@
 //! The pid table: every task, found by pid in one step (Linux's
-//! `kernel/pid.c`, whose `idr` does the same job with a radix tree).
+//! `kernel/pid.c`, whose `idr` does the same job with a radix tree), and
+//! the members of every process group and session.
+//!
+//! Linux's `struct pid` lists the tasks that use a number as their process
+//! group (`PIDTYPE_PGID`) or session (`PIDTYPE_SID`), and lives as long as
+//! any of them does, so a number still naming a group or a session is
+//! never handed out again. Here the same lists are threaded through the
+//! tasks themselves ([`Link`], doubly linked by pid), with their heads in
+//! an array indexed by the group's or session's number: joining and
+//! leaving cost O(1) and never allocate, and a number is in use while its
+//! slot holds a task or a list head ([`TaskTable::pid_in_use`]). The
+//! terminal pins its session and foreground group the same way
+//! ([`TaskTable::set_pins`], Linux's `get_pid` in `tty->ctrl`).
 //!
 //! Pids are handed out in increasing order and wrap at `PID_MAX` back to
 //! `RESERVED_PIDS`, skipping those in use, as `alloc_pid` does on Linux
@@ -21,12 +33,61 @@ pub const PID_MAX: Pid = 0x8000;
 /// low numbers of daemons started at boot are not reused at once.
 pub const RESERVED_PIDS: Pid = 300;
 
+/// The end of a member list (pids are below `PID_MAX`, so fit 15 bits).
+const NIL: u16 = u16::MAX;
+
+/// A task's place in one member list: the members before and after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    prev: u16,
+    next: u16,
+}
+
+impl Link {
+    /// In no list (a task not yet in the table).
+    pub const NONE: Link = Link {
+        prev: NIL,
+        next: NIL,
+    };
+}
+
+/// Which of a task's numbers a list is about (Linux's `enum pid_type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PidType {
+    /// The process group (`PIDTYPE_PGID`).
+    Pgid = 0,
+    /// The session (`PIDTYPE_SID`).
+    Sid = 1,
+}
+
+impl PidType {
+    fn id(self, t: &Task) -> Pid {
+        match self {
+            PidType::Pgid => t.pgid,
+            PidType::Sid => t.sid,
+        }
+    }
+
+    fn link(self, t: &mut Task) -> &mut Link {
+        match self {
+            PidType::Pgid => &mut t.pgrp_link,
+            PidType::Sid => &mut t.session_link,
+        }
+    }
+}
+
 /// Tasks by pid.
 pub struct TaskTable {
     /// Index = pid: `PID_MAX` entries (128 KiB), made at the first
     /// `alloc_pid` and kept, so the table's size never depends on how many
     /// processes ran (the leak test would see it grow).
     slots: Vec<Option<Box<Task>>>,
+    /// Index = a process group's or session's number: the first member of
+    /// each list (`[PidType::Pgid, PidType::Sid]`), made with `slots`.
+    heads: Vec<[u16; 2]>,
+    /// Numbers the terminal holds on to (its session and foreground
+    /// group), which are not handed out again while it does.
+    pins: [Option<Pid>; 2],
     len: usize,
     /// The last pid handed out (Linux's `pid_ns->idr` cursor).
     last: Pid,
@@ -39,6 +100,8 @@ impl TaskTable {
     pub const fn new() -> Self {
         Self {
             slots: Vec::new(),
+            heads: Vec::new(),
+            pins: [None; 2],
             len: 0,
             last: 0,
             ucounts: Ucounts::new(),
@@ -52,7 +115,9 @@ impl TaskTable {
     pub fn alloc_pid(&mut self) -> Option<Pid> {
         if self.slots.is_empty() {
             self.slots.try_reserve_exact(PID_MAX as usize).ok()?;
+            self.heads.try_reserve_exact(PID_MAX as usize).ok()?;
             self.slots.resize_with(PID_MAX as usize, || None);
+            self.heads.resize(PID_MAX as usize, [NIL; 2]);
         }
         let mut pid = self.last;
         for _ in 0..PID_MAX {
@@ -61,7 +126,7 @@ impl TaskTable {
             } else {
                 pid + 1
             };
-            if self.slots[pid as usize].is_none() {
+            if !self.pid_in_use(pid) {
                 self.last = pid;
                 return Some(pid);
             }
@@ -81,24 +146,140 @@ impl TaskTable {
         self.get(pid).is_some()
     }
 
-    /// Put a task under its pid (from `alloc_pid`), which must be free.
-    /// A user program's `fork` calls [`TaskTable::reserve_user`] first, so
-    /// that counting the task allocates nothing here.
+    /// Is number `nr` taken: by a task, a process group, a session, or a
+    /// pin? (Linux's `find_vpid(nr) != NULL`.) `alloc_pid` skips these.
+    pub fn pid_in_use(&self, nr: Pid) -> bool {
+        self.contains(nr)
+            || self.heads.get(nr as usize).is_some_and(|h| *h != [NIL; 2])
+            || self.pins.contains(&Some(nr))
+    }
+
+    /// Put a task under its pid (from `alloc_pid`), which must be free,
+    /// and into its process group's and session's lists. A user program's
+    /// `fork` calls [`TaskTable::reserve_user`] first, so that counting the
+    /// task allocates nothing here.
     pub fn insert(&mut self, task: Box<Task>) {
         self.ucounts.inc(task.cred.uid);
-        let slot = &mut self.slots[task.pid as usize];
-        assert!(slot.is_none(), "pid {} handed out twice", task.pid);
+        let pid = task.pid;
+        let slot = &mut self.slots[pid as usize];
+        assert!(slot.is_none(), "pid {pid} handed out twice");
         *slot = Some(task);
         self.len += 1;
+        self.attach(pid, PidType::Pgid);
+        self.attach(pid, PidType::Sid);
     }
 
     /// Take a task out (reaping it); the caller drops it. Its user's count
-    /// drops only now, as Linux's `release_task` does: a zombie counts.
+    /// drops only now, and it leaves its group and session only now, as in
+    /// Linux's `release_task`: a zombie still counts and still belongs.
     pub fn remove(&mut self, pid: Pid) -> Option<Box<Task>> {
-        let task = self.slots.get_mut(pid as usize)?.take()?;
+        self.get(pid)?;
+        self.detach(pid, PidType::Pgid);
+        self.detach(pid, PidType::Sid);
+        let task = self.slots[pid as usize].take()?;
         self.ucounts.dec(task.cred.uid);
         self.len -= 1;
         Some(task)
+    }
+
+    /// Move task `pid` to process group `pgid` (Linux's `change_pid`).
+    pub fn set_pgid(&mut self, pid: Pid, pgid: Pid) {
+        self.detach(pid, PidType::Pgid);
+        self.get_mut(pid).expect("set_pgid on no task").pgid = pgid;
+        self.attach(pid, PidType::Pgid);
+    }
+
+    /// Make task `pid` the leader of a new session and process group, both
+    /// numbered `pid` (Linux's `set_special_pids`).
+    pub fn set_special_pids(&mut self, pid: Pid) {
+        self.detach(pid, PidType::Sid);
+        self.get_mut(pid).expect("setsid on no task").sid = pid;
+        self.attach(pid, PidType::Sid);
+        self.set_pgid(pid, pid);
+    }
+
+    /// The first member of process group or session `id`, if any (Linux's
+    /// `pid_task(pid, type)`).
+    pub fn first_member(&self, id: Pid, ty: PidType) -> Option<Pid> {
+        let h = self.heads.get(id as usize)?[ty as usize];
+        (h != NIL).then_some(Pid::from(h))
+    }
+
+    /// The member after `pid` in its group's or session's list. Walk a
+    /// list with this one step at a time, letting go of the table between
+    /// steps (to send a signal): sending leaves the lists as they are.
+    pub fn next_member(&self, pid: Pid, ty: PidType) -> Option<Pid> {
+        let t = self.get(pid)?;
+        let next = match ty {
+            PidType::Pgid => t.pgrp_link.next,
+            PidType::Sid => t.session_link.next,
+        };
+        (next != NIL).then_some(Pid::from(next))
+    }
+
+    /// Every member of process group or session `id`.
+    pub fn members(&self, id: Pid, ty: PidType) -> impl Iterator<Item = &Task> + '_ {
+        core::iter::successors(self.first_member(id, ty), move |&p| self.next_member(p, ty))
+            .filter_map(|p| self.get(p))
+    }
+
+    /// The terminal's session and foreground group, kept from reuse.
+    pub fn set_pins(&mut self, session: Option<Pid>, pgrp: Option<Pid>) {
+        self.pins = [session, pgrp];
+    }
+
+    /// The first task with a pid above `after` (for `kill(-1, ..)`, which
+    /// visits every process one at a time).
+    pub fn next_pid(&self, after: Pid) -> Option<Pid> {
+        let from = after as usize + 1;
+        self.slots
+            .get(from..)?
+            .iter()
+            .position(|t| t.is_some())
+            .map(|i| (from + i) as Pid)
+    }
+
+    /// Put `pid` at the front of its group's or session's list.
+    fn attach(&mut self, pid: Pid, ty: PidType) {
+        let t = self.slots[pid as usize]
+            .as_deref_mut()
+            .expect("attach: no task");
+        let id = ty.id(t) as usize;
+        let head = self.heads[id][ty as usize];
+        *ty.link(t) = Link {
+            prev: NIL,
+            next: head,
+        };
+        if head != NIL {
+            let h = self.slots[head as usize]
+                .as_deref_mut()
+                .expect("a list names no task");
+            ty.link(h).prev = pid as u16;
+        }
+        self.heads[id][ty as usize] = pid as u16;
+    }
+
+    /// Take `pid` out of its group's or session's list.
+    fn detach(&mut self, pid: Pid, ty: PidType) {
+        let t = self.slots[pid as usize]
+            .as_deref_mut()
+            .expect("detach: no task");
+        let id = ty.id(t) as usize;
+        let l = core::mem::replace(ty.link(t), Link::NONE);
+        if l.prev == NIL {
+            self.heads[id][ty as usize] = l.next;
+        } else {
+            let p = self.slots[l.prev as usize]
+                .as_deref_mut()
+                .expect("a list names no task");
+            ty.link(p).next = l.next;
+        }
+        if l.next != NIL {
+            let n = self.slots[l.next as usize]
+                .as_deref_mut()
+                .expect("a list names no task");
+            ty.link(n).prev = l.prev;
+        }
     }
 
     /// How many tasks user `uid` has (real uid, zombies included).

@@ -31,6 +31,10 @@ pub struct Scheduler {
     pub current_task: *mut Task,
     /// The boot context's saved stack pointer (it becomes the idle loop).
     idle_sp: usize,
+    /// A task released while it still ran on its kernel stack (an exit
+    /// nobody waits for): freed by the next `schedule` that runs on
+    /// another stack (Linux's `put_task_struct` in `finish_task_switch`).
+    dead: Option<Box<Task>>,
 }
 
 /// The running task's thread-group id (Linux's `current->tgid`), kept
@@ -51,6 +55,7 @@ pub static SCHED: UpCell<Scheduler> = UpCell::new(Scheduler {
     sleeping: alloc::vec::Vec::new(),
     current_task: core::ptr::null_mut(),
     idle_sp: 0,
+    dead: None,
 });
 
 impl Scheduler {
@@ -63,6 +68,24 @@ impl Scheduler {
             t.state = TaskState::Runnable;
             self.runq.push_back(pid);
         }
+    }
+
+    /// Wake task `pid` if it is stopped (`SIGCONT`, or a fatal signal:
+    /// Linux's `wake_up_state(t, __TASK_STOPPED)`).
+    pub fn resume(&mut self, pid: Pid) {
+        if let Some(t) = self.tasks.get_mut(pid)
+            && t.state == TaskState::Stopped
+        {
+            t.state = TaskState::Runnable;
+            self.runq.push_back(pid);
+        }
+    }
+
+    /// Keep the current task, released from the table as it exits, until
+    /// the switch away from its stack; frees the one kept before, which
+    /// no longer runs.
+    pub fn bury(&mut self, task: Box<Task>) -> Option<Box<Task>> {
+        self.dead.replace(task)
     }
 }
 
@@ -196,6 +219,23 @@ pub fn sleep(chan: WaitChannel) {
     schedule();
 }
 
+/// Stop the current task (Linux's `TASK_STOPPED`) until `Scheduler::resume`
+/// wakes it, unless it was continued or killed since it decided to stop.
+pub fn stop_current() {
+    let stop = SCHED.with(|s| {
+        let cur = s.current.expect("stop without a task");
+        let t = s.tasks.get_mut(cur).expect("current task");
+        let stop = t.jobctl.stopped && t.exit_pending.is_none();
+        if stop {
+            t.state = TaskState::Stopped;
+        }
+        stop
+    });
+    if stop {
+        schedule();
+    }
+}
+
 /// Does a live task (running, runnable or asleep) have a signal pending?
 /// Zombies keep none, so they need not be looked at.
 pub fn any_live_signal_pending() -> bool {
@@ -278,6 +318,16 @@ fn cpu_limit_signal(t: &Task) -> Option<i32> {
 /// Pick the next runnable task and switch to it. Returns when the calling
 /// task is scheduled again (never, for a zombie).
 pub fn schedule() {
+    // A task released while running on its own stack is freed once another
+    // stack runs: here, unless this is still that task.
+    let dead = SCHED.with(|s| {
+        let running = s.current_task as *const Task;
+        match &s.dead {
+            Some(d) if !core::ptr::eq(&**d, running) => s.dead.take(),
+            _ => None,
+        }
+    });
+    drop(dead);
     loop {
         let plan = SCHED.with(|s| {
             let prev = s.current;

@@ -2,21 +2,30 @@
 //! signal_32.c`, in miniature).
 //!
 //! A signal is *sent* by setting a bit in the target's `sigpending` (and
-//! waking it if it sleeps: its system call then returns `-EINTR`). It is
+//! waking it if it sleeps: its system call then returns `-EINTR` or asks to
+//! be restarted). Sending first applies the job-control rules of Linux's
+//! `prepare_signal`: `SIGCONT` resumes a stopped process and discards its
+//! pending stop signals, a stop signal discards a pending `SIGCONT`, and a
+//! signal the target ignores is dropped there and then. A signal is
 //! *delivered* on the way back to user space ([`on_return_to_user`], called
 //! by the entry code after a system call, an exception or an interrupt):
-//! the default action (ignore or terminate), or a handler. For a handler the
-//! kernel pushes a signal frame on the user stack — Linux's `sigframe`, or
-//! `rt_sigframe` with `siginfo` and `ucontext` for `SA_SIGINFO` — holding the
-//! interrupted registers, and points EIP at the handler; the handler returns
-//! into `sa_restorer` (or the frame's own `retcode`), which calls
-//! `sigreturn`/`rt_sigreturn` to restore them.
+//! the default action (ignore, stop, or terminate), or a handler. For a
+//! handler the kernel pushes a signal frame on the user stack — Linux's
+//! `sigframe`, or `rt_sigframe` with `siginfo` and `ucontext` for
+//! `SA_SIGINFO` — holding the interrupted registers, and points EIP at the
+//! handler; the handler returns into `sa_restorer` (or the frame's own
+//! `retcode`), which calls `sigreturn`/`rt_sigreturn` to restore them.
 //!
-//! Not yet: stopping (SIGSTOP and friends are ignored), `sigaltstack`, core
-//! dumps, restarting system calls (`SA_RESTART` calls return `-EINTR` too).
+//! A system call a signal interrupts returns one of the kernel's restart
+//! codes (`ERESTARTSYS` and the like); the return path then either makes
+//! it `EINTR` or backs EIP up over the `int $0x80` so that it runs again,
+//! as Linux's `handle_signal` decides: a stopped and continued `read`
+//! carries on as if nothing happened.
+//!
+//! Not yet: `sigaltstack`, core dumps.
 
 use super::cred::Cred;
-use super::task::Pid;
+use super::task::{JobCtl, Pid, TaskState};
 use super::{current_mm, exit, sched, with_current};
 use crate::arch::x86::fpu;
 use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, USER_CS, USER_DS};
@@ -24,7 +33,9 @@ use crate::arch::x86::ptregs::{
     PtRegs, X86_EFLAGS_AC, X86_EFLAGS_CF, X86_EFLAGS_DF, X86_EFLAGS_RF, X86_EFLAGS_TF,
 };
 use crate::mm::usercopy::{copy_to_user, get_user};
-use abi::errno::Errno;
+use abi::errno::{
+    EINTR, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, Errno,
+};
 use abi::signal::*;
 use abi::types::{KSigaction, Sigcontext, Siginfo, Ucontext};
 use core::mem::size_of;
@@ -40,13 +51,56 @@ pub const fn sigbit(sig: i32) -> u64 {
     1 << (sig - 1)
 }
 
-/// Signals whose default action is to do nothing (SIGSTOP and the terminal
-/// stops are ignored too: there is no job control yet).
-fn default_ignored(sig: i32) -> bool {
+/// The stop signals (Linux's `SIG_KERNEL_STOP_MASK`).
+const STOP_MASK: u64 = sigbit(SIGSTOP) | sigbit(SIGTSTP) | sigbit(SIGTTIN) | sigbit(SIGTTOU);
+
+/// Is `sig` a stop signal (`sig_kernel_stop`)?
+pub fn sig_kernel_stop(sig: i32) -> bool {
+    (1..=NSIG as i32).contains(&sig) && STOP_MASK & sigbit(sig) != 0
+}
+
+/// Signals whose default action is to do nothing (`sig_kernel_ignore`).
+fn sig_kernel_ignore(sig: i32) -> bool {
+    matches!(sig, SIGCHLD | SIGURG | SIGWINCH | SIGCONT)
+}
+
+/// Signals whose default action dumps core (`sig_kernel_coredump`): they
+/// kill too, but not through the shortcut that ends a stopped process.
+fn sig_kernel_coredump(sig: i32) -> bool {
     matches!(
         sig,
-        SIGCHLD | SIGURG | SIGWINCH | SIGCONT | SIGSTOP | SIGTSTP | SIGTTIN | SIGTTOU
+        SIGQUIT
+            | SIGILL
+            | SIGTRAP
+            | SIGABRT
+            | SIGFPE
+            | SIGSEGV
+            | SIGBUS
+            | SIGSYS
+            | SIGXCPU
+            | SIGXFSZ
     )
+}
+
+/// Signals no process can catch or block (`sig_kernel_only`).
+fn sig_kernel_only(sig: i32) -> bool {
+    sig == SIGKILL || sig == SIGSTOP
+}
+
+/// Would task `t` throw `sig` away at once (Linux's `sig_ignored`)? A
+/// blocked signal never is (its handler may change before it is
+/// unblocked); init (Linux's `SIGNAL_UNKILLABLE`) ignores what it has no
+/// handler for, `SIGKILL` and `SIGSTOP` included; anyone ignores what its
+/// disposition or the default action ignores.
+fn sig_ignored(t: &super::task::Task, sig: i32) -> bool {
+    if t.sigmask & sigbit(sig) != 0 {
+        return false;
+    }
+    let handler = t.sigactions[sig as usize - 1].sa_handler;
+    if t.pid == 1 && (sig_kernel_only(sig) || handler == SIG_DFL) {
+        return true;
+    }
+    handler == SIG_IGN || (handler == SIG_DFL && sig_kernel_ignore(sig))
 }
 
 /// A `siginfo_t` for a signal sent by process `pid` (`SI_USER`/`SI_TKILL`).
@@ -73,13 +127,19 @@ pub fn kill_ok_by_cred(cred: &Cred, tcred: &Cred) -> bool {
         || cred.capable(abi::cred::CAP_KILL)
 }
 
+/// A `siginfo_t` for a signal the kernel sends on its own behalf (Linux's
+/// `SEND_SIG_PRIV`): `SI_KERNEL`, from no process.
+pub fn priv_info(sig: i32) -> Siginfo {
+    user_info(sig, SI_KERNEL, 0)
+}
+
 /// Linux's checks before a signal a user sends (`kill`, `tkill`,
 /// `tgkill`, `rt_sigqueueinfo`; `sig` 0 only checks), in its order: no
 /// such task is `-ESRCH`, then a bad signal `-EINVAL`, then a target in
 /// another process that `kill_ok_by_cred` refuses `-EPERM` (Linux's
-/// `check_kill_permission`). A zombie is still there to be checked. The
-/// one exception Linux makes, `SIGCONT` within a session, has nothing to
-/// apply to while every process is its own session.
+/// `check_kill_permission`), except `SIGCONT` within the sender's session,
+/// which a shell's job control needs whoever runs the job. A zombie is
+/// still there to be checked.
 pub fn check_kill_permission(sig: i32, target: Pid) -> Result<(), Errno> {
     sched::SCHED.with(|s| {
         let me = s.current.expect("a signal sent by no task");
@@ -87,25 +147,77 @@ pub fn check_kill_permission(sig: i32, target: Pid) -> Result<(), Errno> {
         if !(0..=NSIG as i32).contains(&sig) {
             return Err(abi::errno::EINVAL);
         }
-        let cred = &s.tasks.get(me).expect("current task").cred;
-        if target != me && !kill_ok_by_cred(cred, &t.cred) {
+        let cur = s.tasks.get(me).expect("current task");
+        if target != me
+            && !kill_ok_by_cred(&cur.cred, &t.cred)
+            && !(sig == SIGCONT && t.sid == cur.sid)
+        {
             return Err(abi::errno::EPERM);
         }
         Ok(())
     })
 }
 
-/// Queue `sig` for task `pid`; wakes it if it sleeps. `-ESRCH` if there is
-/// no such live task.
+/// Send `sig` to task `pid` (Linux's `send_signal_locked`, with
+/// `prepare_signal` and `complete_signal`): `-ESRCH` if there is no such
+/// task. Apply the job-control side effects, drop the signal if the task
+/// ignores it, else mark it pending (a second standard signal of a number
+/// already pending is merged into it, keeping the first `siginfo`) and wake
+/// the task if it does not block it. A fatal signal (one whose default
+/// action kills, unblocked, no core dump) ends the task at once, as
+/// Linux's group-exit shortcut does; a stopped task only for `SIGKILL`.
 pub fn send(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
     sched::SCHED.with(|s| -> Result<(), Errno> {
         let t = s.tasks.get_mut(pid).ok_or(abi::errno::ESRCH)?;
-        if matches!(t.state, super::task::TaskState::Zombie(_)) {
+        if matches!(t.state, TaskState::Zombie(_)) || sig == 0 {
             return Ok(());
         }
-        t.sigpending |= sigbit(sig);
-        t.siginfo.insert(sig, info);
-        s.make_runnable(pid);
+        let mut resume = false;
+        if sig_kernel_stop(sig) {
+            t.sigpending &= !sigbit(SIGCONT);
+            t.siginfo.remove(&SIGCONT);
+        } else if sig == SIGCONT {
+            for stop in [SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU] {
+                t.siginfo.remove(&stop);
+            }
+            t.sigpending &= !STOP_MASK;
+            if t.jobctl.stopped {
+                // The task tells its parent (CLD_CONTINUED) when it runs.
+                t.jobctl = JobCtl {
+                    continued: true,
+                    notify_continued: true,
+                    ..JobCtl::default()
+                };
+                resume = true;
+            }
+        }
+        if !sig_ignored(t, sig) {
+            let bit = sigbit(sig);
+            let queued = t.sigpending & bit != 0 && sig < SIGRTMIN;
+            if !queued {
+                t.sigpending |= bit;
+                t.siginfo.insert(sig, info);
+            }
+            let handler = t.sigactions[sig as usize - 1].sa_handler;
+            let fatal = sig == SIGKILL
+                || (handler == SIG_DFL
+                    && !sig_kernel_ignore(sig)
+                    && !sig_kernel_stop(sig)
+                    && !sig_kernel_coredump(sig));
+            // A stopped task takes no signal but SIGKILL until continued
+            // (Linux's wants_signal); the rest wait for SIGCONT.
+            let stopped = t.state == TaskState::Stopped;
+            if t.sigmask & bit == 0 || sig == SIGKILL {
+                if fatal && (sig == SIGKILL || !stopped) {
+                    t.exit_pending.get_or_insert(sig as u32);
+                    resume = true;
+                }
+                s.make_runnable(pid);
+            }
+        }
+        if resume {
+            s.resume(pid);
+        }
         Ok(())
     })?;
     IN_FLIGHT.store(true, Ordering::Relaxed);
@@ -149,25 +261,73 @@ pub fn wake_return_path() {
     IN_FLIGHT.store(true, Ordering::Relaxed);
 }
 
-/// Deliver a pending signal, if any, before returning to user space; or
-/// end the process, if `exit_later` asked for it.
+/// Deliver a pending signal, if any, before returning to user space from
+/// an exception or an interrupt; or end the process, if `exit_later`
+/// asked for it.
 #[inline(always)]
 pub fn on_return_to_user(regs: &mut PtRegs) {
     if IN_FLIGHT.load(Ordering::Relaxed) {
-        deliver(regs);
+        deliver(regs, false);
     }
+}
+
+/// The same on the way back from a system call, whose restart codes are
+/// settled there too. A call returns one only after it saw a signal
+/// pending or sent one to its caller, both of which set the hint.
+#[inline(always)]
+pub fn on_syscall_exit(regs: &mut PtRegs) {
+    if IN_FLIGHT.load(Ordering::Relaxed) {
+        deliver(regs, true);
+    }
+}
+
+/// A restart code, if the system call that `regs` returns from left one.
+fn restart_code(regs: &PtRegs, syscall: bool) -> Option<Errno> {
+    let e = Errno::from_ret(regs.ax as i32 as isize)?;
+    (syscall && e.is_restart()).then_some(e)
+}
+
+/// Run the interrupted call again: back over the 2-byte `int $0x80`
+/// (the SYSENTER path returns to the vDSO's landing pad, which follows an
+/// `int $0x80` for this very purpose, with EBP already holding argument
+/// six), with the number it was called with (or `restart_syscall`'s).
+fn restart(regs: &mut PtRegs, nr: u32) {
+    regs.ax = nr;
+    regs.ip = regs.ip.wrapping_sub(2);
+}
+
+/// A stop signal's default action (Linux's `do_signal_stop` for one
+/// thread): record the stop for the parent's `wait`, tell the parent
+/// (`CLD_STOPPED`), and sleep in `TASK_STOPPED` until `SIGCONT` or a fatal
+/// signal wakes the task.
+fn do_signal_stop(sig: i32) {
+    with_current(|t| {
+        t.jobctl = JobCtl {
+            stopped: true,
+            code: sig as u8,
+            ..JobCtl::default()
+        };
+    });
+    super::exit::notify_parent_cldstop(CLD_STOPPED);
+    sched::stop_current();
 }
 
 #[cold]
 #[inline(never)]
-fn deliver(regs: &mut PtRegs) {
+fn deliver(regs: &mut PtRegs, syscall: bool) {
     // A handler's frame (or sigreturn's) brings its own selectors.
     crate::arch::x86::common::mark_frame_dirty();
-    // The one place a process ends itself: nothing below owns anything.
-    if let Some(status) = with_current(|t| t.exit_pending) {
-        exit(status);
-    }
+    let mut handled = false;
     loop {
+        // The one place a process ends itself: nothing below owns anything.
+        if let Some(status) = with_current(|t| t.exit_pending) {
+            exit(status);
+        }
+        // Continued since it last looked: tell the parent (Linux's
+        // get_signal, SIGNAL_CLD_CONTINUED).
+        if with_current(|t| core::mem::take(&mut t.jobctl.notify_continued)) {
+            super::exit::notify_parent_cldstop(CLD_CONTINUED);
+        }
         // The lowest unblocked pending signal (SIGKILL cannot be blocked).
         let next = with_current(|t| {
             let ready = t.sigpending & (!t.sigmask | sigbit(SIGKILL));
@@ -176,27 +336,64 @@ fn deliver(regs: &mut PtRegs) {
             }
             let sig = ready.trailing_zeros() as i32 + 1;
             t.sigpending &= !sigbit(sig);
-            let info = t
-                .siginfo
-                .remove(&sig)
-                .unwrap_or_else(|| user_info(sig, SI_KERNEL, 0));
-            Some((sig, t.sigactions[sig as usize - 1], info))
+            let info = t.siginfo.remove(&sig).unwrap_or_else(|| priv_info(sig));
+            Some((sig, t.sigactions[sig as usize - 1], info, t.pid))
         });
-        let Some((sig, act, info)) = next else { break };
+        let Some((sig, act, info, pid)) = next else {
+            break;
+        };
         match act.sa_handler {
             _ if sig == SIGKILL => exit(sig as u32),
             SIG_IGN => continue,
-            SIG_DFL if default_ignored(sig) => continue,
+            SIG_DFL if sig_kernel_ignore(sig) => continue,
+            // Init dies of nothing it has no handler for (it may have
+            // blocked the signal when it came, and so kept it).
+            SIG_DFL if pid == 1 => continue,
+            SIG_DFL if sig_kernel_stop(sig) => {
+                // The terminal's stops do nothing to an orphaned group: no
+                // shell is left to continue it. SIGSTOP always stops.
+                if sig == SIGSTOP || !super::jobctl::is_current_pgrp_orphaned() {
+                    do_signal_stop(sig);
+                }
+            }
             SIG_DFL => exit(sig as u32),
             _ => {
+                // Linux's handle_signal: settle the interrupted call first,
+                // so that the frame saves what sigreturn must resume.
+                match restart_code(regs, syscall) {
+                    Some(ERESTARTSYS) if act.sa_flags & SA_RESTART != 0 => {
+                        restart(regs, regs.orig_ax)
+                    }
+                    Some(ERESTARTNOINTR) => restart(regs, regs.orig_ax),
+                    Some(_) => regs.ax = EINTR.neg() as u32,
+                    None => {}
+                }
                 if setup_frame(regs, sig, &act, &info).is_err() {
                     // No room on the user stack for the frame: as on Linux.
                     super::fault::kill_current(SIGSEGV, format_args!("bad stack for signal {sig}"));
                     exit(SIGSEGV as u32);
                 }
-                break; // one handler per return; the rest on the next one
+                // Every deliverable signal gets its frame now, each on
+                // top of the last (Linux's exit_to_user_mode_loop): the
+                // last one taken runs first. The handler's mask holds back
+                // what it blocks.
+                handled = true;
             }
         }
+    }
+    if !handled {
+        // No handler ran: the interrupted call goes on (Linux's
+        // arch_do_signal_or_restart), and a temporary mask goes away.
+        match restart_code(regs, syscall) {
+            Some(ERESTART_RESTARTBLOCK) => restart(regs, abi::syscalls::NR_RESTART_SYSCALL as u32),
+            Some(ERESTARTSYS | ERESTARTNOINTR | ERESTARTNOHAND) => restart(regs, regs.orig_ax),
+            _ => {}
+        }
+        with_current(|t| {
+            if let Some(mask) = t.saved_sigmask.take() {
+                t.sigmask = mask;
+            }
+        });
     }
     IN_FLIGHT.store(sched::any_live_signal_pending(), Ordering::Relaxed);
 }
@@ -258,7 +455,12 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
     // Linux's align_sigframe: (sp + 4) is 16-aligned at the handler's entry.
     let frame = (fx.checked_sub(size).ok_or(())? + 4) & !15;
     let frame = frame.checked_sub(4).ok_or(())?;
-    let (oldmask, trapno) = with_current(|t| (t.sigmask, core::mem::take(&mut t.fault_trapno)));
+    // The mask sigreturn puts back: the one a temporary mask (sigsuspend)
+    // replaced, if there is one.
+    let (oldmask, trapno) = with_current(|t| {
+        let old = t.saved_sigmask.take().unwrap_or(t.sigmask);
+        (old, core::mem::take(&mut t.fault_trapno))
+    });
     let cr2 = if sig == SIGSEGV || sig == SIGBUS {
         info.fields[0]
     } else {
@@ -414,7 +616,12 @@ fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, Errno
         sp: sc.sp,
         ss: u32::from(USER_DS),
     };
-    with_current(|t| t.sigmask = mask & !(sigbit(SIGKILL) | sigbit(SIGSTOP)));
+    with_current(|t| {
+        t.sigmask = mask & !(sigbit(SIGKILL) | sigbit(SIGSTOP));
+        // A call interrupted before the handler ran stays interrupted
+        // (Linux's restore_sigcontext: no restart_syscall after this).
+        t.restart_block = None;
+    });
     restore_fpu(sc.fpstate as usize);
     IN_FLIGHT.store(true, Ordering::Relaxed); // unblocked signals may be waiting
     Ok(sc.ax as usize)

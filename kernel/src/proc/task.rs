@@ -30,19 +30,73 @@ pub enum WaitChannel {
     Pipe(u32),
     /// A file lock going away (`fs/locks.rs`).
     Lock,
+    /// Only a signal (`pause`, `sigsuspend`): nothing calls `wake` for it.
+    Signal,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaskState {
     Runnable,
     Sleeping(WaitChannel),
+    /// Stopped by a stop signal (Linux's `TASK_STOPPED`): not run until
+    /// `SIGCONT` (or a fatal signal) wakes it (`proc/jobctl.rs`).
+    Stopped,
     /// Exited; holds the wait status (`exit_code << 8` or the signal).
     Zombie(u32),
+}
+
+/// Job-control state a parent's `wait` and `SIGCHLD` report (Linux keeps
+/// it in `signal_struct`: the `SIGNAL_STOP_*`/`SIGNAL_CLD_*` flags and
+/// `group_exit_code`; one thread per process here).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JobCtl {
+    /// `SIGNAL_STOP_STOPPED`: stopped by a stop signal, not yet continued.
+    pub stopped: bool,
+    /// `group_exit_code`: the signal that stopped it, until a `WUNTRACED`
+    /// wait reports the stop (then 0: a stop is reported once).
+    pub code: u8,
+    /// `SIGNAL_STOP_CONTINUED`: continued, and no `WCONTINUED` wait has
+    /// reported it yet.
+    pub continued: bool,
+    /// `SIGNAL_CLD_CONTINUED`: continued, and its parent has not yet been
+    /// sent `SIGCHLD` with `CLD_CONTINUED` (the task sends it itself when
+    /// it runs again, as Linux's `get_signal` does).
+    pub notify_continued: bool,
+}
+
+/// What `restart_syscall` (0) resumes after an interrupted call that
+/// returned `ERESTART_RESTARTBLOCK` (Linux's `struct restart_block`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestartBlock {
+    /// A relative sleep: the monotonic deadline it sleeps to, and where to
+    /// write the time left if a handler interrupts it again.
+    Nanosleep {
+        deadline_ns: u64,
+        rem: usize,
+        time64: bool,
+    },
 }
 
 pub struct Task {
     pub pid: Pid,
     pub ppid: Pid,
+    /// Its process group and session (Linux's `PIDTYPE_PGID` and
+    /// `PIDTYPE_SID`): inherited at `fork`, changed by `setpgid` and
+    /// `setsid` only through [`super::pid::TaskTable`], which keeps each
+    /// group's and session's member list (`pgrp_link`, `session_link`).
+    pub pgid: Pid,
+    pub sid: Pid,
+    pub pgrp_link: super::pid::Link,
+    pub session_link: super::pid::Link,
+    /// Forked and has not called `execve` yet (Linux's `PF_FORKNOEXEC`):
+    /// its parent may still move it to another process group.
+    pub forknoexec: bool,
+    /// Its controlling terminal is the console (Linux's `signal->tty`;
+    /// there is one terminal). Inherited at `fork`; `setsid` and the
+    /// session leader's exit clear it (`fs/tty.rs`).
+    pub ctty: bool,
+    /// Stop/continue state for `wait` and `SIGCHLD` (`proc/jobctl.rs`).
+    pub jobctl: JobCtl,
     /// The program name (Linux's `comm`), for fault reports and tracing.
     pub comm: String,
     pub state: TaskState,
@@ -68,6 +122,13 @@ pub struct Task {
     pub sigactions: Box<[KSigaction; NSIG]>,
     /// Blocked signals (`rt_sigprocmask`).
     pub sigmask: u64,
+    /// The mask to put back once the signal that ended a temporary mask
+    /// (`rt_sigsuspend`, `pselect6`, `ppoll`) is delivered: a handler's
+    /// frame saves this one instead of the temporary mask (Linux's
+    /// `saved_sigmask` with `TIF_RESTORE_SIGMASK`).
+    pub saved_sigmask: Option<u64>,
+    /// What `restart_syscall` resumes (Linux's `restart_block`).
+    pub restart_block: Option<RestartBlock>,
     /// Signals sent but not yet delivered, and their `siginfo`.
     pub sigpending: u64,
     pub siginfo: BTreeMap<i32, Siginfo>,

@@ -1,16 +1,18 @@
-//! Process system calls: exit, fork, execve, wait4, pids, TLS (the user
+//! Process system calls: exit, fork, execve, the waits (`wait4`,
+//! `waitpid`, `waitid`), pids, sessions and process groups, TLS (the user
 //! and group ids are in `cred.rs`).
 
 use super::args::{SysResult, SyscallContext};
 use super::uaccess::{UserCStr, UserPtr, read_cstr_array};
 use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, set_tls};
 use crate::mm::usercopy::check_user;
-use crate::proc::task::WaitChannel;
-use crate::proc::{self as process, Reaped, current_mm, sched, with_current};
-use abi::errno::{EINVAL, ESRCH, Errno};
+use crate::proc::exit::{WaitWho, do_wait};
+use crate::proc::pid::PidType;
+use crate::proc::{self as process, current_mm, jobctl, sched, with_current};
+use abi::errno::{EBADF, EINVAL, ESRCH, Errno};
 use abi::sched::*;
-use abi::types::{Rusage, UserDesc};
-use abi::wait::{__WALL, __WCLONE, WNOHANG, WUNTRACED};
+use abi::types::{Rusage, Siginfo, UserDesc};
+use abi::wait::*;
 
 /// `exit(status)` and `exit_group(status)`: one thread per process here.
 pub fn sys_exit(status: i32) -> SysResult {
@@ -122,23 +124,30 @@ pub fn sys_sched_getaffinity(_pid: i32, len: usize, mask: UserPtr<u32>) -> SysRe
     Ok(4)
 }
 
-/// `getpgrp()` and `setsid()`: every process leads its own group and
-/// session (no job control yet).
+/// `getpgrp()`: the caller's process group.
 pub fn sys_getpgrp() -> SysResult {
-    Ok(with_current(|t| t.pid) as usize)
+    Ok(with_current(|t| t.pgid) as usize)
 }
 
-/// `getpgid(pid)` and `getsid(pid)`: as `getpgrp()`, whatever `pid`.
-pub fn sys_getpgid(_pid: i32) -> SysResult {
-    sys_getpgrp()
+/// `getpgid(pid)`: the process group of `pid` (0: the caller).
+pub fn sys_getpgid(pid: i32) -> SysResult {
+    jobctl::get_id(pid, PidType::Pgid).map(|g| g as usize)
 }
 
-/// `setpgid(pid, pgid)`: accepted.
-pub fn sys_setpgid(_pid: i32, pgid: i32) -> SysResult {
-    if pgid < 0 {
-        return Err(EINVAL);
-    }
-    Ok(0)
+/// `getsid(pid)`: the session of `pid` (0: the caller).
+pub fn sys_getsid(pid: i32) -> SysResult {
+    jobctl::get_id(pid, PidType::Sid).map(|s| s as usize)
+}
+
+/// `setsid()`: a new session and process group, led by the caller.
+pub fn sys_setsid() -> SysResult {
+    jobctl::setsid().map(|s| s as usize)
+}
+
+/// `setpgid(pid, pgid)`: move a process to another group (`proc/jobctl.rs`
+/// has Linux's rules).
+pub fn sys_setpgid(pid: i32, pgid: i32) -> SysResult {
+    jobctl::setpgid(pid, pgid).map(|()| 0)
 }
 
 /// `execve(path, argv, envp)`.
@@ -163,41 +172,97 @@ pub fn sys_execve(
     Ok(0)
 }
 
-/// `wait4(pid, *status, options, *rusage)`.
+/// The children `wait4`'s `pid` names (Linux's `kernel_wait4`): -1 any,
+/// `-pgid` a process group, 0 the caller's group, else one pid.
+fn wait_who(pid: i32) -> Result<WaitWho, Errno> {
+    Ok(match pid {
+        -1 => WaitWho::Any,
+        i32::MIN => return Err(ESRCH), // -INT_MIN is no group
+        p if p < 0 => WaitWho::Pgid(-p as u32),
+        0 => WaitWho::Pgid(with_current(|t| t.pgid)),
+        p => WaitWho::Pid(p as u32),
+    })
+}
+
+/// `wait4(pid, *status, options, *rusage)`: an exited child (reaped), or
+/// with `WUNTRACED` a stopped one, or with `WCONTINUED` a continued one;
+/// 0 with `WNOHANG` if none is ready.
 pub fn sys_wait4(
     pid: i32,
     status: UserPtr<u32>,
     options: u32,
     rusage: UserPtr<Rusage>,
 ) -> SysResult {
-    let which = match pid {
-        p if p < -1 || p == 0 => -1, // process groups: any child
-        p => p,
-    };
-    if options & !(WNOHANG | WUNTRACED | 0x0800_0000 | __WALL | __WCLONE) != 0 {
+    if options & !(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL) != 0 {
         return Err(EINVAL);
     }
+    let who = wait_who(pid)?;
     // Fail on a bad status pointer before sleeping.
     if !status.is_null() {
         check_user(&*current_mm()?, status.addr(), size_of::<u32>(), true)?;
     }
-    loop {
-        match process::reap_child(which)? {
-            Reaped::Child(pid, st) => {
-                status.write_opt(&st)?;
-                rusage.write_opt(&Rusage::ZERO)?;
-                return Ok(pid as usize);
-            }
-            Reaped::NotYet if options & WNOHANG != 0 => return Ok(0),
-            Reaped::NotYet if crate::proc::signal::pending() => return Err(abi::errno::EINTR),
-            Reaped::NotYet => sched::sleep(WaitChannel::Child),
+    match do_wait(who, options | WEXITED)? {
+        Some(info) => {
+            status.write_opt(&info.status)?;
+            rusage.write_opt(&Rusage::ZERO)?;
+            Ok(info.pid as usize)
         }
+        None => Ok(0),
     }
 }
 
 /// `waitpid(pid, *status, options)` = `wait4(pid, status, options, NULL)`.
 pub fn sys_waitpid(pid: i32, status: UserPtr<u32>, options: u32) -> SysResult {
     sys_wait4(pid, status, options, UserPtr::new(0))
+}
+
+/// `waitid(idtype, id, *infop, options, *rusage)`: as `wait4`, but says
+/// which events to report (`WEXITED`, `WSTOPPED`, `WCONTINUED`), may leave
+/// the child as it is (`WNOWAIT`), and reports in a `siginfo_t`: its
+/// `si_signo` (`SIGCHLD`, or 0 if nothing was found), `si_errno`,
+/// `si_code` (`CLD_*`), `si_pid`, `si_uid` and `si_status`, written even
+/// when the call fails (Linux's `waitid` writes them in every case).
+pub fn sys_waitid(
+    idtype: i32,
+    id: i32,
+    infop: UserPtr<Siginfo>,
+    options: u32,
+    rusage: UserPtr<Rusage>,
+) -> SysResult {
+    let valid =
+        WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL;
+    if options & !valid != 0 || options & (WEXITED | WSTOPPED | WCONTINUED) == 0 {
+        return Err(EINVAL);
+    }
+    let who = match idtype as u32 {
+        P_ALL => WaitWho::Any,
+        P_PID if id > 0 => WaitWho::Pid(id as u32),
+        P_PGID if id > 0 => WaitWho::Pgid(id as u32),
+        P_PGID if id == 0 => WaitWho::Pgid(with_current(|t| t.pgid)),
+        // No pidfds here: no descriptor is one.
+        P_PIDFD if id >= 0 => return Err(EBADF),
+        _ => return Err(EINVAL),
+    };
+    let r = do_wait(who, options);
+    if let Ok(Some(_)) = r {
+        rusage.write_opt(&Rusage::ZERO)?;
+    }
+    if !infop.is_null() {
+        let i = match r {
+            Ok(Some(i)) => [
+                abi::signal::SIGCHLD as u32,
+                0,
+                i.code as u32,
+                i.pid,
+                i.uid,
+                i.si_status,
+            ],
+            _ => [0; 6],
+        };
+        // Only these six fields: the rest of the caller's siginfo_t stays.
+        UserPtr::<[u32; 6]>::new(infop.addr()).write(&i)?;
+    }
+    r.map(|_| 0)
 }
 
 /// `set_thread_area(*u_info)`: fill a GDT TLS slot (Linux's `fill_ldt`),

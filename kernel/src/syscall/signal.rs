@@ -1,12 +1,14 @@
-//! Signal system calls: dispositions, masks, sending, and the return from
-//! a handler. Delivery itself (frames on the user stack) is in
-//! `proc/signal.rs`.
+//! Signal system calls: dispositions, masks, sending (to a process, a
+//! process group or everyone), waiting for a signal (`pause`,
+//! `sigsuspend`), the return from a handler, and `restart_syscall`.
+//! Delivery itself (frames on the user stack) is in `proc/signal.rs`.
 
 use super::args::{SysResult, SyscallContext};
 use super::uaccess::UserPtr;
-use crate::proc::task::Pid;
-use crate::proc::{signal, with_current};
-use abi::errno::{EINVAL, EPERM, ESRCH};
+use crate::proc::sched::{self, SCHED};
+use crate::proc::task::{Pid, RestartBlock, WaitChannel};
+use crate::proc::{jobctl, signal, with_current};
+use abi::errno::{EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH};
 use abi::signal::{
     NSIG, SI_TKILL, SI_USER, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGKILL, SIGSTOP, SS_DISABLE,
 };
@@ -89,47 +91,72 @@ pub fn sys_sigaltstack(_ss: UserPtr<SignalStack>, old_ss: UserPtr<SignalStack>) 
     Ok(0)
 }
 
-/// Send `sig` (0: only check) to `pid`; `0` and `-1` (group, everyone)
-/// mean the caller itself here: each process is its own group, and there is
-/// no one else a broadcast would reach that a teaching kernel must kill.
-fn send(pid: i32, sig: i32, code: i32) -> SysResult {
-    let me = with_current(|t| t.pid);
-    let target = if pid == 0 || pid == -1 {
-        me
-    } else {
-        u32::try_from(pid).map_err(|_| ESRCH)?
-    };
-    signal::check_kill_permission(sig, target)?;
+/// The `siginfo_t` of a signal a process sends: `code`, its pid and its
+/// real uid (Linux's `prepare_kill_siginfo`).
+fn kill_info(sig: i32, code: i32) -> Siginfo {
+    let (me, uid) = with_current(|t| (t.pid, t.cred.uid));
     let mut info = signal::user_info(sig, code, me);
-    // si_uid: the sender's real uid (Linux's prepare_kill_siginfo).
-    info.fields[1] = with_current(|t| t.cred.uid);
-    queue(target, sig, info)
+    info.fields[1] = uid;
+    info
 }
 
-/// Queue a checked signal (0: nothing to queue) for `target`.
+/// Send a signal a process asks for (0: only check) to the task `target`.
+fn send(target: i32, sig: i32, code: i32) -> SysResult {
+    let target = u32::try_from(target).map_err(|_| ESRCH)?;
+    signal::check_kill_permission(sig, target)?;
+    queue(target, sig, kill_info(sig, code))
+}
+
+/// Queue a checked signal (0: nothing to queue) for `target`. Init keeps
+/// only the signals it has handlers for (`proc/signal.rs`, Linux's
+/// `SIGNAL_UNKILLABLE`): `SIGKILL` from a program must not power off.
 fn queue(target: Pid, sig: i32, info: Siginfo) -> SysResult {
-    if sig == 0 {
-        return Ok(0);
-    }
-    // Init gets only the signals it has handlers for (Linux's
-    // SIGNAL_UNKILLABLE): SIGKILL from a program must not power off.
-    if target == 1 && with_current(|t| t.pid) != 1 {
-        let handled = crate::proc::sched::SCHED.with(|s| {
-            s.tasks
-                .get(1)
-                .is_some_and(|t| t.sigactions[sig as usize - 1].sa_handler > abi::signal::SIG_IGN)
-        });
-        if !handled {
-            return Ok(0);
-        }
-    }
     signal::send(target, sig, info)?;
     Ok(0)
 }
 
-/// `kill(pid, sig)`.
+/// `kill(pid, sig)` (Linux's `kill_something_info`): `pid` > 0 is one
+/// process; 0 the caller's process group, `-pgrp` another group (`ESRCH`
+/// if empty; 0 if the signal reached a member, else the last error); -1
+/// every process but init and the caller (`ESRCH` if there is none; a
+/// refusal, `EPERM`, only if nothing else failed).
 pub fn sys_kill(pid: i32, sig: i32) -> SysResult {
-    send(pid, sig, SI_USER)
+    if pid > 0 {
+        return send(pid, sig, SI_USER);
+    }
+    if pid == i32::MIN {
+        return Err(ESRCH); // -INT_MIN names no group
+    }
+    let info = kill_info(sig, SI_USER);
+    if pid != -1 {
+        let pgrp = if pid == 0 {
+            with_current(|t| t.pgid)
+        } else {
+            -pid as Pid
+        };
+        jobctl::kill_pgrp(pgrp, sig, info, true)?;
+        return Ok(0);
+    }
+    let me = with_current(|t| t.pid);
+    let (mut count, mut ret) = (0, Ok(()));
+    let mut p = 1;
+    // One task at a time, no borrow held while signalling.
+    while let Some(next) = SCHED.with(|s| s.tasks.next_pid(p)) {
+        p = next;
+        if next == me {
+            continue;
+        }
+        count += 1;
+        let r =
+            signal::check_kill_permission(sig, next).and_then(|()| signal::send(next, sig, info));
+        if r != Err(EPERM) {
+            ret = r;
+        }
+    }
+    if count == 0 {
+        return Err(ESRCH);
+    }
+    ret.map(|()| 0)
 }
 
 /// `tgkill(tgid, tid, sig)`.
@@ -163,6 +190,59 @@ pub fn sys_rt_sigqueueinfo(pid: i32, sig: i32, uinfo: UserPtr<Siginfo>) -> SysRe
     let target = u32::try_from(pid).ok().filter(|&p| p > 0).ok_or(ESRCH)?;
     signal::check_kill_permission(sig, target)?;
     queue(target, sig, info)
+}
+
+/// Sleep until a signal comes that is not blocked by `mask`, then let it
+/// be delivered with the old mask saved for its handler's return (Linux's
+/// `sigsuspend`): never returns success (`EINTR` after a handler; a
+/// signal that runs none, a stop, restarts the wait).
+fn sigsuspend(mask: u64) -> SysResult {
+    let kill_stop = signal::sigbit(SIGKILL) | signal::sigbit(SIGSTOP);
+    with_current(|t| {
+        t.saved_sigmask = Some(t.sigmask);
+        t.sigmask = mask & !kill_stop;
+    });
+    while !signal::pending() {
+        sched::sleep(WaitChannel::Signal);
+    }
+    Err(ERESTARTNOHAND)
+}
+
+/// `rt_sigsuspend(*mask, sigsetsize)`.
+pub fn sys_rt_sigsuspend(mask: UserPtr<[u32; 2]>, sigsetsize: usize) -> SysResult {
+    if sigsetsize != 8 {
+        return Err(EINVAL);
+    }
+    let m = mask.read()?;
+    sigsuspend(u64::from(m[1]) << 32 | u64::from(m[0]))
+}
+
+/// `sigsuspend(_, _, mask)`: the old call, whose mask (the first 32
+/// signals) i386 passes third (Linux's `OLD_SIGSUSPEND3`).
+pub fn sys_sigsuspend(_unused1: i32, _unused2: i32, mask: u32) -> SysResult {
+    sigsuspend(u64::from(mask))
+}
+
+/// `pause()`: sleep until a signal is delivered.
+pub fn sys_pause() -> SysResult {
+    while !signal::pending() {
+        sched::sleep(WaitChannel::Signal);
+    }
+    Err(ERESTARTNOHAND)
+}
+
+/// `restart_syscall()`: resume the call a signal interrupted that left a
+/// restart block (the return path calls it, never a program knowingly);
+/// with none, `EINTR` (Linux's `do_no_restart_syscall`).
+pub fn sys_restart_syscall() -> SysResult {
+    match with_current(|t| t.restart_block.take()) {
+        Some(RestartBlock::Nanosleep {
+            deadline_ns,
+            rem,
+            time64,
+        }) => super::time::nanosleep_restart(deadline_ns, rem, time64),
+        None => Err(EINTR),
+    }
 }
 
 /// `sigreturn()`: back from a handler (`proc/signal.rs`).

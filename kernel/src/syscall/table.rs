@@ -156,9 +156,14 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SCHED_GETAFFINITY, proc::sys_sched_getaffinity);
     sys!(NR_GETPGRP, proc::sys_getpgrp);
     sys!(NR_GETPGID, proc::sys_getpgid);
-    sys!(NR_GETSID, proc::sys_getpgid);
-    sys!(NR_SETSID, proc::sys_getpgrp);
+    sys!(NR_GETSID, proc::sys_getsid);
+    sys!(NR_SETSID, proc::sys_setsid);
     sys!(NR_SETPGID, proc::sys_setpgid);
+    sys!(NR_WAITID, proc::sys_waitid);
+    sys!(NR_RESTART_SYSCALL, signal::sys_restart_syscall);
+    sys!(NR_PAUSE, signal::sys_pause);
+    sys!(NR_SIGSUSPEND, signal::sys_sigsuspend);
+    sys!(NR_RT_SIGSUSPEND, signal::sys_rt_sigsuspend);
     sys!(NR_RT_SIGQUEUEINFO, signal::sys_rt_sigqueueinfo);
     sys!(NR_UMASK, open::sys_umask);
     sys!(NR_GETRLIMIT, info::sys_old_getrlimit);

@@ -1,10 +1,16 @@
 //! Time system calls: time, gettimeofday, clock_gettime(64), nanosleep.
+//!
+//! A relative sleep a signal interrupts writes the time left and asks to be
+//! resumed through `restart_syscall` (Linux's restart block): stopped by
+//! `^Z` and continued, `sleep 100` still sleeps 100 seconds in all.
 
 use super::args::SysResult;
 use super::uaccess::UserPtr;
+use crate::proc::task::RestartBlock;
+use crate::proc::with_current;
 use crate::proc::{sched, task::WaitChannel};
 use crate::time;
-use abi::errno::{EINVAL, Errno};
+use abi::errno::{EINVAL, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, Errno};
 use abi::time::*;
 use abi::types::{Timespec, Timespec64, Timeval};
 
@@ -84,30 +90,73 @@ fn duration_ns(t: &Timespec64) -> Result<u64, Errno> {
         .saturating_add(t.tv_nsec as u64))
 }
 
+/// Sleep until `deadline_ns` for a relative sleep (Linux's `do_nanosleep`):
+/// if a signal comes first, the time left goes to `rem` (a user address
+/// of a `timespec`, or `timespec64` if `time64`; 0 for none) and the sleep
+/// is left for `restart_syscall` to resume, should no handler run.
+fn nanosleep_until(deadline_ns: u64, rem: usize, time64: bool) -> SysResult {
+    if sleep_until(deadline_ns).is_ok() {
+        return Ok(0);
+    }
+    let left = deadline_ns.saturating_sub(time::uptime_ns());
+    let (sec, nsec) = ((left / 1_000_000_000) as i64, (left % 1_000_000_000) as i64);
+    if rem != 0 {
+        if time64 {
+            UserPtr::new(rem).write(&Timespec64 {
+                tv_sec: sec,
+                tv_nsec: nsec,
+            })?;
+        } else {
+            UserPtr::new(rem).write(&Timespec {
+                tv_sec: sec as i32,
+                tv_nsec: nsec as i32,
+            })?;
+        }
+    }
+    with_current(|t| {
+        t.restart_block = Some(RestartBlock::Nanosleep {
+            deadline_ns,
+            rem,
+            time64,
+        })
+    });
+    Err(ERESTART_RESTARTBLOCK)
+}
+
+/// `restart_syscall()`'s sleep: the rest of one a signal interrupted.
+pub fn nanosleep_restart(deadline_ns: u64, rem: usize, time64: bool) -> SysResult {
+    nanosleep_until(deadline_ns, rem, time64)
+}
+
 /// `nanosleep(*req, *rem)`.
-pub fn sys_nanosleep(req: UserPtr<Timespec>, _rem: UserPtr<Timespec>) -> SysResult {
+pub fn sys_nanosleep(req: UserPtr<Timespec>, rem: UserPtr<Timespec>) -> SysResult {
     let r = req.read()?;
     let ns = duration_ns(&Timespec64 {
         tv_sec: r.tv_sec.into(),
         tv_nsec: r.tv_nsec.into(),
     })?;
-    sleep_until(time::uptime_ns().saturating_add(ns))?;
-    Ok(0)
+    nanosleep_until(time::uptime_ns().saturating_add(ns), rem.addr(), false)
 }
 
 /// `clock_nanosleep(clock, flags, *req, *rem)` (and `clock_nanosleep_time64`
-/// with a 64-bit timespec): relative, or absolute with `TIMER_ABSTIME`.
-fn clock_nanosleep(clock_id: i32, flags: u32, req: Timespec64) -> SysResult {
+/// with a 64-bit timespec): relative, or absolute with `TIMER_ABSTIME`
+/// (interrupted, that one simply runs again: its end has not moved).
+fn clock_nanosleep(
+    clock_id: i32,
+    flags: u32,
+    req: Timespec64,
+    rem: usize,
+    time64: bool,
+) -> SysResult {
     let ns = duration_ns(&req)?;
     let (now_s, now_ns) = clock(clock_id)?;
     let now = now_s * 1_000_000_000 + u64::from(now_ns);
-    let wait = if flags & TIMER_ABSTIME != 0 {
-        ns.saturating_sub(now)
-    } else {
-        ns
-    };
-    sleep_until(time::uptime_ns().saturating_add(wait))?;
-    Ok(0)
+    if flags & TIMER_ABSTIME != 0 {
+        sleep_until(time::uptime_ns().saturating_add(ns.saturating_sub(now)))
+            .map_err(|_| ERESTARTNOHAND)?;
+        return Ok(0);
+    }
+    nanosleep_until(time::uptime_ns().saturating_add(ns), rem, time64)
 }
 
 /// `clock_nanosleep(clock, flags, *req, *rem)`.
@@ -115,7 +164,7 @@ pub fn sys_clock_nanosleep(
     clock_id: i32,
     flags: u32,
     req: UserPtr<Timespec>,
-    _rem: UserPtr<Timespec>,
+    rem: UserPtr<Timespec>,
 ) -> SysResult {
     let r = req.read()?;
     clock_nanosleep(
@@ -125,6 +174,8 @@ pub fn sys_clock_nanosleep(
             tv_sec: r.tv_sec.into(),
             tv_nsec: r.tv_nsec.into(),
         },
+        rem.addr(),
+        false,
     )
 }
 
@@ -133,7 +184,7 @@ pub fn sys_clock_nanosleep_time64(
     clock_id: i32,
     flags: u32,
     req: UserPtr<Timespec64>,
-    _rem: UserPtr<Timespec64>,
+    rem: UserPtr<Timespec64>,
 ) -> SysResult {
-    clock_nanosleep(clock_id, flags, req.read()?)
+    clock_nanosleep(clock_id, flags, req.read()?, rem.addr(), true)
 }

@@ -121,7 +121,7 @@ fn syscall_tail_traced(regs: &mut PtRegs, path: EntryPath) -> bool {
 /// the frame allows it; a signal handler to run changes EIP, so then iret).
 #[inline(always)]
 fn exit_to_user(regs: &mut PtRegs, path: EntryPath) -> bool {
-    crate::proc::signal::on_return_to_user(regs);
+    crate::proc::signal::on_syscall_exit(regs);
     // A clean frame is the one entry_SYSENTER_32 built, with ip set to the
     // landing pad above: sysexit can restore all of it.
     path == EntryPath::Sysenter
