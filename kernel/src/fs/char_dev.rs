@@ -12,8 +12,8 @@ use abi::errno::{ENOSPC, ENXIO, Errno};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Device {
     /// The serial console (`/dev/console` 5:1, `/dev/ttyS0` 4:64, the
-    /// virtual consoles 4:N), and `/dev/tty` 5:0 until processes have
-    /// controlling terminals.
+    /// virtual consoles 4:N), and `/dev/tty` 5:0, the caller's controlling
+    /// terminal, which can only be the console (`fs/tty.rs`).
     Console,
     /// 1:3: reads see end of file, writes are discarded.
     Null,
@@ -55,6 +55,17 @@ impl Device {
     pub fn seeks_to_zero(self) -> bool {
         self != Device::Console
     }
+}
+
+/// Open the device numbered `rdev` with open flags `flags` (Linux's
+/// `chrdev_open`, and `tty_open` for the terminal: `/dev/tty` without a
+/// controlling terminal is `ENXIO`; the console may become the caller's).
+pub fn open(rdev: (u32, u32), flags: u32) -> Result<Device, Errno> {
+    let dev = Device::from_numbers(rdev)?;
+    if dev == Device::Console {
+        super::tty::open(rdev, flags)?;
+    }
+    Ok(dev)
 }
 
 /// The `/dev` nodes made at boot if the archive lacks them: name, mode,

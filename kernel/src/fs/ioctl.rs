@@ -1,16 +1,15 @@
 //! Device control (Linux's fs/ioctl.c): `ioctl`. The console answers
-//! the TTY requests (so `isatty` works), pipes `FIONREAD`; everything else
+//! the terminal requests (`fs/tty.rs`), pipes `FIONREAD`; everything else
 //! is `-ENOTTY`, as on Linux.
 
 use super::char_dev::Device;
 use super::file::FileKind;
 use super::namei::file;
 use super::{pipe, tty};
-use crate::proc::with_current;
 use crate::syscall::args::{Fd, SysResult};
 use crate::syscall::uaccess::UserPtr;
 use abi::errno::*;
-use abi::ioctl::*;
+use abi::ioctl::FIONREAD;
 
 /// `ioctl(fd, request, arg)`.
 ///
@@ -30,24 +29,5 @@ pub fn sys_ioctl(fd: Fd, request: u32, arg: u32) -> SysResult {
     if kind != FileKind::Device(Device::Console) {
         return Err(ENOTTY);
     }
-    match request {
-        TCGETS => UserPtr::new(arg).write(&tty::termios()).map(|_| 0),
-        TCSETS | TCSETSW | TCSETSF => {
-            let t = UserPtr::new(arg).read()?;
-            tty::set_termios(t);
-            Ok(0)
-        }
-        TIOCGWINSZ => UserPtr::new(arg).write(&tty::winsize()).map(|_| 0),
-        TIOCSWINSZ => Ok(0),
-        TIOCGPGRP => {
-            let pid = with_current(|t| t.pid);
-            UserPtr::new(arg).write(&pid).map(|_| 0)
-        }
-        TIOCSPGRP => Ok(0),
-        FIONREAD => {
-            let n = tty::available() as u32;
-            UserPtr::new(arg).write(&n).map(|_| 0)
-        }
-        _ => Err(ENOTTY),
-    }
+    tty::ioctl(&f, request, arg)
 }

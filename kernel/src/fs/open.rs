@@ -4,7 +4,6 @@
 //! forms), `fallocate`, `chmod`/`fchmod`/`fchmodat`, the `chown` family
 //! and `umask`.
 
-use super::char_dev::Device;
 use super::file::{FileKind, FileRef, OpenFile, PathRef, install_new};
 use super::inode::{Data, InodeKind, InodeRef};
 use super::namei::inode_permission;
@@ -91,7 +90,9 @@ pub fn do_open(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<FileR
             FileKind::Regular
         }
         InodeKind::Symlink(_) => return Err(ELOOP),
-        InodeKind::CharDev => FileKind::Device(Device::from_numbers(inode.meta.with(|m| m.rdev))?),
+        InodeKind::CharDev => {
+            FileKind::Device(super::char_dev::open(inode.meta.with(|m| m.rdev), flags)?)
+        }
         InodeKind::Fifo(slot) => {
             let (r, w) = match acc {
                 O_RDONLY => (true, false),

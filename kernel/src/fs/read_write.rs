@@ -58,7 +58,7 @@ fn do_read(f: &FileRef, buf: UserSlice<Write>, pos: Option<usize>) -> SysResult 
         FileKind::Device(Device::Console) => {
             // Validate the buffer before sleeping for input.
             buf.check()?;
-            let data = tty::read(len)?;
+            let data = tty::read(f, len)?;
             buf.write_prefix(&data)?;
             Ok(data.len())
         }
@@ -116,6 +116,7 @@ fn do_write(f: &FileRef, buf: UserSlice<Read>, pos: Option<usize>) -> SysResult 
     let buf = buf.truncate(len);
     match kind {
         FileKind::Device(Device::Console) => {
+            tty::write_check(f)?;
             // In page-sized pieces, so a huge write needs no huge buffer.
             let mut done = 0;
             while done < len {
@@ -425,6 +426,7 @@ fn write_kernel(f: &FileRef, data: &[u8]) -> Result<usize, Errno> {
             Ok(n)
         }
         FileKind::Device(Device::Console) => {
+            tty::write_check(f)?;
             tty::write(data);
             Ok(data.len())
         }

@@ -30,7 +30,7 @@ pub fn poll_mask(f: &FileRef) -> i16 {
         FileKind::Device(Device::Console) => {
             POLLOUT
                 | POLLWRNORM
-                | if tty::available() > 0 {
+                | if tty::readable() {
                     POLLIN | POLLRDNORM
                 } else {
                     0

@@ -54,6 +54,8 @@ pub fn exit(status: u32) -> ! {
     }
     // Everything this frame owns goes now: schedule() below never returns.
     drop(comm);
+    // A session leader's terminal is hung up (Linux's disassociate_ctty(1)).
+    crate::fs::tty::disassociate_ctty(true);
     forget_original_parent(pid);
     // Its own group may be orphaned by its going (kill_orphaned_pgrp(tsk,
     // NULL) in exit_notify).
