@@ -3,18 +3,27 @@
 //! It reads a line from the console (the kernel's TTY does the line
 //! editing), splits it into words (double quotes group words), and runs the
 //! program with `fork` + `execve` + `wait4`; a name without `/` is looked up
-//! in `/bin`. Built in: `cd DIR`, `exit [N]`, `help`. The shell ignores
-//! SIGINT (Ctrl-C ends the program it runs, not the shell); children get
-//! the default action back before `execve`. End of input (Ctrl-D) exits.
+//! in `/bin`. Built in: `cd DIR`, `exit [N]`, `fg`, `help`. End of input
+//! (Ctrl-D) exits.
+//!
+//! Job control, as a real shell does it: without a controlling terminal,
+//! the shell starts a session and takes the console (`setsid`,
+//! `TIOCSCTTY`); each program runs in its own process group, which the
+//! shell makes the terminal's foreground group while it waits, so Ctrl-C
+//! and Ctrl-Z reach the program and not the shell (which ignores them,
+//! and `SIGTTOU` so that it can take the terminal back). A stopped program
+//! waits for `fg`. Children get the default actions back before `execve`.
 
 #![no_std]
 #![no_main]
 
 extern crate alloc;
 
-use abi::signal::{SIG_DFL, SIG_IGN, SIGINT, SIGQUIT};
-use abi::syscalls::{NR_CHDIR, NR_RT_SIGACTION};
+use abi::ioctl::{TIOCSCTTY, TIOCSPGRP};
+use abi::signal::{SIG_DFL, SIG_IGN, SIGCONT, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU};
+use abi::syscalls::{NR_CHDIR, NR_GETPGRP, NR_KILL, NR_RT_SIGACTION, NR_SETPGID, NR_SETSID};
 use abi::types::KSigaction;
+use abi::wait::WUNTRACED;
 use alloc::ffi::CString;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -40,6 +49,21 @@ fn set_disposition(sig: i32, handler: u32) {
             8,
         )
     };
+}
+
+/// The signals the shell ignores and its children get back.
+const JOB_SIGNALS: [i32; 5] = [SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU];
+
+/// Make process group `pgrp` the terminal's foreground group (`tcsetpgrp`).
+fn set_foreground(pgrp: isize) {
+    let pgrp = pgrp as i32;
+    // SAFETY: TIOCSPGRP reads one pid_t from the pointer.
+    unsafe { sys::ioctl(0, TIOCSPGRP, &pgrp as *const i32 as usize) };
+}
+
+fn getpgrp() -> isize {
+    // SAFETY: no arguments.
+    unsafe { rt::syscall::syscall0(NR_GETPGRP) }
 }
 
 /// Words of a command line; double quotes group words.
@@ -70,7 +94,7 @@ fn split(line: &str) -> Vec<String> {
     words
 }
 
-fn run(words: &[String]) -> i32 {
+fn run(words: &[String], stopped: &mut Stopped) -> i32 {
     let path = if words[0].contains('/') {
         words[0].clone()
     } else {
@@ -92,8 +116,13 @@ fn run(words: &[String]) -> i32 {
         return 2;
     }
     if pid == 0 {
-        set_disposition(SIGINT, SIG_DFL);
-        set_disposition(SIGQUIT, SIG_DFL);
+        // Its own group, in the foreground (both sides do it: no race).
+        // SAFETY: setpgid(0, 0) takes plain numbers.
+        unsafe { rt::syscall::syscall2(NR_SETPGID, 0, 0) };
+        set_foreground(getpgrp());
+        for sig in JOB_SIGNALS {
+            set_disposition(sig, SIG_DFL);
+        }
         let refs: Vec<&core::ffi::CStr> = argv.iter().map(|c| c.as_c_str()).collect();
         let ret = sys::exec(&cpath, &refs, ENV);
         let err = abi::errno_name(-ret as i32).unwrap_or("?");
@@ -104,16 +133,41 @@ fn run(words: &[String]) -> i32 {
         );
         sys::exit_group(if ret == -2 { 127 } else { 126 });
     }
+    // SAFETY: setpgid(pid, pid) takes plain numbers.
+    unsafe { rt::syscall::syscall2(NR_SETPGID, pid as usize, pid as usize) };
+    wait_job(&path, pid as i32, stopped)
+}
+
+/// A stopped job, which `fg` resumes: its pid and path.
+type Stopped = Option<(i32, String)>;
+
+/// Wait for job `pid` in the foreground, then take the terminal back; a
+/// job that stops is kept in `stopped`.
+fn wait_job(path: &str, pid: i32, stopped: &mut Stopped) -> i32 {
+    set_foreground(pid as isize);
     let mut status = 0;
     loop {
-        let r = sys::wait4(pid as i32, Some(&mut status), 0, None);
+        let r = sys::wait4(pid, Some(&mut status), WUNTRACED, None);
         if r != abi::errno::EINTR.neg() {
             break;
         }
     }
+    set_foreground(getpgrp());
     match WaitStatus::decode(status) {
+        WaitStatus::Stopped(sig) => {
+            println!(
+                "\nsh: [{pid}] {path}: stopped by signal {sig} ({}); 'fg' continues it",
+                abi::signal::signal_name(sig).unwrap_or("?")
+            );
+            *stopped = Some((pid, String::from(path)));
+            128 + sig
+        }
         WaitStatus::Exited(code) => code,
         WaitStatus::Signaled(sig, _) => {
+            // After the echoed ^C, start a new line (as bash does).
+            if sig == SIGINT {
+                println!();
+            }
             println!(
                 "sh: {path}: killed by signal {sig} ({})",
                 abi::signal::signal_name(sig).unwrap_or("?")
@@ -125,12 +179,21 @@ fn run(words: &[String]) -> i32 {
 }
 
 fn main(_args: &Args) -> i32 {
-    set_disposition(SIGINT, SIG_IGN);
-    set_disposition(SIGQUIT, SIG_IGN);
+    for sig in JOB_SIGNALS {
+        set_disposition(sig, SIG_IGN);
+    }
+    // A session of our own with the console as its terminal, unless we
+    // have one already (both fail harmlessly then).
+    // SAFETY: setsid and TIOCSCTTY take no pointers.
+    unsafe {
+        rt::syscall::syscall0(NR_SETSID);
+        sys::ioctl(0, TIOCSCTTY, 0);
+    }
     println!(
         "sh: a tiny shell; programs are in /bin (try: hello, usertests, sysenter_hello). 'help' for more."
     );
     let mut last = 0;
+    let mut stopped: Stopped = None;
     loop {
         print!("# ");
         let mut buf = [0u8; 512];
@@ -159,16 +222,31 @@ fn main(_args: &Args) -> i32 {
                     0
                 }
             }
+            "fg" => {
+                match stopped.take() {
+                    Some((pid, path)) => {
+                        println!("{path}");
+                        // SAFETY: kill takes plain numbers.
+                        unsafe { rt::syscall::syscall2(NR_KILL, -pid as usize, SIGCONT as usize) };
+                        wait_job(&path, pid, &mut stopped)
+                    }
+                    None => {
+                        eprintln!("sh: fg: no stopped job");
+                        1
+                    }
+                }
+            }
             "help" => {
                 println!(
-                    "built in: cd DIR, exit [N], help; anything else runs /bin/NAME (or a path)."
+                    "built in: cd DIR, exit [N], fg, help; anything else runs /bin/NAME (or a path)."
                 );
                 println!(
-                    "Ctrl-C ends the running program; Ctrl-D or 'exit' leaves (init then powers off)."
+                    "Ctrl-C ends the running program, Ctrl-Z stops it ('fg' continues it); \
+                     Ctrl-D or 'exit' leaves (init then powers off)."
                 );
                 0
             }
-            _ => run(&words),
+            _ => run(&words, &mut stopped),
         };
     }
 }
