@@ -561,17 +561,23 @@ impl Tty {
 
     /// Move up to `max - out.len()` readable bytes into `out`: in canonical
     /// mode up to the end of the first line (its end-of-file marker taken
-    /// but not returned: Linux's `canon_copy_from_read_buf`), in raw mode
-    /// whatever there is.
+    /// but not returned: Linux's `canon_copy_from_read_buf`; and a read
+    /// that fills the buffer just before one eats it: `canon_skip_eof`),
+    /// in raw mode whatever there is.
     fn copy_out(&mut self, out: &mut Vec<u8>, max: usize) {
         let want = max - out.len();
         if self.canonical() {
             let n = want.min(self.canon);
             let eol = self.buf.iter().take(n).position(|&(_, eol)| eol);
+            let eof_at = |i: usize| {
+                self.buf
+                    .get(i)
+                    .is_some_and(|&(c, e)| e && c == POSIX_VDISABLE)
+            };
             let (take, drop_marker) = match eol {
-                Some(i) if self.buf[i].0 == POSIX_VDISABLE => (i, true),
+                Some(i) if eof_at(i) => (i, true),
                 Some(i) => (i + 1, false),
-                None => (n, false),
+                None => (n, n == want && eof_at(n)),
             };
             out.extend(self.buf.drain(..take).map(|(c, _)| c));
             self.canon -= take;
