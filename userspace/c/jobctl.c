@@ -600,6 +600,10 @@ static int autoreap_child(void)
 {
     setsid();
     signal(SIGCHLD, SIG_IGN);
+    /* Released at its exit while we sleep for something else: nothing
+     * runs until our timer, with the released child still current. */
+    spawn(nap_and_exit);
+    nap(300);
     spawn(exit_7);
     spawn(nap_and_exit);
     long t0 = now_ms();

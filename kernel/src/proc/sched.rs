@@ -268,7 +268,11 @@ pub fn timer_tick(from_user: bool) {
             TICKS_IDLE.fetch_add(1, Ordering::Relaxed);
             return (false, None);
         };
-        let t = s.tasks.get_mut(cur).unwrap();
+        // A task released as it exits (nobody waits for it) stays
+        // current, outside the table, until the switch away from it.
+        let Some(t) = s.tasks.get_mut(cur) else {
+            return (false, None);
+        };
         if t.state != TaskState::Runnable {
             // The idle loop runs on a sleeper's behalf.
             TICKS_IDLE.fetch_add(1, Ordering::Relaxed);
