@@ -77,6 +77,8 @@ pub const TIOCGWINSZ: u32 = 0x5413;
 pub const TIOCSWINSZ: u32 = 0x5414;
 /// Number of bytes ready to read (`int`).
 pub const FIONREAD: u32 = 0x541B;
+/// Get a serial line's settings (`struct serial_struct`).
+pub const TIOCGSERIAL: u32 = 0x541E;
 /// Same as [`FIONREAD`].
 pub const TIOCINQ: u32 = FIONREAD;
 /// Set or clear non-blocking mode (`int`).

@@ -239,6 +239,39 @@ abi_structs! {
         pub len: u32,
     }
 
+    /// `struct serial_struct` for `TIOCGSERIAL` (`include/uapi/linux/
+    /// serial.h`): which UART a serial terminal is (BusyBox's `cttyhack`
+    /// finds `/dev/ttyS<line>` behind `/dev/console` with it). The
+    /// `unsigned char *iomem_base` is a `u32` here.
+    pub struct SerialStruct (60 bytes) {
+        /// The UART type (`PORT_16550A` is 4).
+        pub type_: i32,
+        /// The line number: `/dev/ttyS<line>`.
+        pub line: i32,
+        /// The I/O port base.
+        pub port: u32,
+        pub irq: i32,
+        /// `ASYNC_*`/`UPF_*` flags.
+        pub flags: i32,
+        pub xmit_fifo_size: i32,
+        pub custom_divisor: i32,
+        /// The clock divided by 16: the highest baud rate.
+        pub baud_base: i32,
+        /// In hundredths of a second.
+        pub close_delay: u16,
+        pub io_type: u8,
+        pub reserved_char: u8,
+        pub hub6: i32,
+        /// In hundredths of a second.
+        pub closing_wait: u16,
+        pub closing_wait2: u16,
+        pub iomem_base: u32,
+        pub iomem_reg_shift: u16,
+        pub reserved: u16,
+        pub port_high: u32,
+        pub iomap_base: u32,
+    }
+
     /// `struct winsize` for `TIOCGWINSZ`/`TIOCSWINSZ`
     /// (`include/uapi/asm-generic/termios.h`).
     pub struct Winsize (8 bytes) {
@@ -675,6 +708,7 @@ mod tests {
         assert_eq!(size_of::<Timeval>(), 8);
         assert_eq!(size_of::<Iovec>(), 8);
         assert_eq!(size_of::<Winsize>(), 8);
+        assert_eq!(size_of::<SerialStruct>(), 60);
         assert_eq!(size_of::<Termios>(), 36);
         assert_eq!(size_of::<UserDesc>(), 16);
         assert_eq!(size_of::<Stat64>(), 96);
@@ -702,6 +736,10 @@ mod tests {
         assert_eq!(offset_of!(Statx, __spare3), 0xa0);
         assert_eq!(offset_of!(Termios, c_line), 16);
         assert_eq!(offset_of!(Termios, c_cc), 17);
+        assert_eq!(offset_of!(SerialStruct, close_delay), 32);
+        assert_eq!(offset_of!(SerialStruct, hub6), 36);
+        assert_eq!(offset_of!(SerialStruct, iomem_base), 44);
+        assert_eq!(offset_of!(SerialStruct, port_high), 52);
         assert_eq!(offset_of!(Sysinfo, procs), 40);
         assert_eq!(offset_of!(Sysinfo, mem_unit), 52);
         assert_eq!(offset_of!(Utsname, domainname), 325);

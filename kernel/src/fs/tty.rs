@@ -979,6 +979,24 @@ fn tiocswinsz(arg: usize) -> SysResult {
     Ok(0)
 }
 
+/// What `TIOCGSERIAL` says of the line: COM1, a 16550A at 0x3F8 on IRQ 4,
+/// `/dev/ttyS0` (Linux's `uart_get_info` for the 8250 driver's first
+/// port: skip_test and boot_autoconf set, a 16-byte FIFO, 1.8432 MHz).
+fn serial_info() -> abi::types::SerialStruct {
+    abi::types::SerialStruct {
+        type_: 4, // PORT_16550A
+        line: 0,
+        port: 0x3f8,
+        irq: 4,
+        flags: 0x40 | 1 << 28, // ASYNC_SKIP_TEST | UPF_BOOT_AUTOCONF
+        xmit_fifo_size: 16,
+        baud_base: 115_200,
+        close_delay: 50,
+        closing_wait: 3000,
+        ..abi::types::SerialStruct::ZERO
+    }
+}
+
 /// Send a byte to the other end of the line (`TCIOFF`/`TCION`).
 fn send_xchar(c: u8) {
     if c != POSIX_VDISABLE {
@@ -1035,6 +1053,7 @@ pub fn ioctl(f: &FileRef, request: u32, arg: usize) -> SysResult {
             UserPtr::new(arg).write(&sid).map(|_| 0)
         }
         TIOCOUTQ => UserPtr::new(arg).write(&0u32).map(|_| 0),
+        TIOCGSERIAL => UserPtr::new(arg).write(&serial_info()).map(|_| 0),
         TIOCINQ => UserPtr::new(arg).write(&(available() as u32)).map(|_| 0),
         TCXONC => {
             check_change(SIGTTOU)?;
