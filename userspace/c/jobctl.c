@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -70,6 +71,26 @@ static void nap(long ms)
         ;
 }
 
+/* Fields 3 and 5 to 8 of /proc/PID/stat: state, pgrp, session, tty_nr,
+ * tpgid; -1 without /proc. */
+static int proc_stat(pid_t pid, char *state, int *pgrp, int *sid, int *tty, int *tpgid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = 0;
+    const char *c = strrchr(buf, ')');
+    if (!c || sscanf(c + 1, " %c %*d %d %d %d %d", state, pgrp, sid, tty, tpgid) != 5)
+        return -2;
+    return 0;
+}
+
 /* ---- sessions and process groups ---------------------------------------- */
 
 static int ids_child(void)
@@ -80,6 +101,11 @@ static int ids_child(void)
         return 1;
     if (getsid(0) != me || getpgrp() != me || getpgid(0) != me || getpgid(me) != me)
         return 2;
+    char state;
+    int pg, sid, tty, tpgid;
+    if (proc_stat(me, &state, &pg, &sid, &tty, &tpgid) == 0 &&
+        (state != 'R' || pg != me || sid != me || tty != 0 || tpgid != -1))
+        return 19;
     if (setsid() != -1 || errno != EPERM) /* a session leader */
         return 3;
     if (setpgid(0, 0) != -1 || errno != EPERM) /* leaders stay put */
@@ -254,6 +280,10 @@ static int stop_child(void)
         return 2;
     if (waitpid(a, &st, WUNTRACED | WNOHANG) != 0) /* reported once */
         return 3;
+    char state;
+    int pg, sid, tty, tpgid;
+    if (proc_stat(a, &state, &pg, &sid, &tty, &tpgid) == 0 && (state != 'T' || pg != a))
+        return 13;
     if (waitpid(a, &st, WCONTINUED | WNOHANG) != 0) /* not continued yet */
         return 4;
     kill(a, SIGCONT);

@@ -18,7 +18,7 @@
 //! `status`, `statm`, `maps`, `limits`, `mounts`, `mountinfo`, `meminfo`,
 //! `cpuinfo`, `uptime`, `loadavg`, `/proc/stat`. What this kernel does not
 //! have reads as Linux shows its absence (no threads: `Threads: 1`; no
-//! swap: 0 kB; no controlling terminal yet: `tty_nr` 0).
+//! swap: 0 kB).
 //!
 //! Access follows Linux: the basic files are readable by all; a process's
 //! `environ`, its `fd` directory and its `cwd`, `root`, `exe` and `fd/N`
@@ -281,6 +281,10 @@ fn entry_index(what: What) -> u8 {
 struct TaskView {
     pid: Pid,
     ppid: Pid,
+    pgid: Pid,
+    sid: Pid,
+    /// The console is its controlling terminal.
+    ctty: bool,
     state: TaskState,
     comm: [u8; 16],
     comm_len: usize,
@@ -317,6 +321,7 @@ impl TaskView {
         match self.state {
             TaskState::Runnable => (b'R', "R (running)"),
             TaskState::Sleeping(_) => (b'S', "S (sleeping)"),
+            TaskState::Stopped => (b'T', "T (stopped)"),
             TaskState::Zombie(_) => (b'Z', "Z (zombie)"),
         }
     }
@@ -340,6 +345,9 @@ fn task(pid: Pid) -> Option<TaskView> {
         Some(TaskView {
             pid: t.pid,
             ppid: t.ppid,
+            pgid: t.pgid,
+            sid: t.sid,
+            ctty: t.ctty,
             state: t.state,
             comm,
             comm_len: n,
@@ -1018,10 +1026,11 @@ fn show_status(m: &mut SeqFile, t: &TaskView) {
         m.put_decimal(if i == 0 { "" } else { " " }, u64::from(*g));
     }
     m.putc(b' ');
-    // No pid namespaces, no process groups of their own yet: the pid.
-    for label in ["\nNStgid:\t", "\nNSpid:\t", "\nNSpgid:\t", "\nNSsid:\t"] {
-        m.put_decimal(label, u64::from(t.pid));
-    }
+    // No pid namespaces: one number each.
+    m.put_decimal("\nNStgid:\t", u64::from(t.pid));
+    m.put_decimal("\nNSpid:\t", u64::from(t.pid));
+    m.put_decimal("\nNSpgid:\t", u64::from(t.pgid));
+    m.put_decimal("\nNSsid:\t", u64::from(t.sid));
     m.putc(b'\n');
     if let Some(mm) = &t.mm {
         let v = mem_view(mm);
@@ -1088,9 +1097,14 @@ fn show_stat(m: &mut SeqFile, t: &TaskView) {
     m.puts(t.comm());
     m.puts(b") ");
     m.putc(t.state().0);
-    // ppid, pgrp, session (the pid: no process groups yet), tty_nr (no
-    // controlling terminal yet), tpgid.
-    let _ = write!(m, " {} {} {} 0 -1", t.ppid, t.pid, t.pid);
+    // ppid, pgrp, session, tty_nr (the console, ttyS0 4:64, encoded as
+    // new_encode_dev does), tpgid (its foreground group, 0 if none; -1
+    // without a terminal).
+    let (tty_nr, tpgid) = match (t.ctty, super::tty::foreground()) {
+        (true, fg) => ((4 << 8) | 64, fg.map_or(0, i64::from)),
+        (false, _) => (0, -1),
+    };
+    let _ = write!(m, " {} {} {} {} {}", t.ppid, t.pgid, t.sid, tty_nr, tpgid);
     // flags (PF_EXITING for a zombie), minflt, cminflt, majflt, cmajflt.
     let _ = write!(m, " {} 0 0 0 0", if t.zombie().is_some() { 4 } else { 0 });
     let utime = ticks(t.cpu_ticks - t.stime_ticks);

@@ -810,6 +810,12 @@ pub fn write_check(f: &FileRef) -> Result<(), Errno> {
     Ok(())
 }
 
+/// The foreground process group, if the terminal has a session
+/// (`/proc/<pid>/stat`'s `tpgid`).
+pub fn foreground() -> Option<Pid> {
+    with_tty(|t| t.pgrp)
+}
+
 /// Bytes available to `read` now (`FIONREAD`).
 pub fn available() -> usize {
     with_tty(|t| t.inq())
