@@ -242,6 +242,9 @@ static void check_canonical(void)
     /* ECHOPRT: erased characters shown between \ and /. */
     set_mode(ECHOE, ECHOPRT, ICRNL | IXON, OPOST | ONLCR);
     CANON("[e13:", "abc\177\177x\n", "ax\n");
+    /* Without IEXTEN, ^W and ^V are plain characters. */
+    set_mode(IEXTEN, 0, ICRNL | IXON, OPOST | ONLCR);
+    CANON("[e16:", "a\027\026\n", "a\027\026\n");
     /* Input mapping: IGNCR drops CR; INLCR makes NL a CR (raw, to see it);
      * ISTRIP clears the eighth bit. */
     set_mode(0, 0, IGNCR | IXON, OPOST | ONLCR);
