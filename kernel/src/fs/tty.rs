@@ -670,7 +670,9 @@ fn redirected(f: &FileRef) -> bool {
 /// Received bytes through the line discipline: echo them, wake readers,
 /// and signal the foreground group for `^C`, `^\` and `^Z`.
 fn receive_bytes(bytes: impl Iterator<Item = u8>) {
-    let mut signals = Vec::new();
+    // The signals raised, as a mask (one of a kind is enough: standard
+    // signals do not queue), sent once the terminal is let go.
+    let mut signals = 0u64;
     let mut any = false;
     let fg = {
         let mut out = Out::new();
@@ -678,19 +680,17 @@ fn receive_bytes(bytes: impl Iterator<Item = u8>) {
             for b in bytes {
                 any = true;
                 if let Some(sig) = t.receive(b, &mut out) {
-                    // At most three kinds: pushing the same one again adds
-                    // nothing (signals of one kind do not queue).
-                    if !signals.contains(&sig) && signals.try_reserve(1).is_ok() {
-                        signals.push(sig);
-                    }
+                    signals |= signal::sigbit(sig);
                 }
             }
             t.pgrp
         })
     };
     if let Some(pgrp) = fg {
-        for sig in signals {
-            let _ = jobctl::kill_pgrp(pgrp, sig, signal::priv_info(sig), false);
+        for sig in [SIGINT, SIGQUIT, SIGTSTP] {
+            if signals & signal::sigbit(sig) != 0 {
+                let _ = jobctl::kill_pgrp(pgrp, sig, signal::priv_info(sig), false);
+            }
         }
     }
     if any {
