@@ -69,9 +69,12 @@ rusty-i386: BusyBox ash on the serial console. Things to try:
 ";
 
 /// The console session of `make run`: a login `ash`, again whenever it
-/// exits. Its child makes a new session and opens the console, which
-/// becomes the session's controlling terminal (Linux's getty does the
-/// same before exec'ing login), so the shell has job control.
+/// exits. Its child makes a new session and opens the serial line,
+/// `/dev/ttyS0`, which becomes the session's controlling terminal (Linux's
+/// getty does the same before exec'ing login), so the shell has job
+/// control. Not `/dev/console`: files opened through it are exempt from
+/// SIGTTIN/SIGTTOU, as on Linux, so background jobs would read the
+/// shell's input.
 fn session() -> i32 {
     print!("{BANNER}");
     loop {
@@ -82,7 +85,10 @@ fn session() -> i32 {
         }
         if pid == 0 {
             sys::setsid();
-            let fd = sys::open(c"/dev/console", abi::fcntl::O_RDWR);
+            let mut fd = sys::open(c"/dev/ttyS0", abi::fcntl::O_RDWR);
+            if fd < 0 {
+                fd = sys::open(c"/dev/console", abi::fcntl::O_RDWR);
+            }
             if fd >= 0 {
                 for target in 0..3 {
                     sys::dup2(fd as i32, target);
