@@ -91,6 +91,7 @@ trace-path: setup
 # cargo install the first time).
 docs:
 	@command -v mdbook >/dev/null || cargo install mdbook --locked --version ^0.4
+	scripts/figures docs/figures
 	mdbook build
 
 # gdb steps through entry_SYSENTER_32 and entry_INT80_32 for the seeds'
