@@ -370,17 +370,9 @@ fn truncate_inode(inode: &InodeRef, len: i64) -> Result<(), Errno> {
         InodeKind::Dir(_) => return Err(EISDIR),
         _ => return Err(EINVAL),
     }
-    let limit = with_current(|t| t.rlimits[abi::resource::RLIMIT_FSIZE as usize].soft());
     let len = usize::try_from(len).map_err(|_| EFBIG)?;
-    if len > limit {
-        let me = with_current(|t| t.pid);
-        let sig = abi::signal::SIGXFSZ;
-        let _ = crate::proc::signal::send(
-            me,
-            sig,
-            crate::proc::signal::user_info(sig, abi::signal::SI_USER, me),
-        );
-        return Err(EFBIG);
+    if len > super::read_write::fsize_limit() {
+        return Err(super::read_write::fsize_exceeded());
     }
     tmpfs::truncate(inode, len)?;
     inode.touch_mtime();
@@ -514,18 +506,21 @@ pub fn sys_chmod(path: UserCStr, Mode(mode): Mode) -> SysResult {
 
 /// `fchmod(fd, mode)`.
 pub fn sys_fchmod(fd: Fd, Mode(mode): Mode) -> SysResult {
-    let f = file(fd.0)?;
-    let (inode, kind) = {
-        let of = f.lock();
-        (of.inode.clone(), of.kind)
-    };
-    if kind == FileKind::Path {
-        return Err(EBADF);
-    }
-    match inode {
+    match fd_inode(fd)? {
         Some(i) => chmod_inode(&i, mode),
         None => Ok(0), // a pipe's anonymous inode: nothing to keep it in
     }
+}
+
+/// The inode behind `fd` for the f* attribute calls (`None` for an
+/// anonymous pipe); an `O_PATH` descriptor is `EBADF`, as Linux's `fdget`.
+fn fd_inode(fd: Fd) -> Result<Option<InodeRef>, Errno> {
+    let f = file(fd.0)?;
+    let of = f.lock();
+    if of.kind == FileKind::Path {
+        return Err(EBADF);
+    }
+    Ok(of.inode.clone())
 }
 
 /// `fchmodat(dirfd, path, mode)`: follows symlinks (Linux's has no flags).
@@ -597,15 +592,7 @@ fn chown_path(dirfd: DirFd, path: UserCStr, uid: u32, gid: u32, flags: AtFlags) 
 }
 
 fn fchown(fd: Fd, uid: u32, gid: u32) -> SysResult {
-    let f = file(fd.0)?;
-    let (inode, kind) = {
-        let of = f.lock();
-        (of.inode.clone(), of.kind)
-    };
-    if kind == FileKind::Path {
-        return Err(EBADF);
-    }
-    match inode {
+    match fd_inode(fd)? {
         Some(i) => chown_inode(&i, uid, gid),
         None => Ok(0),
     }

@@ -310,13 +310,7 @@ pub fn status(id: u32) -> Status {
 /// Writing to a pipe nobody reads: `SIGPIPE` (whose default action ends
 /// the process on the way out) and `-EPIPE`, as Linux's `pipe_write`.
 pub fn broken_pipe() -> Errno {
-    let me = with_current(|t| t.pid);
-    let sig = abi::signal::SIGPIPE;
-    let _ = crate::proc::signal::send(
-        me,
-        sig,
-        crate::proc::signal::user_info(sig, abi::signal::SI_USER, me),
-    );
+    crate::proc::signal::send_self(abi::signal::SIGPIPE);
     EPIPE
 }
 

@@ -141,20 +141,12 @@ fn do_write(f: &FileRef, buf: UserSlice<Read>, pos: Option<usize>) -> SysResult 
             } else {
                 pos.unwrap_or(offset)
             };
-            // RLIMIT_FSIZE: SIGXFSZ and EFBIG past it (`generic_write_check_limits`).
-            let limit = crate::proc::with_current(|t| {
-                t.rlimits[abi::resource::RLIMIT_FSIZE as usize].soft()
-            });
+            // A write that would pass RLIMIT_FSIZE is cut short at it;
+            // one that starts there fails (`generic_write_check_limits`).
+            let limit = fsize_limit();
             let len = if start.saturating_add(len) > limit {
                 if start >= limit {
-                    let me = crate::proc::with_current(|t| t.pid);
-                    let sig = abi::signal::SIGXFSZ;
-                    let _ = crate::proc::signal::send(
-                        me,
-                        sig,
-                        crate::proc::signal::user_info(sig, abi::signal::SI_USER, me),
-                    );
-                    return Err(EFBIG);
+                    return Err(fsize_exceeded());
                 }
                 limit - start
             } else {
@@ -214,6 +206,17 @@ fn do_write(f: &FileRef, buf: UserSlice<Read>, pos: Option<usize>) -> SysResult 
             Ok(done)
         }
     }
+}
+
+/// How large the running process may make a file (`RLIMIT_FSIZE`).
+pub fn fsize_limit() -> usize {
+    crate::proc::with_current(|t| t.rlimits[abi::resource::RLIMIT_FSIZE as usize].soft())
+}
+
+/// Past `RLIMIT_FSIZE`: `SIGXFSZ` to the process, and `EFBIG`.
+pub fn fsize_exceeded() -> Errno {
+    crate::proc::signal::send_self(abi::signal::SIGXFSZ);
+    EFBIG
 }
 
 /// `read(fd, buf, count)`.
@@ -409,10 +412,6 @@ fn sendfile(out_fd: Fd, in_fd: Fd, offset: usize, count: usize, wide: bool) -> S
 
 /// Write kernel bytes to an open file (sendfile's sink).
 fn write_kernel(f: &FileRef, data: &[u8]) -> Result<usize, Errno> {
-    match f.lock().kind {
-        FileKind::Regular | FileKind::Device(_) | FileKind::Pipe { .. } => {}
-        _ => return Err(EINVAL),
-    }
     let kind = f.lock().kind;
     match kind {
         FileKind::Regular => {

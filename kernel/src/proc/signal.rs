@@ -158,6 +158,14 @@ pub fn check_kill_permission(sig: i32, target: Pid) -> Result<(), Errno> {
     })
 }
 
+/// Send `sig` to the running process as if it had sent it itself, with
+/// `SI_USER` from its own pid (Linux's `send_sig(sig, current, 0)`): the
+/// signals a call raises besides its errno (`SIGPIPE`, `SIGXFSZ`).
+pub fn send_self(sig: i32) {
+    let me = super::with_current(|t| t.pid);
+    let _ = send(me, sig, user_info(sig, SI_USER, me));
+}
+
 /// Send `sig` to task `pid` (Linux's `send_signal_locked`, with
 /// `prepare_signal` and `complete_signal`): `-ESRCH` if there is no such
 /// task. Apply the job-control side effects, drop the signal if the task
