@@ -9,11 +9,15 @@
  *          ENOMEM, 2 MiB read-only is not data and works;
  *   stack  RLIMIT_STACK 256 KiB, then execve: the new program's stack
  *          overflows (SIGSEGV) before 512 KiB;
- *   cpu    RLIMIT_CPU 1 s soft, 2 s hard: SIGXCPU, then SIGKILL.
+ *   cpu    RLIMIT_CPU 1 s soft, 2 s hard: SIGXCPU, then SIGKILL;
+ *   fsize  RLIMIT_FSIZE 4 KiB: with SIGXFSZ ignored, an 8 KiB write is cut
+ *          to 4 KiB, the next write and a truncate past it are EFBIG;
+ *          with the default action, such a write kills by SIGXFSZ.
  *   c_rlimits_* [TEST...]
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -182,6 +186,49 @@ static void test_cpu(void)
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "cpu: status %#x, want SIGKILL", st);
 }
 
+static char fsize_path[64];
+
+static int fsize_child(void)
+{
+    static char buf[8192];
+    signal(SIGXFSZ, SIG_IGN);
+    if (set(RLIMIT_FSIZE, 4096, 0) < 0)
+        return 1;
+    int fd = open(fsize_path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    if (fd < 0)
+        return 2;
+    if (write(fd, buf, sizeof buf) != 4096)
+        return 3;
+    errno = 0;
+    if (write(fd, buf, 1) != -1 || errno != EFBIG)
+        return 4;
+    errno = 0;
+    if (ftruncate(fd, 8192) != -1 || errno != EFBIG)
+        return 5;
+    return ftruncate(fd, 100) == 0 ? 0 : 6;
+}
+
+static int fsize_killed(void)
+{
+    if (set(RLIMIT_FSIZE, 4096, 0) < 0)
+        return 1;
+    int fd = open(fsize_path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    if (fd < 0 || lseek(fd, 4096, SEEK_SET) != 4096)
+        return 2;
+    write(fd, "x", 1);
+    return 3; /* not reached: SIGXFSZ */
+}
+
+static void test_fsize(void)
+{
+    snprintf(fsize_path, sizeof fsize_path, "/tmp/rlimits_fsize.%d", (int)getpid());
+    int st = in_child(fsize_child);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "fsize: child status %#x", st);
+    st = in_child(fsize_killed);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ, "fsize: status %#x, want SIGXFSZ", st);
+    unlink(fsize_path);
+}
+
 static void test_as(void)
 {
     int st = in_child(as_child);
@@ -202,7 +249,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         void (*run)(void);
-    } tests[] = {{"as", test_as}, {"data", test_data}, {"stack", test_stack}, {"cpu", test_cpu}};
+    } tests[] = {{"as", test_as}, {"data", test_data}, {"stack", test_stack}, {"cpu", test_cpu},
+                   {"fsize", test_fsize}};
     setvbuf(stdout, NULL, _IONBF, 0);
     for (unsigned t = 0; t < sizeof tests / sizeof tests[0]; t++) {
         int run = argc == 1;
