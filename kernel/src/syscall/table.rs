@@ -145,6 +145,8 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_TGKILL, signal::sys_tgkill);
     sys!(NR_OPENAT, open::sys_openat);
     sys!(NR_CLOCK_GETTIME64, time::sys_clock_gettime64);
+    sys!(NR_CLOCK_GETRES, time::sys_clock_getres);
+    sys!(NR_CLOCK_GETRES_TIME64, time::sys_clock_getres_time64);
     sys!(NR_PIPE, pipe::sys_pipe);
     sys!(NR_PIPE2, pipe::sys_pipe2);
     sys!(NR_POLL, select::sys_poll);
