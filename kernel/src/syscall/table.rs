@@ -112,6 +112,10 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_NANOSLEEP, time::sys_nanosleep);
     sys!(NR_PRCTL, info::sys_prctl);
     sys!(NR_RT_SIGACTION, signal::sys_rt_sigaction);
+    sys!(NR_SIGACTION, signal::sys_sigaction);
+    sys!(NR_SIGNAL, signal::sys_signal);
+    sys!(NR_SIGPROCMASK, signal::sys_sigprocmask);
+    sys!(NR_SIGPENDING, signal::sys_sigpending);
     sys!(NR_RT_SIGPROCMASK, signal::sys_rt_sigprocmask);
     sys!(NR_GETCWD, open::sys_getcwd);
     sys!(NR_SIGALTSTACK, signal::sys_sigaltstack);
