@@ -516,6 +516,20 @@ abi_structs! {
         pub sa_mask: [u32; 2],
     }
 
+    /// `struct old_sigaction` (`arch/x86/include/asm/signal.h`) for the
+    /// old `sigaction` (67): a one-word mask, and the fields in another
+    /// order than [`KSigaction`].
+    pub struct OldSigaction (16 bytes) {
+        /// Handler address, or `SIG_DFL` / `SIG_IGN`.
+        pub sa_handler: u32,
+        /// Signals 1 to 32 blocked while the handler runs.
+        pub sa_mask: u32,
+        /// `SA_*` flags from [`crate::signal`].
+        pub sa_flags: u32,
+        /// Address of the return trampoline (with `SA_RESTORER`).
+        pub sa_restorer: u32,
+    }
+
     /// `stack_t` for `sigaltstack` (`arch/x86/include/uapi/asm/signal.h`).
     pub struct SignalStack (12 bytes) {
         /// Base address of the stack.

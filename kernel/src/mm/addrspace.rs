@@ -48,6 +48,11 @@ impl Prot {
         write: false,
         exec: true,
     };
+    pub const R: Prot = Prot {
+        read: true,
+        write: false,
+        exec: false,
+    };
 }
 
 /// What backs a region.
@@ -65,6 +70,8 @@ pub enum RegionKind {
     File,
     /// The vDSO page, shared by every process (`[vdso]`).
     Vdso,
+    /// The kernel's time page the vDSO reads, shared read-only (`[vvar]`).
+    Vvar,
 }
 
 /// The file a mapping shows (Linux's `vm_file` and `vm_pgoff`): the inode,
@@ -649,7 +656,10 @@ impl AddressSpace {
         let accessible = r.prot.read || r.prot.write || r.prot.exec; // PROT_NONE: never
         if present
             || !accessible
-            || matches!(r.kind, RegionKind::Fixed | RegionKind::Vdso)
+            || matches!(
+                r.kind,
+                RegionKind::Fixed | RegionKind::Vdso | RegionKind::Vvar
+            )
             || (write && !r.prot.write)
         {
             return Fault::Bad;

@@ -26,7 +26,7 @@
 
 use super::cred::Cred;
 use super::task::{JobCtl, Pid, TaskState};
-use super::{current_mm, exit, sched, with_current};
+use super::{current_mm, exit, sched, vdso, with_current};
 use crate::arch::x86::fpu;
 use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, USER_CS, USER_DS};
 use crate::arch::x86::ptregs::{
@@ -483,8 +483,13 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
     let mut buf = crate::mm::heap::try_zeroed(size).map_err(|_| ())?;
     let mut put = |off: usize, b: &[u8]| buf[off..off + b.len()].copy_from_slice(b);
     let retcode_off = if rt { RT_RETCODE } else { SIGFRAME_RETCODE };
+    // Where the handler returns (Linux's ia32_setup_frame): the caller's
+    // restorer, else the vDSO's trampoline while the vDSO is mapped, else
+    // the retcode in the frame itself.
     let pretcode = if act.sa_flags & SA_RESTORER != 0 {
         act.sa_restorer
+    } else if let Some(tramp) = vdso::sigreturn_trampoline(&mm, rt) {
+        tramp as u32
     } else {
         (frame + retcode_off) as u32
     };

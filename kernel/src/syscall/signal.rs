@@ -8,14 +8,31 @@ use super::uaccess::UserPtr;
 use crate::proc::sched::{self, SCHED};
 use crate::proc::task::{Pid, RestartBlock, WaitChannel};
 use crate::proc::{jobctl, signal, with_current};
-use abi::errno::{EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH};
+use abi::errno::{EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH, Errno};
 use abi::signal::{
-    NSIG, SI_TKILL, SI_USER, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGKILL, SIGSTOP, SS_DISABLE,
+    NSIG, SA_NODEFER, SA_RESETHAND, SI_TKILL, SI_USER, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK,
+    SIGKILL, SIGSTOP, SS_DISABLE,
 };
-use abi::types::{KSigaction, Siginfo, SignalStack};
+use abi::types::{KSigaction, OldSigaction, Siginfo, SignalStack};
 
 fn valid(sig: i32) -> bool {
     (1..=NSIG as i32).contains(&sig)
+}
+
+/// Change signal `sig`'s disposition to `new` (if any) and return the old
+/// one (Linux's `do_sigaction`): the one place every sigaction call goes.
+fn do_sigaction(sig: i32, new: Option<KSigaction>) -> Result<KSigaction, Errno> {
+    if !valid(sig) || (new.is_some() && (sig == SIGKILL || sig == SIGSTOP)) {
+        return Err(EINVAL);
+    }
+    Ok(with_current(|t| {
+        let slot = &mut t.sigactions[sig as usize - 1];
+        let old = *slot;
+        if let Some(a) = new {
+            *slot = a;
+        }
+        old
+    }))
 }
 
 /// `rt_sigaction(sig, *act, *oact, sigsetsize)`.
@@ -28,16 +45,62 @@ pub fn sys_rt_sigaction(
     if !valid(sig) || sigsetsize != 8 {
         return Err(EINVAL);
     }
-    let new = act.read_opt()?;
-    if new.is_some() && (sig == SIGKILL || sig == SIGSTOP) {
+    let old = do_sigaction(sig, act.read_opt()?)?;
+    oact.write_opt(&old)?;
+    Ok(0)
+}
+
+/// `sigaction(sig, *act, *oact)` (67): the old call, with a one-word mask
+/// (Linux's `sys_sigaction` with `struct old_sigaction`).
+pub fn sys_sigaction(
+    sig: i32,
+    act: UserPtr<OldSigaction>,
+    oact: UserPtr<OldSigaction>,
+) -> SysResult {
+    let new = act.read_opt()?.map(|a| KSigaction {
+        sa_handler: a.sa_handler,
+        sa_flags: a.sa_flags,
+        sa_restorer: a.sa_restorer,
+        sa_mask: [a.sa_mask, 0],
+    });
+    let old = do_sigaction(sig, new)?;
+    oact.write_opt(&OldSigaction {
+        sa_handler: old.sa_handler,
+        sa_mask: old.sa_mask[0],
+        sa_flags: old.sa_flags,
+        sa_restorer: old.sa_restorer,
+    })?;
+    Ok(0)
+}
+
+/// `signal(sig, handler)` (48): a one-shot handler that does not block
+/// its own signal (`SA_RESETHAND | SA_NODEFER`, System V's semantics);
+/// returns the old handler (Linux's `sys_signal`).
+pub fn sys_signal(sig: i32, handler: u32) -> SysResult {
+    let new = KSigaction {
+        sa_handler: handler,
+        sa_flags: SA_RESETHAND | SA_NODEFER,
+        sa_restorer: 0,
+        sa_mask: [0, 0],
+    };
+    Ok(do_sigaction(sig, Some(new))?.sa_handler as usize)
+}
+
+/// Apply `how` with `bits` to the blocked mask (Linux's `sigprocmask`);
+/// `SIGKILL` and `SIGSTOP` are never blocked.
+fn set_blocked(how: u32, bits: u64) -> Result<(), Errno> {
+    if how > SIG_SETMASK {
         return Err(EINVAL);
     }
-    let old = with_current(|t| t.sigactions[sig as usize - 1]);
-    oact.write_opt(&old)?;
-    if let Some(a) = new {
-        with_current(|t| t.sigactions[sig as usize - 1] = a);
-    }
-    Ok(0)
+    let bits = bits & !(1 << (SIGKILL - 1) | 1 << (SIGSTOP - 1));
+    with_current(|t| {
+        t.sigmask = match how {
+            SIG_BLOCK => t.sigmask | bits,
+            SIG_UNBLOCK => t.sigmask & !bits,
+            _ => bits, // SIG_SETMASK
+        }
+    });
+    Ok(())
 }
 
 /// `rt_sigprocmask(how, *set, *oset, sigsetsize)`.
@@ -59,17 +122,24 @@ pub fn sys_rt_sigprocmask(
     let old = with_current(|t| t.sigmask);
     oset.write_opt(&[old as u32, (old >> 32) as u32])?;
     if let Some(s) = new {
-        // SIGKILL and SIGSTOP cannot be blocked.
-        let bits =
-            (u64::from(s[1]) << 32 | u64::from(s[0])) & !(1 << (SIGKILL - 1) | 1 << (SIGSTOP - 1));
-        with_current(|t| {
-            t.sigmask = match how {
-                SIG_BLOCK => t.sigmask | bits,
-                SIG_UNBLOCK => t.sigmask & !bits,
-                _ => bits, // SIG_SETMASK
-            }
-        });
+        set_blocked(how, u64::from(s[1]) << 32 | u64::from(s[0]))?;
     }
+    Ok(0)
+}
+
+/// `sigprocmask(how, *set, *oset)` (126): the old call on signals 1 to
+/// 32. `SIG_SETMASK` replaces only those; the new mask is set before the
+/// old one is written out, as Linux's `sys_sigprocmask` does.
+pub fn sys_sigprocmask(how: i32, set: UserPtr<u32>, oset: UserPtr<u32>) -> SysResult {
+    let old = with_current(|t| t.sigmask);
+    if let Some(s) = set.read_opt()? {
+        let (how, bits) = match how as u32 {
+            SIG_SETMASK => (SIG_SETMASK, old & !0xFFFF_FFFF | u64::from(s)),
+            h => (h, u64::from(s)),
+        };
+        set_blocked(how, bits)?;
+    }
+    oset.write_opt(&(old as u32))?;
     Ok(0)
 }
 
@@ -80,6 +150,13 @@ pub fn sys_rt_sigpending(set: UserPtr<[u32; 2]>, sigsetsize: usize) -> SysResult
     }
     let p = with_current(|t| t.sigpending & t.sigmask);
     set.write(&[p as u32, (p >> 32) as u32])?;
+    Ok(0)
+}
+
+/// `sigpending(*set)` (73): the same for signals 1 to 32.
+pub fn sys_sigpending(set: UserPtr<u32>) -> SysResult {
+    let p = with_current(|t| t.sigpending & t.sigmask);
+    set.write(&(p as u32))?;
     Ok(0)
 }
 
