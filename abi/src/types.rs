@@ -180,6 +180,14 @@ abi_structs! {
         pub tv_usec: i32,
     }
 
+    /// `struct __kernel_old_itimerval` for `setitimer`/`getitimer`.
+    pub struct Itimerval (16 bytes) {
+        /// The period to start again from (zero: once).
+        pub it_interval: Timeval,
+        /// Time left until the timer fires (zero: disarmed).
+        pub it_value: Timeval,
+    }
+
     /// `struct statfs` of i386 (`arch/x86/include/uapi/asm/statfs.h` via
     /// `asm-generic/statfs.h`), filled by `statfs`/`fstatfs` (99/100).
     pub struct Statfs (64 bytes) {

@@ -7,6 +7,7 @@ pub mod elf;
 pub mod exec;
 pub mod exit;
 pub mod fault;
+pub mod itimer;
 pub mod jobctl;
 pub mod pid;
 pub mod rlimit;
@@ -149,7 +150,10 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             slice: 0,
             sigactions: heap::try_box(*parent.sigactions)?,
             sigmask: parent.sigmask,
+            real_blocked: 0,
             saved_sigmask: None,
+            sas: parent.sas,
+            itimers: Default::default(),
             restart_block: None,
             sigpending: 0, // pending signals are not inherited
             siginfo: alloc::collections::BTreeMap::new(),

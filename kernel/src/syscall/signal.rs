@@ -8,12 +8,12 @@ use super::uaccess::UserPtr;
 use crate::proc::sched::{self, SCHED};
 use crate::proc::task::{Pid, RestartBlock, WaitChannel};
 use crate::proc::{jobctl, signal, with_current};
-use abi::errno::{EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH, Errno};
+use abi::errno::{EAGAIN, EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH, Errno};
 use abi::signal::{
     NSIG, SA_NODEFER, SA_RESETHAND, SI_TKILL, SI_USER, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK,
-    SIGKILL, SIGSTOP, SS_DISABLE,
+    SIGKILL, SIGSTOP,
 };
-use abi::types::{KSigaction, OldSigaction, Siginfo, SignalStack};
+use abi::types::{KSigaction, OldSigaction, Siginfo, SignalStack, Timespec, Timespec64};
 
 fn valid(sig: i32) -> bool {
     (1..=NSIG as i32).contains(&sig)
@@ -160,11 +160,17 @@ pub fn sys_sigpending(set: UserPtr<u32>) -> SysResult {
     Ok(0)
 }
 
-/// `sigaltstack(*ss, *old_ss)`: reports "disabled".
-pub fn sys_sigaltstack(_ss: UserPtr<SignalStack>, old_ss: UserPtr<SignalStack>) -> SysResult {
-    let mut s = SignalStack::ZERO;
-    s.ss_flags = SS_DISABLE as i32;
-    old_ss.write_opt(&s)?;
+/// `sigaltstack(*ss, *old_ss)`: the alternate signal stack
+/// (`proc/signal.rs::do_sigaltstack`), judged from the caller's stack
+/// pointer. `old_ss` is written only if the call succeeds, as Linux does.
+pub fn sys_sigaltstack(
+    ctx: &mut SyscallContext,
+    ss: UserPtr<SignalStack>,
+    old_ss: UserPtr<SignalStack>,
+) -> SysResult {
+    let new = ss.read_opt()?;
+    let old = signal::do_sigaltstack(new, ctx.regs.sp as usize)?;
+    old_ss.write_opt(&old)?;
     Ok(0)
 }
 
@@ -298,6 +304,97 @@ pub fn sys_rt_sigsuspend(mask: UserPtr<[u32; 2]>, sigsetsize: usize) -> SysResul
 /// signals) i386 passes third (Linux's `OLD_SIGSUSPEND3`).
 pub fn sys_sigsuspend(_unused1: i32, _unused2: i32, mask: u32) -> SysResult {
     sigsuspend(u64::from(mask))
+}
+
+/// Wait for a signal of `set` (usually blocked) and take it without
+/// running a handler (Linux's `do_sigtimedwait`): its number, with its
+/// `siginfo` written to `info` (if not NULL). `timeout_ns` `None` waits
+/// for ever, `Some(0)` only looks. Another signal the caller does not
+/// block ends the wait with `-EINTR`; the timeout with `-EAGAIN`.
+fn sigtimedwait(set: u64, info: UserPtr<Siginfo>, timeout_ns: Option<u64>) -> SysResult {
+    let set = set & !(signal::sigbit(SIGKILL) | signal::sigbit(SIGSTOP));
+    let deadline = timeout_ns.map(|ns| crate::time::uptime_ns().saturating_add(ns));
+    let mut got = signal::dequeue(set);
+    let mut timed_out = timeout_ns == Some(0);
+    if got.is_none() && !timed_out {
+        // Let the set through while waiting (Linux's real_blocked), so
+        // that its signals wake the task.
+        let blocked = with_current(|t| {
+            t.real_blocked = t.sigmask;
+            t.sigmask &= !set;
+            t.real_blocked
+        });
+        loop {
+            if signal::pending() {
+                break;
+            }
+            match deadline {
+                Some(d) if crate::time::uptime_ns() >= d => {
+                    timed_out = true;
+                    break;
+                }
+                Some(_) => sched::sleep(WaitChannel::Timer),
+                None => sched::sleep(WaitChannel::Signal),
+            }
+        }
+        with_current(|t| {
+            t.sigmask = blocked;
+            t.real_blocked = 0;
+        });
+        got = signal::dequeue(set);
+    }
+    match got {
+        Some((sig, si)) => {
+            info.write_opt(&si)?;
+            Ok(sig as usize)
+        }
+        None if timed_out => Err(EAGAIN),
+        None => Err(EINTR),
+    }
+}
+
+/// Nanoseconds of a relative timeout (`-EINVAL` unless a valid timespec).
+fn timeout_ns(sec: i64, nsec: i64) -> Result<u64, Errno> {
+    if sec < 0 || !(0..1_000_000_000).contains(&nsec) {
+        return Err(EINVAL);
+    }
+    Ok((sec as u64).saturating_mul(1_000_000_000) + nsec as u64)
+}
+
+/// `rt_sigtimedwait(*set, *info, *timeout, sigsetsize)`, 32-bit timespec.
+pub fn sys_rt_sigtimedwait(
+    set: UserPtr<[u32; 2]>,
+    info: UserPtr<Siginfo>,
+    timeout: UserPtr<Timespec>,
+    sigsetsize: usize,
+) -> SysResult {
+    if sigsetsize != 8 {
+        return Err(EINVAL);
+    }
+    let s = set.read()?;
+    let t = match timeout.read_opt()? {
+        Some(t) => Some(timeout_ns(i64::from(t.tv_sec), i64::from(t.tv_nsec))?),
+        None => None,
+    };
+    sigtimedwait(u64::from(s[1]) << 32 | u64::from(s[0]), info, t)
+}
+
+/// `rt_sigtimedwait_time64(*set, *info, *timeout, sigsetsize)`.
+pub fn sys_rt_sigtimedwait_time64(
+    set: UserPtr<[u32; 2]>,
+    info: UserPtr<Siginfo>,
+    timeout: UserPtr<Timespec64>,
+    sigsetsize: usize,
+) -> SysResult {
+    if sigsetsize != 8 {
+        return Err(EINVAL);
+    }
+    let s = set.read()?;
+    let t = match timeout.read_opt()? {
+        Some(t) => Some(timeout_ns(t.tv_sec, t.tv_nsec)?),
+        None => None,
+    };
+    sigtimedwait(u64::from(s[1]) << 32 | u64::from(s[0]), info, t)
 }
 
 /// `pause()`: sleep until a signal is delivered.

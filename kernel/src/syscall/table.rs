@@ -150,6 +150,9 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_OPENAT, open::sys_openat);
     sys!(NR_CLOCK_GETTIME64, time::sys_clock_gettime64);
     sys!(NR_CLOCK_GETRES, time::sys_clock_getres);
+    sys!(NR_SETITIMER, time::sys_setitimer);
+    sys!(NR_GETITIMER, time::sys_getitimer);
+    sys!(NR_ALARM, time::sys_alarm);
     sys!(NR_CLOCK_GETRES_TIME64, time::sys_clock_getres_time64);
     sys!(NR_PIPE, pipe::sys_pipe);
     sys!(NR_PIPE2, pipe::sys_pipe2);
@@ -173,6 +176,11 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SIGSUSPEND, signal::sys_sigsuspend);
     sys!(NR_RT_SIGSUSPEND, signal::sys_rt_sigsuspend);
     sys!(NR_RT_SIGQUEUEINFO, signal::sys_rt_sigqueueinfo);
+    sys!(NR_RT_SIGTIMEDWAIT, signal::sys_rt_sigtimedwait);
+    sys!(
+        NR_RT_SIGTIMEDWAIT_TIME64,
+        signal::sys_rt_sigtimedwait_time64
+    );
     sys!(NR_UMASK, open::sys_umask);
     sys!(NR_GETRLIMIT, info::sys_old_getrlimit);
     sys!(NR_UGETRLIMIT, info::sys_ugetrlimit);

@@ -6,13 +6,14 @@
 
 use super::args::SysResult;
 use super::uaccess::UserPtr;
+use crate::proc::itimer;
 use crate::proc::task::RestartBlock;
 use crate::proc::with_current;
 use crate::proc::{sched, task::WaitChannel};
 use crate::time;
 use abi::errno::{EINVAL, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, Errno};
 use abi::time::*;
-use abi::types::{Timespec, Timespec64, Timeval};
+use abi::types::{Itimerval, Timespec, Timespec64, Timeval};
 
 /// (seconds, nanoseconds) of clock `id`, or `-EINVAL` (Linux's
 /// `clockid_to_kclock` and each clock's `clock_get_timespec`). The vDSO
@@ -108,6 +109,74 @@ pub fn sys_clock_getres_time64(clock_id: i32, res: UserPtr<Timespec64>) -> SysRe
         tv_nsec: i64::from(ns),
     })?;
     Ok(0)
+}
+
+/// Nanoseconds of a `timeval` (`-EINVAL` unless valid: Linux's
+/// `timeval_valid`).
+fn timeval_ns(tv: &Timeval) -> Result<u64, Errno> {
+    if tv.tv_sec < 0 || !(0..1_000_000).contains(&tv.tv_usec) {
+        return Err(EINVAL);
+    }
+    Ok(tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000)
+}
+
+/// A `timeval` of nanoseconds (truncated to microseconds).
+fn ns_timeval(ns: u64) -> Timeval {
+    Timeval {
+        tv_sec: (ns / 1_000_000_000).min(i32::MAX as u64) as i32,
+        tv_usec: (ns % 1_000_000_000 / 1000) as i32,
+    }
+}
+
+fn itimerval(left: u64, interval: u64) -> Itimerval {
+    Itimerval {
+        it_interval: ns_timeval(interval),
+        it_value: ns_timeval(left),
+    }
+}
+
+/// `setitimer(which, *new, *old)` (Linux's `kernel/time/itimer.c`): a NULL
+/// `new` disarms (a misfeature Linux keeps); `old` gets what was set.
+pub fn sys_setitimer(which: i32, new: UserPtr<Itimerval>, old: UserPtr<Itimerval>) -> SysResult {
+    let (value, interval) = match new.read_opt()? {
+        Some(v) => (timeval_ns(&v.it_value)?, timeval_ns(&v.it_interval)?),
+        None => (0, 0),
+    };
+    if !itimer::valid(which) {
+        return Err(EINVAL);
+    }
+    // A real timer's period counts only while it is armed.
+    let interval = if which == ITIMER_REAL && value == 0 {
+        0
+    } else {
+        interval
+    };
+    let (left, period) = itimer::get_set(which, Some((value, interval)));
+    old.write_opt(&itimerval(left, period))?;
+    Ok(0)
+}
+
+/// `getitimer(which, *value)`.
+pub fn sys_getitimer(which: i32, value: UserPtr<Itimerval>) -> SysResult {
+    if !itimer::valid(which) {
+        return Err(EINVAL);
+    }
+    let (left, period) = itimer::get_set(which, None);
+    value.write(&itimerval(left, period))?;
+    Ok(0)
+}
+
+/// `alarm(seconds)`: `ITIMER_REAL` once, after `seconds` (0 cancels);
+/// returns the seconds the previous alarm had left, rounded to the
+/// nearest, and never 0 for one still pending (Linux's `alarm_setitimer`).
+pub fn sys_alarm(seconds: u32) -> SysResult {
+    let seconds = u64::from(seconds.min(i32::MAX as u32));
+    let (left, _) = itimer::get_set(ITIMER_REAL, Some((seconds * 1_000_000_000, 0)));
+    let (mut secs, nsec) = (left / 1_000_000_000, left % 1_000_000_000);
+    if (secs == 0 && nsec != 0) || nsec >= 500_000_000 {
+        secs += 1;
+    }
+    Ok(secs as usize)
 }
 
 /// Sleep until the monotonic clock reaches `deadline_ns` (waking on each
