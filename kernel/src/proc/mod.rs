@@ -125,6 +125,12 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             Some(m) => Some(Mm::try_new(m)?),
             None => None,
         };
+        // The ports ioperm allowed go with the child (Linux shares the
+        // bitmap; here it is copied).
+        let io_bitmap = match &parent.io_bitmap {
+            Some(b) => Some(crate::arch::x86::ioport::copy_bitmap(b).ok_or(ENOMEM)?),
+            None => None,
+        };
         Ok(heap::try_box(Task {
             pid,
             ppid: parent.pid,
@@ -142,6 +148,8 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             mm,
             files: parent.files.try_clone()?,
             fpu: fpu_state,
+            io_bitmap,
+            iopl: parent.iopl,
             tls: parent.tls,
             clear_child_tid: args.child_cleartid.unwrap_or(0),
             cwd: parent.cwd.clone(),

@@ -373,6 +373,9 @@ pub fn schedule() {
                 .as_ref()
                 .map_or(paging::kernel_pd_phys(), |m| m.pd_phys());
             let tls = next_task.tls;
+            // Only a task with ports copies its bitmap in (rare: root
+            // programs that called ioperm or iopl).
+            tss::set_io_ports(crate::arch::x86::ioport::ports_of(next_task));
             let next_fpu: *const fpu::FpuState = &*next_task.fpu;
             let prev_sp: *mut usize = match prev.and_then(|p| s.tasks.get_mut(p)) {
                 Some(t) if prev != Some(next) => {

@@ -117,6 +117,10 @@ pub struct Task {
     pub mm: Option<MmRef>,
     pub files: FdTable,
     pub fpu: Box<FpuState>,
+    /// The ports `ioperm` allowed (a bitmap, 1 = denied) and the `iopl`
+    /// level (`arch/x86/ioport.rs`), loaded into the TSS on every switch.
+    pub io_bitmap: Option<alloc::vec::Vec<u8>>,
+    pub iopl: u8,
     /// This task's GDT TLS slots (`set_thread_area`).
     pub tls: [u64; GDT_ENTRY_TLS_ENTRIES],
     /// `set_tid_address`: cleared (and futex-woken) at exit.

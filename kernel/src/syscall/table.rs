@@ -165,6 +165,8 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SCHED_GETAFFINITY, sched::sys_sched_getaffinity);
     sys!(NR_SCHED_SETAFFINITY, sched::sys_sched_setaffinity);
     sys!(NR_GETCPU, sched::sys_getcpu);
+    sys!(NR_IOPERM, crate::arch::x86::ioport::sys_ioperm);
+    sys!(NR_IOPL, crate::arch::x86::ioport::sys_iopl);
     sys!(NR_GETPGRP, proc::sys_getpgrp);
     sys!(NR_GETPGID, proc::sys_getpgid);
     sys!(NR_GETSID, proc::sys_getsid);

@@ -163,7 +163,10 @@ fn wait_for(pid: i32, name: &str) -> bool {
             continue; // an orphan, now reaped
         }
         if ret != pid as isize {
-            eprintln!("init: wait4 for {name} (pid {pid}) failed: {}", errno_str(ret));
+            eprintln!(
+                "init: wait4 for {name} (pid {pid}) failed: {}",
+                errno_str(ret)
+            );
             return false;
         }
         break;
