@@ -159,6 +159,9 @@ pub const SEGV_MAPERR: i32 = 1;
 pub const SEGV_ACCERR: i32 = 2;
 /// `SIGBUS`: misaligned address.
 pub const BUS_ADRALN: i32 = 1;
+/// `SIGBUS`: no such physical address (a file mapping's page past the end
+/// of the file).
+pub const BUS_ADRERR: i32 = 2;
 /// `SIGTRAP`: breakpoint.
 pub const TRAP_BRKPT: i32 = 1;
 /// `SIGTRAP`: trace trap.
