@@ -5,8 +5,9 @@
 //! User address-space layout:
 //! ```text
 //! 0x0804_8000           typical ET_EXEC image; the brk heap right after it
-//! 0x5655_5000           where a static PIE (ET_DYN) is loaded
-//!   ...                 mmap2 areas, allocated top-down below the stack
+//! 0x5655_5000           where a PIE (ET_DYN) is loaded
+//!   ...                 mmap2 areas, allocated top-down below the stack;
+//!                       a program's interpreter (PT_INTERP) the first
 //! STACK_TOP - 8 MiB     lowest stack page (below it: an unmapped guard gap)
 //! STACK_TOP             0xBFFF_E000, argc/argv/envp/auxv just below it
 //! VDSO_BASE             0xBFFF_F000, the vDSO page
