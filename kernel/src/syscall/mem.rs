@@ -257,3 +257,48 @@ pub fn sys_mprotect(UserAddr(addr): UserAddr, len: usize, prot: ProtFlags) -> Sy
     current_mm()?.with(|mm| mm.protect(addr, end, prot_of(prot)))?;
     Ok(0)
 }
+
+/// `posix_fadvise` advice values (`POSIX_FADV_NORMAL` to `_NOREUSE`).
+const POSIX_FADV_MAX: i32 = 5;
+
+/// Linux's `ksys_fadvise64_64` and `generic_fadvise` (mm/fadvise.c):
+/// advice about how a file will be read. Every file's pages are in
+/// memory here, as on a file system whose backing device is
+/// `noop_backing_dev_info`, so valid advice is taken and ignored; a pipe
+/// is `ESPIPE`, a negative length or unknown advice `EINVAL`.
+fn fadvise(fd: Fd, len: i64, advice: i32) -> SysResult {
+    let f = with_current(|t| t.files.get(fd.0))?;
+    let kind = f.lock().kind;
+    drop(f);
+    match kind {
+        FileKind::Path => return Err(abi::errno::EBADF),
+        FileKind::Pipe { .. } => return Err(abi::errno::ESPIPE),
+        _ => {}
+    }
+    if len < 0 || !(0..=POSIX_FADV_MAX).contains(&advice) {
+        return Err(EINVAL);
+    }
+    Ok(0)
+}
+
+/// `fadvise64_64(fd, offset, len, advice)`: offset and length in
+/// register pairs.
+pub fn sys_fadvise64_64(
+    fd: Fd,
+    _off_lo: u32,
+    _off_hi: u32,
+    len_lo: u32,
+    len_hi: u32,
+    advice: i32,
+) -> SysResult {
+    fadvise(
+        fd,
+        ((u64::from(len_hi) << 32) | u64::from(len_lo)) as i64,
+        advice,
+    )
+}
+
+/// `fadvise64(fd, offset, len, advice)`: a 64-bit offset, a 32-bit length.
+pub fn sys_fadvise64(fd: Fd, _off_lo: u32, _off_hi: u32, len: usize, advice: i32) -> SysResult {
+    fadvise(fd, len as i64, advice)
+}

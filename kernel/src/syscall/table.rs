@@ -247,6 +247,8 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SELECT, select::sys_old_select);
     sys!(NR__NEWSELECT, select::sys_newselect);
     sys!(NR_PSELECT6, select::sys_pselect6);
+    sys!(NR_FADVISE64, mem::sys_fadvise64);
+    sys!(NR_FADVISE64_64, mem::sys_fadvise64_64);
     sys!(NR_SETXATTR, xattr::sys_setxattr);
     sys!(NR_LSETXATTR, xattr::sys_lsetxattr);
     sys!(NR_FSETXATTR, xattr::sys_fsetxattr);
