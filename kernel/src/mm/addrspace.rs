@@ -725,10 +725,13 @@ impl AddressSpace {
             if let Some(pte) = self.pte(va, false)
                 && *pte & PTE_P != 0
             {
-                if prot.write {
-                    *pte |= PTE_W
-                } else {
+                // A page still shared since fork stays read-only: its first
+                // write copies it.
+                let cow = *pte & PTE_OWNED != 0 && frame::is_shared((*pte & PTE_ADDR) as usize);
+                if !prot.write {
                     *pte &= !PTE_W
+                } else if !cow {
+                    *pte |= PTE_W
                 }
                 // PROT_NONE: keep the page, but only for the kernel (U/S 0),
                 // so any user access faults.
@@ -771,14 +774,22 @@ impl AddressSpace {
             return Fault::Bad;
         };
         let accessible = r.prot.read || r.prot.write || r.prot.exec; // PROT_NONE: never
-        if present
-            || !accessible
-            || matches!(r.kind, RegionKind::Fixed | RegionKind::Vdso)
-            || (write && !r.prot.write)
-        {
+        if !accessible || (write && !r.prot.write) {
             return Fault::Bad;
         }
         let va = page_floor(addr);
+        if present {
+            // A write the region allows to a page mapped read-only: a
+            // copy-on-write page `fork` left shared (Linux's `do_wp_page`).
+            return if write {
+                self.unshare(va, true)
+            } else {
+                Fault::Bad
+            };
+        }
+        if matches!(r.kind, RegionKind::Fixed | RegionKind::Vdso) {
+            return Fault::Bad;
+        }
         if r.kind == RegionKind::SharedAnon {
             let Some(s) = self.shared.meeting(va, va + 1).next() else {
                 return Fault::Bad;
@@ -814,6 +825,44 @@ impl AddressSpace {
             frame::free(pa);
             return Fault::NoMemory;
         }
+        Fault::Served
+    }
+
+    /// Make the page at `va`, mapped and owned, this address space's alone
+    /// (a copy if others share its frame) and, if `write`, writable: the
+    /// copy-on-write fault. `Bad` for a page that is not an owned one (the
+    /// vDSO's, shared memory's).
+    fn unshare(&mut self, va: usize, write: bool) -> Fault {
+        let Some(pte) = self.pte(va, false) else {
+            return Fault::Bad;
+        };
+        let old = *pte;
+        if old & PTE_P == 0 || old & PTE_OWNED == 0 {
+            return Fault::Bad;
+        }
+        let src = (old & PTE_ADDR) as usize;
+        let w = if write { PTE_W } else { 0 };
+        if !frame::is_shared(src) {
+            *pte = old | w;
+        } else {
+            let Some(dst) = frame::alloc_user() else {
+                return Fault::NoMemory;
+            };
+            // SAFETY: both frames are in the direct map; dst is fresh.
+            unsafe {
+                core::ptr::copy_nonoverlapping(
+                    phys_to_virt(src) as *const u8,
+                    phys_to_virt(dst) as *mut u8,
+                    PAGE_SIZE,
+                )
+            };
+            // The entry was just read: its page table is still there.
+            if let Some(pte) = self.pte(va, false) {
+                *pte = dst as u32 | (old & !PTE_ADDR) | w;
+            }
+            frame::put(src);
+        }
+        invlpg(va);
         Fault::Served
     }
 
@@ -919,7 +968,7 @@ impl AddressSpace {
                 *pte = 0;
                 if old & PTE_P != 0 {
                     if old & PTE_OWNED != 0 {
-                        frame::free((old & PTE_ADDR) as usize);
+                        frame::put((old & PTE_ADDR) as usize);
                     }
                     invlpg(va);
                 }
@@ -962,9 +1011,11 @@ impl AddressSpace {
         (end >= floor.checked_add(len)?).then(|| end - len)
     }
 
-    /// A copy of this address space for `fork`: every user page is copied
-    /// (no copy-on-write: simpler to read, fine at this scale).
-    pub fn duplicate(&self) -> Result<AddressSpace, MapError> {
+    /// A copy of this address space for `fork`, copy-on-write (Linux's
+    /// `copy_page_range`): each owned page's frame is shared, read-only in
+    /// both, and copied by the first write of either (`unshare`); the vDSO
+    /// and shared memory are mapped as they are.
+    pub fn duplicate(&mut self) -> Result<AddressSpace, MapError> {
         let mut child = AddressSpace::new()?;
         // The list may be long (up to MAX_MAP_COUNT): copy it fallibly.
         super::heap::for_user(|| child.regions.try_reserve_exact(self.regions.len()))
@@ -985,7 +1036,8 @@ impl AddressSpace {
                 continue;
             }
             let pt = table((pde & PTE_ADDR) as usize);
-            for (j, &pte) in pt.0.iter().enumerate() {
+            for j in 0..ENTRIES {
+                let pte = pt.0[j];
                 if pte & PTE_P == 0 {
                     continue;
                 }
@@ -999,6 +1051,19 @@ impl AddressSpace {
                         .map_err(|_| MapError::NoMemory)?;
                     continue;
                 }
+                if frame::get(src) {
+                    if pte & PTE_W != 0 {
+                        pt.0[j] = pte & !PTE_W;
+                        invlpg(va);
+                    }
+                    let Some(cpte) = child.pte(va, true) else {
+                        frame::put(src);
+                        return Err(MapError::NoMemory);
+                    };
+                    *cpte = pte & !PTE_W;
+                    continue;
+                }
+                // Shared by as many as can be counted: a copy.
                 let dst = frame::alloc_user().ok_or(MapError::NoMemory)?;
                 // SAFETY: both frames are in the direct map; dst is fresh.
                 unsafe {
@@ -1021,6 +1086,12 @@ impl AddressSpace {
     /// the direct map; the pages must be mapped. Used by the ELF loader.
     pub fn write_bytes(&mut self, mut va: usize, mut data: &[u8]) -> Result<(), MapError> {
         while !data.is_empty() {
+            // A page shared with another address space since fork gets its
+            // own copy first (its permission unchanged).
+            let (pa, _) = self.translate(va).ok_or(MapError::OutOfRange)?;
+            if frame::is_shared(pa) && self.unshare(page_floor(va), false) == Fault::NoMemory {
+                return Err(MapError::NoMemory);
+            }
             let (pa, _) = self.translate(va).ok_or(MapError::OutOfRange)?;
             let off = va % PAGE_SIZE;
             let n = (PAGE_SIZE - off).min(data.len());
@@ -1055,7 +1126,7 @@ impl Drop for AddressSpace {
             let pt_pa = (pde & PTE_ADDR) as usize;
             for &pte in table(pt_pa).0.iter().take(ENTRIES) {
                 if pte & PTE_P != 0 && pte & PTE_OWNED != 0 {
-                    frame::free((pte & PTE_ADDR) as usize);
+                    frame::put((pte & PTE_ADDR) as usize);
                 }
             }
             frame::free(pt_pa);
@@ -1184,6 +1255,44 @@ mod tests {
             assert_eq!(&buf, b"parent");
         }
         // The last mapping gone, every frame is back.
+        assert_eq!(frame::free_frames(), free);
+    }
+
+    #[test_case]
+    fn fork_shares_pages_until_one_side_writes() {
+        let free = frame::free_frames();
+        {
+            let mut a = AddressSpace::new().unwrap();
+            let base = 0x1000_0000;
+            a.add_region(anon(base, base + 2 * P, R)).unwrap();
+            a.populate(base, base + 2 * P).unwrap();
+            a.write_bytes(base, b"before").unwrap();
+            let used = free - frame::free_frames();
+            let mut b = a.duplicate().unwrap();
+            // The child's pages are the parent's frames, read-only in both;
+            // only its page tables are new.
+            assert_eq!(a.translate(base), b.translate(base));
+            assert_eq!(a.translate(base).map(|(_, w)| w), Some(false));
+            assert!(free - frame::free_frames() < used + 4);
+            // The child's write copies its page; the parent's stays.
+            assert_eq!(b.handle_fault(base, true, true), Fault::Served);
+            b.write_bytes(base, b"child!").unwrap();
+            let mut buf = [0u8; 6];
+            a.read_bytes(base, &mut buf);
+            assert_eq!(&buf, b"before");
+            b.read_bytes(base, &mut buf);
+            assert_eq!(&buf, b"child!");
+            // The parent, alone with its frame now, writes it in place.
+            let frame_before = a.translate(base).unwrap().0;
+            assert_eq!(a.handle_fault(base, true, true), Fault::Served);
+            assert_eq!(a.translate(base), Some((frame_before, true)));
+            // write_bytes (the kernel's own writes) copies too.
+            b.write_bytes(base + P, b"second").unwrap();
+            a.read_bytes(base + P, &mut buf);
+            assert_eq!(buf, [0; 6]);
+            // mprotect does not make a shared page writable.
+            a.protect(base, base + 2 * P, R).unwrap();
+        }
         assert_eq!(frame::free_frames(), free);
     }
 }
