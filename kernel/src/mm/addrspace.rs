@@ -7,7 +7,9 @@
 //! first touch by the page-fault handler, and so are file mappings, each
 //! page a copy of the file's bytes then. User PTEs carry U/S, and W only
 //! where the region allows writing. A page an address space owns (PTE
-//! bit `PTE_OWNED`) is freed when unmapped; the others are someone
+//! bit `PTE_OWNED`) is put when unmapped, and freed by its last owner:
+//! `fork` shares the frames copy-on-write, read-only until the first
+//! write of either side copies the page (`unshare`). The others are someone
 //! else's: the vDSO's, or a [`SharedAnon`]'s, the memory of a
 //! `MAP_SHARED` anonymous mapping, which every address space it was forked
 //! into maps and which frees its pages when the last one lets go.
