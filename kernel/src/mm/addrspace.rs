@@ -54,6 +54,11 @@ impl Prot {
         write: false,
         exec: true,
     };
+    pub const R: Prot = Prot {
+        read: true,
+        write: false,
+        exec: false,
+    };
 }
 
 /// What backs a region.
@@ -71,6 +76,8 @@ pub enum RegionKind {
     File,
     /// The vDSO page, shared by every process (`[vdso]`).
     Vdso,
+    /// The kernel's time page the vDSO reads, shared read-only (`[vvar]`).
+    Vvar,
     /// A `MAP_SHARED` anonymous mapping: its pages are a [`SharedAnon`]'s,
     /// the same frames in every process it was forked into.
     SharedAnon,
@@ -697,15 +704,15 @@ impl AddressSpace {
         if prot.write && self.files.meeting(start, end).any(|f| f.item.shared) {
             return Err(MapError::ReadOnlyFile);
         }
-        // The vDSO's page is never made writable: every process would see
-        // the change.
+        // The vDSO's and vvar's pages are never made writable: every
+        // process would see the change.
         let first = self.regions.partition_point(|o| o.end <= start);
         if prot.write
             && self
                 .regions
                 .range(first..)
                 .take_while(|r| r.start < end)
-                .any(|r| r.kind == RegionKind::Vdso)
+                .any(|r| matches!(r.kind, RegionKind::Vdso | RegionKind::Vvar))
         {
             return Err(MapError::Shared);
         }
@@ -789,7 +796,10 @@ impl AddressSpace {
                 Fault::Bad
             };
         }
-        if matches!(r.kind, RegionKind::Fixed | RegionKind::Vdso) {
+        if matches!(
+            r.kind,
+            RegionKind::Fixed | RegionKind::Vdso | RegionKind::Vvar
+        ) {
             return Fault::Bad;
         }
         if r.kind == RegionKind::SharedAnon {

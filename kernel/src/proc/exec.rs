@@ -603,6 +603,8 @@ pub fn exec_current(
                 *a = KSigaction::ZERO;
             }
         }
+        // The alternate stack was in the old image (sigaltstack(2)).
+        t.sas = super::task::AltStack::default();
         closed
     });
     let pid = with_current(|t| t.pid);
@@ -664,6 +666,8 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         mm: Some(Mm::new(loaded.mm)),
         files: FdTable::with_console(),
         fpu: Box::new(fpu::initial_state()),
+        io_bitmap: None,
+        iopl: 0,
         tls: [0; GDT_ENTRY_TLS_ENTRIES],
         clear_child_tid: 0,
         cwd: crate::fs::namei::root(),
@@ -672,7 +676,10 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         slice: 0,
         sigactions: Box::new([KSigaction::ZERO; abi::signal::NSIG]),
         sigmask: 0,
+        real_blocked: 0,
         saved_sigmask: None,
+        sas: super::task::AltStack::default(),
+        itimers: Default::default(),
         restart_block: None,
         sigpending: 0,
         siginfo: alloc::collections::BTreeMap::new(),

@@ -7,6 +7,7 @@ pub mod elf;
 pub mod exec;
 pub mod exit;
 pub mod fault;
+pub mod itimer;
 pub mod jobctl;
 pub mod pid;
 pub mod rlimit;
@@ -124,6 +125,12 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             Some(m) => Some(Mm::try_new(m)?),
             None => None,
         };
+        // The ports ioperm allowed go with the child (Linux shares the
+        // bitmap; here it is copied).
+        let io_bitmap = match &parent.io_bitmap {
+            Some(b) => Some(crate::arch::x86::ioport::copy_bitmap(b).ok_or(ENOMEM)?),
+            None => None,
+        };
         Ok(heap::try_box(Task {
             pid,
             ppid: parent.pid,
@@ -141,6 +148,8 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             mm,
             files: parent.files.try_clone()?,
             fpu: fpu_state,
+            io_bitmap,
+            iopl: parent.iopl,
             tls: parent.tls,
             clear_child_tid: args.child_cleartid.unwrap_or(0),
             cwd: parent.cwd.clone(),
@@ -149,7 +158,10 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             slice: 0,
             sigactions: heap::try_box(*parent.sigactions)?,
             sigmask: parent.sigmask,
+            real_blocked: 0,
             saved_sigmask: None,
+            sas: parent.sas,
+            itimers: Default::default(),
             restart_block: None,
             sigpending: 0, // pending signals are not inherited
             siginfo: alloc::collections::BTreeMap::new(),

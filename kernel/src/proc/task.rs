@@ -77,6 +77,16 @@ pub enum RestartBlock {
     },
 }
 
+/// The alternate signal stack (`sigaltstack`; Linux's `sas_ss_sp`,
+/// `sas_ss_size`, `sas_ss_flags`): size 0 when there is none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AltStack {
+    pub sp: usize,
+    pub size: usize,
+    /// `SS_AUTODISARM` or 0.
+    pub flags: u32,
+}
+
 pub struct Task {
     pub pid: Pid,
     pub ppid: Pid,
@@ -107,6 +117,10 @@ pub struct Task {
     pub mm: Option<MmRef>,
     pub files: FdTable,
     pub fpu: Box<FpuState>,
+    /// The ports `ioperm` allowed (a bitmap, 1 = denied) and the `iopl`
+    /// level (`arch/x86/ioport.rs`), loaded into the TSS on every switch.
+    pub io_bitmap: Option<alloc::vec::Vec<u8>>,
+    pub iopl: u8,
     /// This task's GDT TLS slots (`set_thread_area`).
     pub tls: [u64; GDT_ENTRY_TLS_ENTRIES],
     /// `set_tid_address`: cleared (and futex-woken) at exit.
@@ -122,11 +136,21 @@ pub struct Task {
     pub sigactions: Box<[KSigaction; NSIG]>,
     /// Blocked signals (`rt_sigprocmask`).
     pub sigmask: u64,
+    /// While `rt_sigtimedwait` lets the signals it waits for through
+    /// `sigmask`, the mask as it was (Linux's `real_blocked`): those
+    /// signals still count as blocked, so none is thrown away as ignored.
+    pub real_blocked: u64,
     /// The mask to put back once the signal that ended a temporary mask
     /// (`rt_sigsuspend`, `pselect6`, `ppoll`) is delivered: a handler's
     /// frame saves this one instead of the temporary mask (Linux's
     /// `saved_sigmask` with `TIF_RESTORE_SIGMASK`).
     pub saved_sigmask: Option<u64>,
+    /// `setitimer`'s three timers (`proc/itimer.rs`): kept by `execve`, not
+    /// inherited by `fork`.
+    pub itimers: super::itimer::Itimers,
+    /// The alternate signal stack (`proc/signal.rs`): inherited by `fork`,
+    /// gone after `execve`.
+    pub sas: AltStack,
     /// What `restart_syscall` resumes (Linux's `restart_block`).
     pub restart_block: Option<RestartBlock>,
     /// Signals sent but not yet delivered, and their `siginfo`.
