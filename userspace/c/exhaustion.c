@@ -9,7 +9,8 @@
  *            mmap says ENOMEM, three times; free memory comes back;
  *   procs    fork until EAGAIN (or ENOMEM), then kill and reap them all;
  *   stack    unbounded recursion: SIGSEGV;
- *   e2big    execve with a 200 KiB argument, or 2.4 MiB of them: E2BIG;
+ *   e2big    execve with a 131071-byte argument works, 131072 bytes or 2.4 MiB
+ *            of arguments are E2BIG;
  *   exec     and after all that, a program still runs.
  *   c_exhaustion_* [TEST...] [-- PATH_OF_EXIT42]   (default: all, /bin/exit42)
  */
@@ -207,8 +208,20 @@ static int exec_with(size_t each, int count)
     return errno;
 }
 
+/* One argument of MAX_ARG_STRLEN (32 pages) bytes, its NUL included:
+ * execve goes ahead (the child becomes exit42 and exits 42). */
+static int longest_arg_child(void)
+{
+    exec_with(32 * 4096 - 1, 1);
+    return 1;
+}
+
 static void test_e2big(void)
 {
+    int st = in_child(longest_arg_child);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 42, "execve with a 131071-byte argument: status %#x", st);
+    /* One byte more, and it no longer fits with its NUL. */
+    CHECK(exec_with(32 * 4096, 1) == E2BIG, "execve with a 131072-byte argument: errno %d", errno);
     CHECK(exec_with(200 * 1024, 1) == E2BIG, "execve with a 200 KiB argument: errno %d", errno);
     CHECK(exec_with(120 * 1024, 20) == E2BIG, "execve with 2.4 MiB of arguments: errno %d", errno);
 }

@@ -172,6 +172,9 @@ pub fn strncpy_from_user(mm: &Mm, addr: usize, max: usize) -> Result<Vec<u8>, Er
         let mut buf = [0u8; 64];
         copy_from_user(mm, &mut buf[..chunk], cur)?;
         if let Some(n) = buf[..chunk].iter().position(|&b| b == 0) {
+            if out.len() + n > max {
+                return Err(ENAMETOOLONG);
+            }
             super::heap::for_user(|| out.try_reserve(n)).map_err(|_| ENOMEM)?;
             out.extend_from_slice(&buf[..n]);
             return Ok(out);

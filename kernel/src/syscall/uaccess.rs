@@ -197,9 +197,10 @@ impl UserCStr {
     pub fn read(&self, max: usize) -> Result<Vec<u8>, Errno> {
         usercopy::strncpy_from_user(&*current_mm()?, self.addr, max)
     }
-    /// A path (Linux's `getname`): at most `PATH_MAX` bytes.
+    /// A path (Linux's `getname`): shorter than `PATH_MAX` bytes, so that
+    /// it fits with its NUL (4095 characters at most).
     pub fn read_path(&self) -> Result<Vec<u8>, Errno> {
-        self.read(PATH_MAX)
+        self.read(PATH_MAX - 1)
     }
 }
 
@@ -218,9 +219,9 @@ pub fn read_cstr_array(array: UserPtr<u32>, budget: &mut usize) -> Result<Vec<Ve
         }
         // Each pointer costs its slot on the new stack too.
         *budget = budget.checked_sub(4).ok_or(E2BIG)?;
-        // Linux's MAX_ARG_STRLEN is 32 pages.
+        // Linux's MAX_ARG_STRLEN is 32 pages, the NUL included.
         let s = UserCStr::new(p as usize)
-            .read((128 * 1024).min(*budget))
+            .read((128 * 1024 - 1).min(*budget))
             .map_err(|e| if e == ENAMETOOLONG { E2BIG } else { e })?;
         *budget = budget.checked_sub(s.len() + 1).ok_or(E2BIG)?;
         crate::mm::heap::for_user(|| out.try_reserve(1)).map_err(|_| ENOMEM)?;
