@@ -77,7 +77,7 @@ clippy: setup
 bench: setup
 	scripts/bench
 
-# The labs' graders (docs/labs/): make grade, or make grade LAB=sethostname.
+# The labs' graders (docs/labs/): make grade, or make grade LAB=sysfs.
 grade: setup
 	scripts/grade $(LAB)
 
