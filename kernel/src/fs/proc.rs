@@ -17,8 +17,9 @@
 //! (`ps`, `top`, `free`, `uptime`, `mount`, C libraries): `stat`,
 //! `status`, `statm`, `maps`, `limits`, `mounts`, `mountinfo`, `meminfo`,
 //! `cpuinfo`, `uptime`, `loadavg`, `/proc/stat`. What this kernel does not
-//! have reads as Linux shows its absence (no threads: `Threads: 1`; no
-//! swap: 0 kB).
+//! have reads as Linux shows its absence (no swap: 0 kB). Only processes
+//! (thread-group leaders) are listed in `/proc`, as on Linux; a thread's
+//! tid still opens `/proc/<tid>`.
 //!
 //! Access follows Linux: the basic files are readable by all; a process's
 //! `environ`, its `fd` directory and its `cwd`, `root`, `exe` and `fd/N`
@@ -283,6 +284,9 @@ struct TaskView {
     ppid: Pid,
     pgid: Pid,
     sid: Pid,
+    /// Its process (thread group) and how many threads that has.
+    tgid: Pid,
+    threads: usize,
     /// The console is its controlling terminal.
     ctty: bool,
     state: TaskState,
@@ -342,9 +346,12 @@ fn task(pid: Pid) -> Option<TaskView> {
                 _ => sigcgt |= 1 << i,
             }
         }
+        let threads = crate::proc::thread::thread_count(s, t.tgid);
         Some(TaskView {
             pid: t.pid,
-            ppid: t.ppid,
+            tgid: t.tgid,
+            threads,
+            ppid: s.tasks.get(t.tgid).map_or(t.ppid, |l| l.ppid),
             pgid: t.pgid,
             sid: t.sid,
             ctty: t.ctty,
@@ -352,10 +359,10 @@ fn task(pid: Pid) -> Option<TaskView> {
             comm,
             comm_len: n,
             cred: t.cred.clone(),
-            umask: t.umask,
+            umask: t.fs.umask,
             mm: t.mm.clone(),
-            cwd: t.cwd.clone(),
-            root: t.root.clone(),
+            cwd: t.fs.cwd.clone(),
+            root: t.fs.root.clone(),
             sigpending: t.sigpending,
             sigmask: t.sigmask,
             sigign,
@@ -619,7 +626,7 @@ pub fn readdir(dir: &InodeRef, node: Node, from: u64) -> Result<Vec<DirEntry>, E
             }
             SCHED.with(|s| {
                 for p in s.tasks.pids() {
-                    if out.len() < out.capacity() {
+                    if s.tasks.get(p).is_some_and(|t| t.tgid == p) && out.len() < out.capacity() {
                         out.push(DirEntry::numbered(
                             TGID_OFFSET + u64::from(p),
                             Node::Pid(p),
@@ -1013,7 +1020,7 @@ fn show_status(m: &mut SeqFile, t: &TaskView) {
     }
     let c = &t.cred;
     let _ = write!(m, "\nUmask:\t{:04o}\nState:\t{}", t.umask, t.state().1);
-    m.put_decimal("\nTgid:\t", u64::from(t.pid));
+    m.put_decimal("\nTgid:\t", u64::from(t.tgid));
     m.put_decimal("\nNgid:\t", 0);
     m.put_decimal("\nPid:\t", u64::from(t.pid));
     m.put_decimal("\nPPid:\t", u64::from(t.ppid));
@@ -1058,7 +1065,8 @@ fn show_status(m: &mut SeqFile, t: &TaskView) {
         }
         m.puts(b"CoreDumping:\t0\nTHP_enabled:\t0\n");
     }
-    m.puts(b"Threads:\t1\n");
+    m.put_decimal("Threads:\t", t.threads.max(1) as u64);
+    m.puts(b"\n");
     let sigq = t.rlimits[abi::resource::RLIMIT_SIGPENDING as usize].cur;
     let _ = writeln!(m, "SigQ:\t0/{}", sigq.min(u64::from(u32::MAX)));
     hex64(m, "SigPnd:\t", t.sigpending);
@@ -1110,7 +1118,12 @@ fn show_stat(m: &mut SeqFile, t: &TaskView) {
     let utime = ticks(t.cpu_ticks - t.stime_ticks);
     let _ = write!(m, " {} {} 0 0", utime, ticks(t.stime_ticks));
     // priority, nice, num_threads, itrealvalue, starttime.
-    let _ = write!(m, " 20 0 1 0 {}", t.start_time / (1_000_000_000 / USER_HZ));
+    let _ = write!(
+        m,
+        " 20 0 {} 0 {}",
+        t.threads.max(1),
+        t.start_time / (1_000_000_000 / USER_HZ)
+    );
     let rsslim = t.rlimits[abi::resource::RLIMIT_RSS as usize]
         .cur
         .min(u64::from(u32::MAX));
