@@ -7,6 +7,7 @@
  * (or init) with it.
  * Prints "threads: all ok" when every check passes. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -100,9 +101,10 @@ static int t_sum(void)
 
 /* --- threads 'created' count matches /proc while they live --------- */
 static pthread_barrier_t hold;
+static pid_t holder_tid[3];
 static void *holder(void *arg)
 {
-    (void)arg;
+    holder_tid[(intptr_t)arg] = my_tid();
     pthread_barrier_wait(&hold);
     pthread_barrier_wait(&hold);
     return NULL;
@@ -112,11 +114,38 @@ static int t_proc_count(void)
 {
     pthread_t th[3];
     pthread_barrier_init(&hold, NULL, 4);
-    for (int i = 0; i < 3; i++)
-        pthread_create(&th[i], NULL, holder, NULL);
+    for (intptr_t i = 0; i < 3; i++)
+        pthread_create(&th[i], NULL, holder, (void *)i);
     pthread_barrier_wait(&hold);
     int n = proc_threads();
     CHECK(n == 4, "/proc/self/status Threads: %d, expected 4", n);
+    /* /proc/self/task lists the 4 threads; each one's status names it. */
+    DIR *d = opendir("/proc/self/task");
+    CHECK(d != NULL, "opendir /proc/self/task: errno %d", errno);
+    int entries = 0, found = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        entries++;
+        pid_t tid = atoi(de->d_name);
+        found += tid == getpid() || tid == holder_tid[0] || tid == holder_tid[1] || tid == holder_tid[2];
+    }
+    if (d)
+        closedir(d);
+    CHECK(entries == 4 && found == 4, "/proc/self/task: %d entries, %d of our threads", entries, found);
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/status", getpid(), holder_tid[1]);
+    int fd = open(path, O_RDONLY);
+    ssize_t got = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    buf[got > 0 ? got : 0] = 0;
+    char want[64];
+    snprintf(want, sizeof want, "\nTgid:\t%d\n", getpid());
+    CHECK(strstr(buf, want) != NULL, "%s has no \"Tgid:\t%d\"", path, getpid());
+    snprintf(want, sizeof want, "\nPid:\t%d\n", holder_tid[1]);
+    CHECK(strstr(buf, want) != NULL, "%s has no \"Pid:\t%d\"", path, holder_tid[1]);
     pthread_barrier_wait(&hold);
     for (int i = 0; i < 3; i++)
         pthread_join(th[i], NULL);

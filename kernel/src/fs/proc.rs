@@ -105,6 +105,7 @@ enum What {
     Osrelease,
     PidMax,
     // A process's (fs/proc/base.c `tgid_base_stuff`).
+    TaskDir,
     FdDir,
     FdInfoDir,
     Environ,
@@ -168,6 +169,7 @@ const BASE: &[Entry] = &[
 
 /// A process's directory, in `tgid_base_stuff`'s order and modes.
 const PID_ENTRIES: &[Entry] = &[
+    e("task", None, DIR, What::TaskDir),
     e("fd", None, S_IFDIR | 0o500, What::FdDir),
     e("fdinfo", None, DIR, What::FdInfoDir),
     e("environ", None, S_IFREG | 0o400, What::Environ),
@@ -381,6 +383,16 @@ fn task_file(pid: Pid, fd: u32) -> Option<FileRef> {
     SCHED.with(|s| s.tasks.get(pid)?.files.get(fd as i32).ok())
 }
 
+/// Is task `tid` a live thread of task `pid`'s process?
+fn same_process(pid: Pid, tid: Pid) -> bool {
+    SCHED.with(|s| {
+        let tgid = s.tasks.get(pid).map(|t| t.tgid);
+        s.tasks
+            .get(tid)
+            .is_some_and(|t| Some(t.tgid) == tgid && !matches!(t.state, TaskState::Zombie(_)))
+    })
+}
+
 /// Does process `pid` still exist? (`pid_revalidate`.)
 fn alive(pid: Pid) -> bool {
     SCHED.with(|s| s.tasks.contains(pid))
@@ -515,6 +527,9 @@ pub fn lookup(dir: &InodeRef, name: &[u8]) -> Result<InodeRef, Errno> {
             match (pid_entry(i).what, n) {
                 (What::FdDir, Some(n)) if task_file(p, n).is_some() => Some(Node::Fd(p, n)),
                 (What::FdInfoDir, Some(n)) if task_file(p, n).is_some() => Some(Node::FdInfo(p, n)),
+                // A thread's directory is its own /proc/<tid> (whose `..`
+                // is /proc, not the task directory).
+                (What::TaskDir, Some(n)) if same_process(p, n) => Some(Node::Pid(n)),
                 _ => None,
             }
         }
@@ -644,6 +659,13 @@ pub fn readdir(dir: &InodeRef, node: Node, from: u64) -> Result<Vec<DirEntry>, E
                     Node::PidEntry(p, i as u8),
                     e.name.as_bytes(),
                 ));
+            }
+        }
+        Node::PidEntry(p, i) if pid_entry(i).what == What::TaskDir => {
+            for (k, tid) in crate::proc::thread::threads_of(p).into_iter().enumerate() {
+                if out.len() < out.capacity() {
+                    out.push(DirEntry::numbered(2 + k as u64, Node::Pid(tid), tid));
+                }
             }
         }
         Node::PidEntry(p, i) => {
