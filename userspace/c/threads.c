@@ -50,7 +50,7 @@ static void msleep(long ms)
 static pthread_mutex_t sum_lock = PTHREAD_MUTEX_INITIALIZER;
 static long total;
 static pid_t tids[NSUM];
-static pid_t main_pid;
+static pid_t main_pid, main_ppid;
 
 static void *summer(void *arg)
 {
@@ -64,7 +64,7 @@ static void *summer(void *arg)
         total = v + 1;
         pthread_mutex_unlock(&sum_lock);
     }
-    if (getpid() != main_pid)
+    if (getpid() != main_pid || getppid() != main_ppid)
         return (void *)-1;
     return (void *)(i * 10 + 1);
 }
@@ -73,6 +73,7 @@ static int t_sum(void)
 {
     pthread_t th[NSUM];
     main_pid = getpid();
+    main_ppid = getppid();
     for (intptr_t i = 0; i < NSUM; i++) {
         int rc = pthread_create(&th[i], NULL, summer, (void *)i);
         CHECK(rc == 0, "pthread_create #%d: %s", (int)i, strerror(rc));

@@ -152,6 +152,8 @@ fn forget_original_parent(father: Pid) {
             let t = s.tasks.get_mut(c)?;
             t.ppid = 1;
             let zombie = matches!(t.state, TaskState::Zombie(_));
+            // Its threads' copies of the parent's pid too (getppid).
+            s.tasks.for_other_threads(c, |th| th.ppid = 1);
             // Init's list grows by one; if even that fails the orphan is
             // left off it (never reaped, but harmless) rather than panic.
             let init = s.tasks.get_mut(1)?;

@@ -221,7 +221,7 @@ impl TaskTable {
 
     /// Apply `f` to every live thread of process `pid` but its leader (the
     /// copies of process-wide ids each thread keeps).
-    fn for_other_threads(&mut self, pid: Pid, mut f: impl FnMut(&mut Task)) {
+    pub fn for_other_threads(&mut self, pid: Pid, mut f: impl FnMut(&mut Task)) {
         let n = self.get(pid).map_or(0, |t| t.group.threads.len());
         for i in 0..n {
             let Some(p) = self.get(pid).and_then(|t| t.group.threads.get(i).copied()) else {

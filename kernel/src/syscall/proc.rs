@@ -38,11 +38,10 @@ pub fn sys_gettid() -> SysResult {
     Ok(with_current(|t| t.pid) as usize)
 }
 
-/// `getppid()`: the parent of the process (its leader's parent: the
-/// leader's entry is kept up to date when the parent exits).
+/// `getppid()`: the parent of the process (every thread keeps a copy,
+/// updated together when the parent exits: `exit::forget_original_parent`).
 pub fn sys_getppid() -> SysResult {
-    let tgid = sched::current_tgid();
-    Ok(sched::SCHED.with(|s| s.tasks.get(tgid).map_or(0, |l| l.ppid)) as usize)
+    Ok(with_current(|t| t.ppid) as usize)
 }
 
 /// `set_tid_address(tidptr)`: the word cleared and futex-woken when the
