@@ -231,7 +231,10 @@ fn do_notify_parent(child: Pid) -> bool {
         // ignoring it (Linux's do_notify_parent).
         let autoreap =
             sig == SIGCHLD && (act.sa_handler == SIG_IGN || act.sa_flags & SA_NOCLDWAIT != 0);
-        Some((c.ppid, (sig > 0).then_some((sig, info)), autoreap))
+        // No signal for 0 or for a number past the last (clone's CSIGNAL
+        // takes any byte; Linux's `valid_signal(sig) && sig`).
+        let valid = (1..=abi::signal::NSIG as i32).contains(&sig);
+        Some((c.ppid, valid.then_some((sig, info)), autoreap))
     }) else {
         return false;
     };

@@ -191,6 +191,9 @@ pub fn send_process(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
 /// process at once, as Linux's group-exit shortcut does; a stopped one
 /// only for `SIGKILL`.
 fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Errno> {
+    if !(0..=NSIG as i32).contains(&sig) {
+        return Err(abi::errno::EINVAL);
+    }
     sched::SCHED.with(|s| -> Result<(), Errno> {
         let t = s.tasks.get(pid).ok_or(abi::errno::ESRCH)?;
         let tgid = t.tgid;
