@@ -1,10 +1,11 @@
 /* POSIX threads through the C library (issue 12): pthread_create and
- * join, mutexes, condition variables, barriers, thread-local variables,
- * detached threads, cancellation, thread-directed and process-directed
- * signals, robust mutexes, fork and execve from a thread, exit_group from
- * a thread, and a process whose main thread leaves first. Each check runs
- * in a child process, so one that hangs or kills cannot take the others
- * (or init) with it.
+ * join (glibc's by clone3, musl's by clone), mutexes, condition
+ * variables, barriers, thread-local variables, detached threads,
+ * cancellation, thread-directed and process-directed signals, robust
+ * mutexes, fork and execve from a thread, exit_group from a thread, a
+ * process whose main thread leaves first, and clone3's own checks. Each
+ * check runs in a child process, so one that hangs or kills cannot take
+ * the others (or init) with it.
  * Prints "threads: all ok" when every check passes. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -585,6 +586,83 @@ static int t_robust(void)
     return failures;
 }
 
+/* --- clone3: its argument checks, a fork, CLONE_CLEAR_SIGHAND -------- */
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+struct clone_args_v2 {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+        cgroup;
+};
+#define CLONE_CLEAR_SIGHAND_ 0x100000000ULL
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+}
+
+static int t_clone3(void)
+{
+    struct {
+        struct clone_args_v2 a;
+        uint64_t extra[2];
+    } big;
+    struct clone_args_v2 a;
+    memset(&a, 0, sizeof a);
+    errno = 0;
+    CHECK(syscall(SYS_clone3, &a, 32) == -1 && errno == EINVAL, "clone3 size 32: errno %d, expected EINVAL", errno);
+    errno = 0;
+    CHECK(syscall(SYS_clone3, &a, 4097) == -1 && errno == E2BIG, "clone3 size 4097: errno %d, expected E2BIG",
+          errno);
+    a.flags = SIGCHLD; /* the exit signal has its own field */
+    errno = 0;
+    CHECK(syscall(SYS_clone3, &a, sizeof a) == -1 && errno == EINVAL, "clone3 CSIGNAL in flags: errno %d", errno);
+    a.flags = 0;
+    a.stack_size = 4096;
+    errno = 0;
+    CHECK(syscall(SYS_clone3, &a, sizeof a) == -1 && errno == EINVAL, "clone3 stack_size without stack: errno %d",
+          errno);
+    a.stack_size = 0;
+    a.flags = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
+    a.exit_signal = SIGCHLD;
+    errno = 0;
+    CHECK(syscall(SYS_clone3, &a, sizeof a) == -1 && errno == EINVAL, "clone3 thread with exit_signal: errno %d",
+          errno);
+    a.flags = CLONE_SIGHAND; /* without CLONE_VM */
+    a.exit_signal = 0;
+    errno = 0;
+    CHECK(syscall(SYS_clone3, &a, sizeof a) == -1 && errno == EINVAL, "clone3 CLONE_SIGHAND alone: errno %d", errno);
+    memset(&big, 0, sizeof big);
+    big.a.exit_signal = SIGCHLD;
+    big.extra[1] = 1;
+    errno = 0;
+    CHECK(syscall(SYS_clone3, &big, sizeof big) == -1 && errno == E2BIG, "clone3 unknown nonzero tail: errno %d",
+          errno);
+    errno = 0;
+    CHECK(syscall(SYS_clone3, (void *)16, sizeof a) == -1 && errno == EFAULT, "clone3 bad pointer: errno %d", errno);
+    /* A fork by clone3, whose child finds its handler reset and SIG_IGN kept. */
+    signal(SIGUSR1, on_usr1);
+    signal(SIGUSR2, SIG_IGN);
+    memset(&a, 0, sizeof a);
+    a.flags = CLONE_CLEAR_SIGHAND_;
+    a.exit_signal = SIGCHLD;
+    fflush(stdout);
+    long pid = syscall(SYS_clone3, &a, sizeof a);
+    if (pid == 0) {
+        struct sigaction o1, o2;
+        sigaction(SIGUSR1, NULL, &o1);
+        sigaction(SIGUSR2, NULL, &o2);
+        _exit(o1.sa_handler == SIG_DFL && o2.sa_handler == SIG_IGN ? 9 : 1);
+    }
+    CHECK(pid > 0, "clone3 fork: errno %d", errno);
+    int st = 0;
+    if (pid > 0) {
+        CHECK(waitpid(pid, &st, 0) == pid, "waitpid of a clone3 child: errno %d", errno);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 9, "clone3 child with CLONE_CLEAR_SIGHAND: status 0x%x", st);
+    }
+    return failures;
+}
+
 static void expect_exit(const char *what, int (*f)(void), int code)
 {
     int st = in_child(f);
@@ -607,6 +685,7 @@ int main(int argc, char **argv)
     expect_exit("signals to threads", t_signals, 0);
     expect_exit("robust mutex", t_robust, 0);
     expect_exit("fork from a thread", t_fork_thread, 0);
+    expect_exit("clone3", t_clone3, 0);
     expect_exit("exit(7) from a thread", t_exit_group, 7);
     expect_exit("execve from a thread", t_exec_thread, 0);
     int st = in_child(t_fatal);

@@ -72,6 +72,9 @@ pub struct CloneArgs {
     pub child_cleartid: Option<usize>,
     /// `CLONE_SETTLS`: the TLS slot and descriptor the child starts with.
     pub tls: Option<(usize, u64)>,
+    /// `clone3`'s `CLONE_CLEAR_SIGHAND`: the child's handlers reset to
+    /// `SIG_DFL` (ignored signals stay ignored, as after `execve`).
+    pub clear_sighand: bool,
 }
 
 /// `fork`: a copy of the current process whose `fork` returns 0.
@@ -179,7 +182,15 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
         let sigactions = if has(CLONE_SIGHAND) {
             parent.sigactions.share()
         } else {
-            thread::Shared::try_new(*parent.sigactions)?
+            let mut copy = *parent.sigactions;
+            if args.clear_sighand {
+                for a in copy.iter_mut() {
+                    if a.sa_handler != abi::signal::SIG_IGN {
+                        *a = abi::types::KSigaction::ZERO;
+                    }
+                }
+            }
+            thread::Shared::try_new(copy)?
         };
         let group = if has(CLONE_THREAD) {
             parent.group.share()

@@ -394,6 +394,34 @@ pub fn notify_exec_waiter(s: &mut Scheduler, tgid: Pid) {
     }
 }
 
+/// Give every thread of task `tid`'s process that task's resource limits
+/// (they are per process, as Linux keeps them in `signal_struct`; each
+/// thread holds a copy so that reading one is a field load).
+pub fn sync_rlimits(tid: Pid) {
+    SCHED.with(|s| {
+        let Some(t) = s.tasks.get(tid) else {
+            return;
+        };
+        let (limits, tgid) = (t.rlimits, t.tgid);
+        let n = thread_count(s, tgid);
+        for i in 0..n {
+            let Some(p) = s
+                .tasks
+                .get(tgid)
+                .and_then(|l| l.group.threads.get(i).copied())
+            else {
+                break;
+            };
+            if let Some(th) = s.tasks.get_mut(p) {
+                th.rlimits = limits;
+            }
+        }
+        if let Some(l) = s.tasks.get_mut(tgid) {
+            l.rlimits = limits;
+        }
+    });
+}
+
 /// The live threads of `tgid`'s group.
 pub fn thread_count(s: &Scheduler, tgid: Pid) -> usize {
     s.tasks.get(tgid).map_or(0, |l| l.group.threads.len())

@@ -149,6 +149,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_PIPE2, pipe::sys_pipe2);
     sys!(NR_POLL, select::sys_poll);
     sys!(NR_CLONE, proc::sys_clone);
+    sys!(NR_CLONE3, proc::sys_clone3);
     sys!(NR_CLOCK_NANOSLEEP, time::sys_clock_nanosleep);
     sys!(NR_CLOCK_NANOSLEEP_TIME64, time::sys_clock_nanosleep_time64);
     sys!(NR_SET_ROBUST_LIST, proc::sys_set_robust_list);
