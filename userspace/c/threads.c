@@ -3,7 +3,8 @@
  * variables, barriers, thread-local variables, detached threads,
  * cancellation, thread-directed and process-directed signals, robust
  * mutexes, fork and execve from a thread, exit_group from a thread, a
- * process whose main thread leaves first, and clone3's own checks. Each
+ * process whose main thread leaves first, a stop of every thread, and
+ * clone3's own checks. Each
  * check runs in a child process, so one that hangs or kills cannot take
  * the others (or init) with it.
  * Prints "threads: all ok" when every check passes. */
@@ -663,6 +664,75 @@ static int t_clone3(void)
     return failures;
 }
 
+/* --- a stop signal stops every thread; SIGCONT resumes them all -------- */
+static volatile unsigned long spins[2];
+static void *spin_count(void *arg)
+{
+    volatile unsigned long *c = arg;
+    for (;;)
+        (*c)++;
+    return NULL;
+}
+
+/* The state letter of thread `tid` of process `pid`, or '?'. */
+static char thread_state(pid_t pid, pid_t tid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", pid, tid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return '?';
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return '?';
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    return p && p[1] == ' ' ? p[2] : '?';
+}
+
+static int t_group_stop(void)
+{
+    int p[2];
+    CHECK(pipe(p) == 0, "pipe");
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        pthread_t t;
+        pthread_create(&t, NULL, spin_count, (void *)&spins[1]);
+        pid_t tid = 0;
+        while (!spins[1])
+            sched_yield();
+        /* Tell the parent the second thread's tid: the newest in task/. */
+        DIR *d = opendir("/proc/self/task");
+        struct dirent *de;
+        while (d && (de = readdir(d)) != NULL)
+            if (de->d_name[0] != '.' && atoi(de->d_name) != getpid())
+                tid = atoi(de->d_name);
+        if (d)
+            closedir(d);
+        (void)!write(p[1], &tid, sizeof tid);
+        spin_count((void *)&spins[0]);
+    }
+    pid_t tid = 0;
+    CHECK(read(p[0], &tid, sizeof tid) == sizeof tid && tid > 0, "no tid from the child");
+    kill(pid, SIGSTOP);
+    int st = 0;
+    CHECK(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
+          "SIGSTOP to a threaded process: status 0x%x", st);
+    char a = thread_state(pid, pid), b = thread_state(pid, tid);
+    CHECK(a == 'T' && b == 'T', "after SIGSTOP the threads are in states %c and %c, expected T and T", a, b);
+    kill(pid, SIGCONT);
+    CHECK(waitpid(pid, &st, WCONTINUED) == pid && WIFCONTINUED(st), "SIGCONT: status 0x%x", st);
+    msleep(20);
+    a = thread_state(pid, pid);
+    b = thread_state(pid, tid);
+    CHECK(a == 'R' && b == 'R', "after SIGCONT the threads are in states %c and %c, expected R and R", a, b);
+    kill(pid, SIGKILL);
+    CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "SIGKILL: status 0x%x", st);
+    return failures;
+}
+
 static void expect_exit(const char *what, int (*f)(void), int code)
 {
     int st = in_child(f);
@@ -686,6 +756,7 @@ int main(int argc, char **argv)
     expect_exit("robust mutex", t_robust, 0);
     expect_exit("fork from a thread", t_fork_thread, 0);
     expect_exit("clone3", t_clone3, 0);
+    expect_exit("a stop signal stops every thread", t_group_stop, 0);
     expect_exit("exit(7) from a thread", t_exit_group, 7);
     expect_exit("execve from a thread", t_exec_thread, 0);
     int st = in_child(t_fatal);
