@@ -4,9 +4,8 @@
  * cancellation, thread-directed and process-directed signals, robust
  * mutexes, fork and execve from a thread, exit_group from a thread, a
  * process whose main thread leaves first, a stop of every thread, and
- * clone3's own checks. Each
- * check runs in a child process, so one that hangs or kills cannot take
- * the others (or init) with it.
+ * clone3's own checks. Each check runs in a child process, so one that
+ * hangs or kills cannot take the others (or init) with it.
  * Prints "threads: all ok" when every check passes. */
 #define _GNU_SOURCE
 #include <dirent.h>
