@@ -69,7 +69,7 @@ clippy: setup
 bench: setup
 	scripts/bench
 
-# The labs' graders (docs/labs/): make grade, or make grade LAB=getcpu.
+# The labs' graders (docs/labs/): make grade, or make grade LAB=sethostname.
 grade: setup
 	scripts/grade $(LAB)
 

@@ -29,7 +29,13 @@ fn main() {
         .status()
         .expect("cannot run bash for userspace/vdso/build.sh");
     assert!(status.success(), "userspace/vdso/build.sh failed");
-    for f in ["vdso.S", "vdso.lds", "build.sh"] {
+    for f in [
+        "vdso.S",
+        "vclock_gettime.c",
+        "vvar.h",
+        "vdso.lds",
+        "build.sh",
+    ] {
         println!("cargo:rerun-if-changed={}", vdso_dir.join(f).display());
     }
 }

@@ -121,6 +121,10 @@ pub const SA_RESETHAND: u32 = 0x8000_0000;
 pub const SS_ONSTACK: u32 = 1;
 /// The alternate stack is disabled.
 pub const SS_DISABLE: u32 = 2;
+/// Disarm the alternate stack while a handler runs on it (Linux 4.7).
+pub const SS_AUTODISARM: u32 = 1 << 31;
+/// The flag bits `ss_flags` may carry beside the mode (`SS_FLAG_BITS`).
+pub const SS_FLAG_BITS: u32 = SS_AUTODISARM;
 
 // arch/x86/include/uapi/asm/signal.h: alternate-stack sizes.
 
@@ -155,6 +159,9 @@ pub const SEGV_MAPERR: i32 = 1;
 pub const SEGV_ACCERR: i32 = 2;
 /// `SIGBUS`: misaligned address.
 pub const BUS_ADRALN: i32 = 1;
+/// `SIGBUS`: no such physical address (a file mapping's page past the end
+/// of the file).
+pub const BUS_ADRERR: i32 = 2;
 /// `SIGTRAP`: breakpoint.
 pub const TRAP_BRKPT: i32 = 1;
 /// `SIGTRAP`: trace trap.

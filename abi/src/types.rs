@@ -180,6 +180,14 @@ abi_structs! {
         pub tv_usec: i32,
     }
 
+    /// `struct __kernel_old_itimerval` for `setitimer`/`getitimer`.
+    pub struct Itimerval (16 bytes) {
+        /// The period to start again from (zero: once).
+        pub it_interval: Timeval,
+        /// Time left until the timer fires (zero: disarmed).
+        pub it_value: Timeval,
+    }
+
     /// `struct statfs` of i386 (`arch/x86/include/uapi/asm/statfs.h` via
     /// `asm-generic/statfs.h`), filled by `statfs`/`fstatfs` (99/100).
     pub struct Statfs (64 bytes) {
@@ -514,6 +522,20 @@ abi_structs! {
         /// Signals blocked while the handler runs: bit `n - 1` is signal
         /// `n`, low word first.
         pub sa_mask: [u32; 2],
+    }
+
+    /// `struct old_sigaction` (`arch/x86/include/asm/signal.h`) for the
+    /// old `sigaction` (67): a one-word mask, and the fields in another
+    /// order than [`KSigaction`].
+    pub struct OldSigaction (16 bytes) {
+        /// Handler address, or `SIG_DFL` / `SIG_IGN`.
+        pub sa_handler: u32,
+        /// Signals 1 to 32 blocked while the handler runs.
+        pub sa_mask: u32,
+        /// `SA_*` flags from [`crate::signal`].
+        pub sa_flags: u32,
+        /// Address of the return trampoline (with `SA_RESTORER`).
+        pub sa_restorer: u32,
     }
 
     /// `stack_t` for `sigaltstack` (`arch/x86/include/uapi/asm/signal.h`).

@@ -86,7 +86,7 @@ pub fn kernel_init(magic: u32, info_phys: u32) -> ! {
             traps::doublefault_entry as *const () as usize,
             paging::kernel_pd_phys(),
         );
-        gdt::init(tss, tss::TSS_SIZE, df_tss);
+        gdt::init(tss, tss::MAIN_TSS_SIZE, df_tss, tss::TSS_SIZE);
         tss::load();
         idt::init();
     }

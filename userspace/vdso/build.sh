@@ -26,9 +26,12 @@ die() {
 OUT_SO="$1"
 OUT_RS="$2"
 
-for tool in as ld nm readelf od; do
+for tool in as ld nm readelf od objcopy; do
     command -v "$tool" >/dev/null || die "'$tool' not found (install binutils)"
 done
+# Any gcc that can compile for i386 (compiling needs no 32-bit libraries).
+VDSO_CC="${VDSO_CC:-gcc}"
+command -v "$VDSO_CC" >/dev/null || die "'$VDSO_CC' not found (install gcc, or set VDSO_CC)"
 
 SRC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TMP="$(mktemp -d)"
@@ -40,15 +43,24 @@ PAGE_SIZE=4096
 #    image reproducible), both .hash (what old loaders and musl read) and
 #    .gnu.hash (what glibc prefers), like Linux's vdso32.
 as --32 -o "$TMP/vdso.o" "$SRC_DIR/vdso.S"
+# The clock functions are C, as Linux's: freestanding, position-independent,
+# no libgcc (vclock_gettime.c divides with divl itself), no stack protector
+# or CET notes, and no SSE (the vDSO runs on the caller's FPU state).
+"$VDSO_CC" -m32 -march=i686 -O2 -fPIC -ffreestanding -fno-builtin -fno-stack-protector \
+    -fcf-protection=none -mno-sse -mno-mmx -fno-jump-tables -fno-common \
+    -Wall -Wextra -Werror -c -o "$TMP/vclock_gettime.o" "$SRC_DIR/vclock_gettime.c"
 ld -m elf_i386 -shared -T "$SRC_DIR/vdso.lds" \
     --hash-style=both -soname linux-gate.so.1 --build-id=none \
     --eh-frame-hdr -z max-page-size=$PAGE_SIZE -z noexecstack \
     --no-undefined \
-    -o "$TMP/vdso.so" "$TMP/vdso.o"
+    -o "$TMP/vdso.so" "$TMP/vdso.o" "$TMP/vclock_gettime.o"
 SO="$TMP/vdso.so"
 
-# 2. Check the shape of the image.
-size=$(stat -c %s "$SO")
+# 2. Check the shape of the image. The page is the file without its
+#    .symtab (Linux's vdso2c image is stripped too): the local symbols stay
+#    in the unstripped copy, for nm below and for gdb (OUT_SO.dbg).
+objcopy --strip-all "$SO" "$TMP/vdso.stripped"
+size=$(stat -c %s "$TMP/vdso.stripped")
 [ "$size" -le "$PAGE_SIZE" ] || die "vdso.so is $size bytes, more than one page ($PAGE_SIZE)"
 
 hdr=$(readelf -h "$SO")
@@ -93,6 +105,11 @@ sym() {
 vsyscall=$(sym __kernel_vsyscall)
 sysenter=$(sym vdso_sysenter)
 landing=$(sym int80_landing_pad)
+# The vvar page's fixed-point scale, which the kernel must use too.
+shift=$(awk '$1 == "#define" && $2 == "VVAR_SHIFT" { print $3 }' "$SRC_DIR/vvar.h")
+[ -n "$shift" ] || die "VVAR_SHIFT missing from vvar.h"
+sigreturn=$(sym __kernel_sigreturn)
+rt_sigreturn=$(sym __kernel_rt_sigreturn)
 
 # 4. Check the code is exactly Linux's sequence, and where the symbols say:
 #    51 push %ecx; 52 push %edx; 55 push %ebp; 89 e5 mov %esp,%ebp;
@@ -107,7 +124,8 @@ got=$(od -An -tx1 -v -j "$vsyscall" -N 13 "$SO" | tr -s ' \n' ' ' | sed 's/^ //;
 # 5. Write the outputs (via temporary files, so a failed run leaves no
 #    half-written file behind).
 mkdir -p "$(dirname "$OUT_SO")" "$(dirname "$OUT_RS")"
-cp "$SO" "$OUT_SO.tmp.$$"
+cp "$SO" "$OUT_SO.dbg"
+cp "$TMP/vdso.stripped" "$OUT_SO.tmp.$$"
 mv -f "$OUT_SO.tmp.$$" "$OUT_SO"
 
 {
@@ -122,5 +140,11 @@ mv -f "$OUT_SO.tmp.$$" "$OUT_SO"
     printf 'pub const VDSO_SYM_INT80_LANDING_PAD: usize = 0x%x;\n' "$landing"
     echo "/// The \`sysenter\` instruction inside \`__kernel_vsyscall\`."
     printf 'pub const VDSO_SYM_SYSENTER: usize = 0x%x;\n' "$sysenter"
+    echo "/// The signal trampolines (\`popl %eax; movl \$119, %eax; int \$0x80\` and"
+    echo "/// \`movl \$173, %eax; int \$0x80\`), the default restorers."
+    printf 'pub const VDSO_SYM___KERNEL_SIGRETURN: usize = 0x%x;\n' "$sigreturn"
+    printf 'pub const VDSO_SYM___KERNEL_RT_SIGRETURN: usize = 0x%x;\n' "$rt_sigreturn"
+    echo "/// \`VVAR_SHIFT\` of vvar.h: the vvar page's nanoseconds are shifted by it."
+    printf 'pub const VVAR_SHIFT: u32 = %d;\n' "$shift"
 } > "$OUT_RS.tmp.$$"
 mv -f "$OUT_RS.tmp.$$" "$OUT_RS"

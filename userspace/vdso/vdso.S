@@ -96,5 +96,75 @@ int80_landing_pad:			/* local symbol: where the kernel returns */
 	.cfi_endproc
 	.size	__kernel_vsyscall, . - __kernel_vsyscall
 
+/*
+ * The signal trampolines (Linux's vdso32/sigreturn.S): where a handler
+ * returns when its sigaction gave no SA_RESTORER. The kernel puts their
+ * address in the frame's pretcode (kernel/src/proc/signal.rs::setup_frame),
+ * so the handler's `ret` lands here with ESP just past pretcode.
+ *
+ * The unwind info says how to find the interrupted registers in the frame,
+ * so a debugger or a C++/pthread unwinder walks from a handler back into
+ * the interrupted code: CFA = the saved ESP in the sigcontext, and each
+ * register at its sigcontext slot. ESP at the first instruction points at
+ * `sig`; the sigcontext follows it (sigframe_ia32), or, for rt frames,
+ * pinfo, puc, the 128-byte siginfo and ucontext's 20-byte header
+ * (rt_sigframe_ia32). DWARF register numbers: eax 0, ecx 1, edx 2, ebx 3,
+ * esp 4, ebp 5, esi 6, edi 7, eip 8, eflags 9.
+ */
+
+/* DW_CFA_expression: register \reg is saved at ESP + \off. */
+	.macro	saved_at reg, off
+	.if	(\off) < 64
+	.cfi_escape 0x10, \reg, 2, 0x74, (\off)
+	.else
+	.cfi_escape 0x10, \reg, 3, 0x74, ((\off) & 0x7f) | 0x80, (\off) >> 7
+	.endif
+	.endm
+
+/* The CFA and every register, for a sigcontext at ESP + \sc. */
+	.macro	sigcontext_cfi sc
+	.cfi_signal_frame
+	/* DW_CFA_def_cfa_expression: CFA = *(ESP + \sc + 28), the saved esp */
+	.if	(\sc) + 28 < 64
+	.cfi_escape 0x0f, 3, 0x74, (\sc) + 28, 0x06
+	.else
+	.cfi_escape 0x0f, 4, 0x74, (((\sc) + 28) & 0x7f) | 0x80, ((\sc) + 28) >> 7, 0x06
+	.endif
+	saved_at 0, \sc + 44	/* eax */
+	saved_at 1, \sc + 40	/* ecx */
+	saved_at 2, \sc + 36	/* edx */
+	saved_at 3, \sc + 32	/* ebx */
+	saved_at 5, \sc + 24	/* ebp */
+	saved_at 6, \sc + 20	/* esi */
+	saved_at 7, \sc + 16	/* edi */
+	saved_at 8, \sc + 56	/* eip */
+	saved_at 9, \sc + 64	/* eflags */
+	.endm
+
+	.globl	__kernel_sigreturn
+	.type	__kernel_sigreturn, @function
+	.p2align 5
+	.cfi_startproc simple
+	sigcontext_cfi 4
+	nop			/* unwinders look up the return address - 1 */
+__kernel_sigreturn:
+	popl	%eax		/* sig */
+	movl	$119, %eax	/* __NR_sigreturn */
+	int	$0x80
+	.cfi_endproc
+	.size	__kernel_sigreturn, . - __kernel_sigreturn
+
+	.globl	__kernel_rt_sigreturn
+	.type	__kernel_rt_sigreturn, @function
+	.p2align 5
+	.cfi_startproc simple
+	sigcontext_cfi (4 + 4 + 4 + 128 + 20)
+	nop
+__kernel_rt_sigreturn:
+	movl	$173, %eax	/* __NR_rt_sigreturn */
+	int	$0x80
+	.cfi_endproc
+	.size	__kernel_rt_sigreturn, . - __kernel_rt_sigreturn
+
 	/* Our stack need not be executable: say so, or ld warns. */
 	.section .note.GNU-stack, "", @progbits

@@ -1340,6 +1340,9 @@ fn show_maps(m: &mut SeqFile, t: &TaskView) -> Result<(), Errno> {
         } else if r.kind == RegionKind::Vdso {
             pad(m);
             m.puts(b"[vdso]");
+        } else if r.kind == RegionKind::Vvar {
+            pad(m);
+            m.puts(b"[vvar]");
         } else if r.start <= brk && r.end >= brk_start {
             pad(m);
             m.puts(b"[heap]");

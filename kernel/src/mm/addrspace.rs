@@ -48,6 +48,11 @@ impl Prot {
         write: false,
         exec: true,
     };
+    pub const R: Prot = Prot {
+        read: true,
+        write: false,
+        exec: false,
+    };
 }
 
 /// What backs a region.
@@ -65,6 +70,8 @@ pub enum RegionKind {
     File,
     /// The vDSO page, shared by every process (`[vdso]`).
     Vdso,
+    /// The kernel's time page the vDSO reads, shared read-only (`[vvar]`).
+    Vvar,
 }
 
 /// The file a mapping shows (Linux's `vm_file` and `vm_pgoff`): the inode,
@@ -173,6 +180,9 @@ pub enum Fault {
     Served,
     /// No region allows it: SIGSEGV.
     Bad,
+    /// A file mapping's page that lies wholly past the end of the file:
+    /// SIGBUS (Linux's `VM_FAULT_SIGBUS` from `filemap_fault`).
+    Bus,
     /// Allowed, but no memory for the page: the OOM killer's business.
     NoMemory,
 }
@@ -641,7 +651,7 @@ impl AddressSpace {
     /// Serve a page fault at `addr` if it lies in an anonymous or file
     /// region and the access is allowed. A file page is a copy of the
     /// file's bytes there (zeros past its end); an access to a page wholly
-    /// past the end is refused (Linux sends `SIGBUS` for it).
+    /// past the end is `Fault::Bus`.
     pub fn handle_fault(&mut self, addr: usize, write: bool, present: bool) -> Fault {
         let Some(r) = self.region_at(addr).copied() else {
             return Fault::Bad;
@@ -649,7 +659,10 @@ impl AddressSpace {
         let accessible = r.prot.read || r.prot.write || r.prot.exec; // PROT_NONE: never
         if present
             || !accessible
-            || matches!(r.kind, RegionKind::Fixed | RegionKind::Vdso)
+            || matches!(
+                r.kind,
+                RegionKind::Fixed | RegionKind::Vdso | RegionKind::Vvar
+            )
             || (write && !r.prot.write)
         {
             return Fault::Bad;
@@ -663,7 +676,7 @@ impl AddressSpace {
         if let Some(f) = &file
             && at >= f.inode.size()
         {
-            return Fault::Bad;
+            return Fault::Bus;
         }
         let Some(pa) = frame::alloc_user_zeroed() else {
             return Fault::NoMemory;

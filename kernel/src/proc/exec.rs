@@ -494,6 +494,8 @@ pub fn exec_current(
                 *a = KSigaction::ZERO;
             }
         }
+        // The alternate stack was in the old image (sigaltstack(2)).
+        t.sas = super::task::AltStack::default();
         closed
     });
     let pid = with_current(|t| t.tgid);
@@ -555,6 +557,8 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         mm: Some(Mm::new(loaded.mm)),
         files: Shared::try_new(FdTable::with_console())?,
         fpu: Box::new(fpu::initial_state()),
+        io_bitmap: None,
+        iopl: 0,
         tls: [0; GDT_ENTRY_TLS_ENTRIES],
         clear_child_tid: 0,
         robust_list: 0,
@@ -569,7 +573,10 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         exit_signal: abi::signal::SIGCHLD,
         vfork_parent: None,
         sigmask: 0,
+        real_blocked: 0,
         saved_sigmask: None,
+        sas: super::task::AltStack::default(),
+        itimers: Default::default(),
         restart_block: None,
         sigpending: 0,
         siginfo: alloc::collections::BTreeMap::new(),

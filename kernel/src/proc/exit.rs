@@ -55,7 +55,9 @@ pub fn exit(status: u32) -> ! {
         // process directory does.
         unsafe { paging::switch_pd(paging::kernel_pd_phys()) };
         t.mm = None;
-        // A dying thread keeps no signals: nothing will deliver them.
+        // A dying thread keeps no signals (nothing will deliver them),
+        // nor timers to send more.
+        t.itimers = Default::default();
         t.sigpending = 0;
         t.siginfo.clear();
         let me = t.pid;

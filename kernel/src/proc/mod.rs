@@ -8,6 +8,7 @@ pub mod exec;
 pub mod exit;
 pub mod fault;
 pub mod futex;
+pub mod itimer;
 pub mod jobctl;
 pub mod pid;
 pub mod rlimit;
@@ -201,6 +202,12 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
         if let Some((i, d)) = args.tls {
             tls[i] = d;
         }
+        // The ports ioperm allowed go with the child (Linux shares the
+        // bitmap; here it is copied).
+        let io_bitmap = match &parent.io_bitmap {
+            Some(b) => Some(crate::arch::x86::ioport::copy_bitmap(b).ok_or(ENOMEM)?),
+            None => None,
+        };
         Ok(heap::try_box(Task {
             pid,
             tgid,
@@ -218,6 +225,8 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             mm,
             files,
             fpu: fpu_state,
+            io_bitmap,
+            iopl: parent.iopl,
             tls,
             clear_child_tid: args.child_cleartid.unwrap_or(0),
             robust_list: 0,
@@ -232,7 +241,17 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             },
             vfork_parent: has(CLONE_VFORK).then_some(me),
             sigmask: parent.sigmask,
+            real_blocked: 0,
             saved_sigmask: None,
+            // A thread sharing the address space starts without the
+            // caller's alternate stack (Linux's sas_ss_reset in
+            // copy_process for CLONE_VM without CLONE_VFORK).
+            sas: if flags & (CLONE_VM | CLONE_VFORK) == CLONE_VM {
+                task::AltStack::default()
+            } else {
+                parent.sas
+            },
+            itimers: Default::default(),
             restart_block: None,
             sigpending: 0, // pending signals are not inherited
             siginfo: alloc::collections::BTreeMap::new(),

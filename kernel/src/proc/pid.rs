@@ -278,6 +278,11 @@ impl TaskTable {
         self.pins = [session, pgrp];
     }
 
+    /// Every task, in pid order.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Task> + '_ {
+        self.slots.iter_mut().filter_map(|t| t.as_deref_mut())
+    }
+
     /// The first task with a pid above `after` (for `kill(-1, ..)`, which
     /// visits every process one at a time).
     pub fn next_pid(&self, after: Pid) -> Option<Pid> {

@@ -260,7 +260,11 @@ pub fn any_live_signal_pending() -> bool {
 /// (sending `RLIMIT_CPU`'s signals), and preempts a task that used its
 /// slice in user mode.
 pub fn timer_tick(from_user: bool) {
+    let mut fired = super::itimer::Fired::default();
     let (expired, cpu_signal) = SCHED.with(|s| {
+        let tick_ns = u64::from(crate::time::tick_ns());
+        let running = s.current;
+        super::itimer::tick(s, running, from_user, tick_ns, &mut fired);
         // Every LOAD_FREQ ticks, the load averages take in how many tasks
         // could run (`calc_global_load`).
         if crate::time::jiffies().is_multiple_of(LOAD_FREQ) {
@@ -301,6 +305,10 @@ pub fn timer_tick(from_user: bool) {
         )
     });
     // Sent after the borrow: sending looks the task up again.
+    // Timers signal the process (Linux's it_real_fn: kill_pid_info).
+    for &(pid, sig) in fired.iter() {
+        let _ = super::signal::send_process(pid, sig, super::signal::priv_info(sig));
+    }
     if let Some((pid, sig)) = cpu_signal {
         let info = super::signal::user_info(sig, abi::signal::SI_KERNEL, 0);
         let _ = super::signal::send_process(pid, sig, info);
@@ -374,6 +382,9 @@ pub fn schedule() {
                 .as_ref()
                 .map_or(paging::kernel_pd_phys(), |m| m.pd_phys());
             let tls = next_task.tls;
+            // Only a task with ports copies its bitmap in (rare: root
+            // programs that called ioperm or iopl).
+            tss::set_io_ports(crate::arch::x86::ioport::ports_of(next_task));
             let next_fpu: *const fpu::FpuState = &*next_task.fpu;
             let prev_sp: *mut usize = match prev.and_then(|p| s.tasks.get_mut(p)) {
                 Some(t) if prev != Some(next) => {

@@ -22,12 +22,13 @@
 //! as Linux's `handle_signal` decides: a stopped and continued `read`
 //! carries on as if nothing happened.
 //!
-//! Not yet: `sigaltstack`, core dumps.
+//! An `SA_ONSTACK` handler runs on the alternate stack `sigaltstack` set
+//! up ([`do_sigaltstack`]). Not yet: core dumps.
 
 use super::cred::Cred;
 use super::exit::do_group_exit;
-use super::task::{JobCtl, Pid, TaskState};
-use super::{current_mm, exit, sched, with_current};
+use super::task::{AltStack, JobCtl, Pid, TaskState};
+use super::{current_mm, exit, sched, vdso, with_current};
 use crate::arch::x86::fpu;
 use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, USER_CS, USER_DS};
 use crate::arch::x86::ptregs::{
@@ -38,7 +39,7 @@ use abi::errno::{
     EINTR, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, Errno,
 };
 use abi::signal::*;
-use abi::types::{KSigaction, Sigcontext, Siginfo, Ucontext};
+use abi::types::{KSigaction, Sigcontext, Siginfo, SignalStack, Ucontext};
 use core::mem::size_of;
 use core::sync::atomic::{AtomicBool, Ordering};
 
@@ -89,12 +90,12 @@ fn sig_kernel_only(sig: i32) -> bool {
 }
 
 /// Would task `t` throw `sig` away at once (Linux's `sig_ignored`)? A
-/// blocked signal never is (its handler may change before it is
+/// blocked signal (or one `rt_sigtimedwait` waits for) never is (its handler may change before it is
 /// unblocked); init (Linux's `SIGNAL_UNKILLABLE`) ignores what it has no
 /// handler for, `SIGKILL` and `SIGSTOP` included; anyone ignores what its
 /// disposition or the default action ignores.
 fn sig_ignored(t: &super::task::Task, sig: i32) -> bool {
-    if t.sigmask & sigbit(sig) != 0 {
+    if (t.sigmask | t.real_blocked) & sigbit(sig) != 0 {
         return false;
     }
     let handler = t.sigactions[sig as usize - 1].sa_handler;
@@ -102,6 +103,66 @@ fn sig_ignored(t: &super::task::Task, sig: i32) -> bool {
         return true;
     }
     handler == SIG_IGN || (handler == SIG_DFL && sig_kernel_ignore(sig))
+}
+
+/// Is `sp` on the alternate stack `sas` (Linux's `on_sig_stack`)? Never
+/// while it is `SS_AUTODISARM`: such a stack is disarmed while in use, and
+/// a stack pointer that strays near it must not keep signals off it.
+pub fn on_sig_stack(sas: &AltStack, sp: usize) -> bool {
+    sas.flags & SS_AUTODISARM == 0 && sp > sas.sp && sp - sas.sp <= sas.size
+}
+
+/// The alternate stack's state as `sigaltstack` reports it for stack
+/// pointer `sp` (Linux's `sas_ss_flags`): disabled, in use, or 0.
+fn sas_ss_flags(sas: &AltStack, sp: usize) -> u32 {
+    if sas.size == 0 {
+        SS_DISABLE
+    } else if on_sig_stack(sas, sp) {
+        SS_ONSTACK
+    } else {
+        0
+    }
+}
+
+/// `sigaltstack` for the current task, whose user stack pointer is `sp`
+/// (Linux's `do_sigaltstack`): the old stack as a `stack_t`, and the new
+/// one set if given. Changing it while running on it is `-EPERM`; a mode
+/// other than 0, `SS_ONSTACK` or `SS_DISABLE` is `-EINVAL`; a stack
+/// smaller than `MINSIGSTKSZ` is `-ENOMEM`.
+pub fn do_sigaltstack(new: Option<SignalStack>, sp: usize) -> Result<SignalStack, Errno> {
+    with_current(|t| {
+        let old = SignalStack {
+            ss_sp: t.sas.sp as u32,
+            ss_flags: (sas_ss_flags(&t.sas, sp) | (t.sas.flags & SS_FLAG_BITS)) as i32,
+            ss_size: t.sas.size as u32,
+        };
+        if let Some(ss) = new {
+            if on_sig_stack(&t.sas, sp) {
+                return Err(abi::errno::EPERM);
+            }
+            let flags = ss.ss_flags as u32;
+            let mode = flags & !SS_FLAG_BITS;
+            if mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE {
+                return Err(abi::errno::EINVAL);
+            }
+            t.sas = if mode == SS_DISABLE {
+                AltStack {
+                    sp: 0,
+                    size: 0,
+                    flags,
+                }
+            } else if (ss.ss_size as usize) < MINSIGSTKSZ {
+                return Err(abi::errno::ENOMEM);
+            } else {
+                AltStack {
+                    sp: ss.ss_sp as usize,
+                    size: ss.ss_size as usize,
+                    flags,
+                }
+            };
+        }
+        Ok(old)
+    })
 }
 
 /// A `siginfo_t` for a signal sent by process `pid` (`SI_USER`/`SI_TKILL`).
@@ -257,8 +318,10 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Err
                 infos.insert(sig, info);
             }
             let handler = t.sigactions[sig as usize - 1].sa_handler;
+            // Not for a signal rt_sigtimedwait waits for (it takes it).
             let fatal = sig == SIGKILL
                 || (handler == SIG_DFL
+                    && t.real_blocked & bit == 0
                     && !sig_kernel_ignore(sig)
                     && !sig_kernel_stop(sig)
                     && !sig_kernel_coredump(sig));
@@ -302,6 +365,34 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Err
 pub fn pending() -> bool {
     IN_FLIGHT.load(Ordering::Relaxed)
         && with_current(|t| (t.sigpending | t.group.shared_pending) & !t.sigmask != 0)
+}
+
+/// Take the lowest pending signal in `set` off the current task, with its
+/// `siginfo` (Linux's `dequeue_signal`): for delivery, or for
+/// `rt_sigtimedwait`, which takes blocked signals without a handler.
+///
+/// The thread's own signals come first, then the process's.
+pub fn dequeue(set: u64) -> Option<(i32, Siginfo)> {
+    with_current(|t| {
+        let own = t.sigpending & set;
+        let ready = if own != 0 {
+            own
+        } else {
+            t.group.shared_pending & set
+        };
+        if ready == 0 {
+            return None;
+        }
+        let sig = ready.trailing_zeros() as i32 + 1;
+        let info = if own != 0 {
+            t.sigpending &= !sigbit(sig);
+            t.siginfo.remove(&sig)
+        } else {
+            t.group.shared_pending &= !sigbit(sig);
+            t.group.shared_info.remove(&sig)
+        };
+        Some((sig, info.unwrap_or_else(|| priv_info(sig))))
+    })
 }
 
 /// A fault in user mode (`arch/x86/traps.rs`): run the process's handler
@@ -404,33 +495,11 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
             super::exit::notify_parent_cldstop(CLD_CONTINUED);
         }
         // The lowest unblocked pending signal (SIGKILL cannot be blocked).
-        // The thread's own signals first, then the process's (Linux's
-        // dequeue_signal).
-        let next = with_current(|t| {
-            let allowed = !t.sigmask | sigbit(SIGKILL);
-            let own = t.sigpending & allowed;
-            let ready = if own != 0 {
-                own
-            } else {
-                t.group.shared_pending & allowed
-            };
-            if ready == 0 {
-                return None;
-            }
-            let sig = ready.trailing_zeros() as i32 + 1;
-            let info = if own != 0 {
-                t.sigpending &= !sigbit(sig);
-                t.siginfo.remove(&sig)
-            } else {
-                t.group.shared_pending &= !sigbit(sig);
-                t.group.shared_info.remove(&sig)
-            };
-            let info = info.unwrap_or_else(|| priv_info(sig));
-            Some((sig, t.sigactions[sig as usize - 1], info, t.tgid))
-        });
-        let Some((sig, act, info, pid)) = next else {
+        let unblocked = with_current(|t| !t.sigmask | sigbit(SIGKILL));
+        let Some((sig, info)) = dequeue(unblocked) else {
             break;
         };
+        let (act, pid) = with_current(|t| (t.sigactions[sig as usize - 1], t.tgid));
         match act.sa_handler {
             _ if sig == SIGKILL => do_group_exit(sig as u32),
             SIG_IGN => continue,
@@ -498,6 +567,7 @@ const RT_INFO: usize = 16;
 const RT_UC: usize = RT_INFO + size_of::<Siginfo>();
 const RT_RETCODE: usize = RT_UC + size_of::<Ucontext>();
 const RT_SIZE: usize = RT_RETCODE + 8;
+const UC_STACK: usize = 8;
 const UC_MCONTEXT: usize = 20;
 const UC_SIGMASK: usize = UC_MCONTEXT + size_of::<Sigcontext>();
 
@@ -537,13 +607,27 @@ fn sigcontext_of(regs: &PtRegs, oldmask: u32, trapno: u32, cr2: u32) -> Sigconte
 fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) -> Result<(), ()> {
     let rt = act.sa_flags & SA_SIGINFO != 0;
     let size = if rt { RT_SIZE } else { SIGFRAME_SIZE };
+    // Which stack (Linux's get_sigframe): the alternate one for an
+    // SA_ONSTACK handler if it is set up and not already in use, else the
+    // interrupted one. A frame that would overflow the alternate stack is
+    // refused (SIGSEGV), as Linux returns its "always-bogus address".
+    let sas = with_current(|t| t.sas);
+    let mut sp = regs.sp as usize;
+    let nested = on_sig_stack(&sas, sp);
+    let entering = act.sa_flags & SA_ONSTACK != 0 && sas_ss_flags(&sas, sp) == 0;
+    if entering {
+        sp = sas.sp.wrapping_add(sas.size);
+    }
     // The interrupted FPU state goes on the user stack first (FXSAVE wants
     // 16-byte alignment), as Linux does: a handler that never returns (it
     // longjmps out) then leaves nothing behind in the kernel.
-    let fx = (regs.sp as usize).checked_sub(FPSTATE_SIZE).ok_or(())? & !63;
+    let fx = sp.checked_sub(FPSTATE_SIZE).ok_or(())? & !63;
     // Linux's align_sigframe: (sp + 4) is 16-aligned at the handler's entry.
     let frame = (fx.checked_sub(size).ok_or(())? + 4) & !15;
     let frame = frame.checked_sub(4).ok_or(())?;
+    if (nested || entering) && !(frame > sas.sp && frame - sas.sp <= sas.size) {
+        return Err(());
+    }
     // The mask sigreturn puts back: the one a temporary mask (sigsuspend)
     // replaced, if there is one.
     let (oldmask, trapno) = with_current(|t| {
@@ -564,8 +648,13 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
     let mut buf = crate::mm::heap::try_zeroed(size).map_err(|_| ())?;
     let mut put = |off: usize, b: &[u8]| buf[off..off + b.len()].copy_from_slice(b);
     let retcode_off = if rt { RT_RETCODE } else { SIGFRAME_RETCODE };
+    // Where the handler returns (Linux's ia32_setup_frame): the caller's
+    // restorer, else the vDSO's trampoline while the vDSO is mapped, else
+    // the retcode in the frame itself.
     let pretcode = if act.sa_flags & SA_RESTORER != 0 {
         act.sa_restorer
+    } else if let Some(tramp) = vdso::sigreturn_trampoline(&mm, rt) {
+        tramp as u32
     } else {
         (frame + retcode_off) as u32
     };
@@ -575,13 +664,16 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
         put(8, &((frame + RT_INFO) as u32).to_le_bytes());
         put(12, &((frame + RT_UC) as u32).to_le_bytes());
         put(RT_INFO, bytes_of(info));
+        // The alternate stack as it was (Linux's __save_altstack), which
+        // rt_sigreturn sets again: an SS_AUTODISARM stack is disarmed
+        // while the handler runs and armed again when it returns.
         let uc = Ucontext {
             uc_flags: 0,
             uc_link: 0,
-            uc_stack: abi::types::SignalStack {
-                ss_sp: 0,
-                ss_flags: 2,
-                ss_size: 0,
+            uc_stack: SignalStack {
+                ss_sp: sas.sp as u32,
+                ss_flags: sas.flags as i32,
+                ss_size: sas.size as u32,
             },
             uc_mcontext: sc,
             uc_sigmask: [oldmask as u32, (oldmask >> 32) as u32],
@@ -609,6 +701,13 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
         t.sigmask |= (add | self_bit) & !(sigbit(SIGKILL) | sigbit(SIGSTOP));
         if act.sa_flags & SA_RESETHAND != 0 {
             t.sigactions[sig as usize - 1] = KSigaction::ZERO;
+        }
+        if rt && sas.flags & SS_AUTODISARM != 0 {
+            t.sas = AltStack {
+                sp: 0,
+                size: 0,
+                flags: SS_DISABLE,
+            };
         }
     });
     fpu::restore(&fpu::initial_state());
@@ -741,13 +840,19 @@ pub fn sys_sigreturn(regs: &mut PtRegs) -> Result<usize, Errno> {
 pub fn sys_rt_sigreturn(regs: &mut PtRegs) -> Result<usize, Errno> {
     let frame = (regs.sp as usize).wrapping_sub(4);
     let mm = current_mm()?;
-    let (Ok(sc), Ok(m)) = (
+    let (Ok(sc), Ok(m), Ok(ss)) = (
         get_user::<Sigcontext>(&mm, frame.wrapping_add(RT_UC + UC_MCONTEXT)),
         get_user::<[u32; 2]>(&mm, frame.wrapping_add(RT_UC + UC_SIGMASK)),
+        get_user::<SignalStack>(&mm, frame.wrapping_add(RT_UC + UC_STACK)),
     ) else {
         return bad_frame();
     };
-    restore(regs, &sc, u64::from(m[1]) << 32 | u64::from(m[0]))
+    let ret = restore(regs, &sc, u64::from(m[1]) << 32 | u64::from(m[0]))?;
+    // Linux's restore_altstack: set the saved stack again, from the
+    // restored stack pointer; its errors are ignored (on the stack still:
+    // nothing to change).
+    let _ = do_sigaltstack(Some(ss), regs.sp as usize);
+    Ok(ret)
 }
 
 const _: () = assert!(

@@ -91,6 +91,16 @@ pub enum RestartBlock {
     },
 }
 
+/// The alternate signal stack (`sigaltstack`; Linux's `sas_ss_sp`,
+/// `sas_ss_size`, `sas_ss_flags`): size 0 when there is none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AltStack {
+    pub sp: usize,
+    pub size: usize,
+    /// `SS_AUTODISARM` or 0.
+    pub flags: u32,
+}
+
 pub struct Task {
     /// Its own id (the tid; `gettid`).
     pub pid: Pid,
@@ -125,6 +135,10 @@ pub struct Task {
     /// Its descriptor table (shared with `CLONE_FILES`).
     pub files: Shared<FdTable>,
     pub fpu: Box<FpuState>,
+    /// The ports `ioperm` allowed (a bitmap, 1 = denied) and the `iopl`
+    /// level (`arch/x86/ioport.rs`), loaded into the TSS on every switch.
+    pub io_bitmap: Option<alloc::vec::Vec<u8>>,
+    pub iopl: u8,
     /// This task's GDT TLS slots (`set_thread_area`).
     pub tls: [u64; GDT_ENTRY_TLS_ENTRIES],
     /// `set_tid_address`: cleared (and futex-woken) at exit.
@@ -149,11 +163,21 @@ pub struct Task {
     pub vfork_parent: Option<Pid>,
     /// Blocked signals (`rt_sigprocmask`).
     pub sigmask: u64,
+    /// While `rt_sigtimedwait` lets the signals it waits for through
+    /// `sigmask`, the mask as it was (Linux's `real_blocked`): those
+    /// signals still count as blocked, so none is thrown away as ignored.
+    pub real_blocked: u64,
     /// The mask to put back once the signal that ended a temporary mask
     /// (`rt_sigsuspend`, `pselect6`, `ppoll`) is delivered: a handler's
     /// frame saves this one instead of the temporary mask (Linux's
     /// `saved_sigmask` with `TIF_RESTORE_SIGMASK`).
     pub saved_sigmask: Option<u64>,
+    /// `setitimer`'s three timers (`proc/itimer.rs`): kept by `execve`, not
+    /// inherited by `fork`.
+    pub itimers: super::itimer::Itimers,
+    /// The alternate signal stack (`proc/signal.rs`): inherited by `fork`,
+    /// gone after `execve`.
+    pub sas: AltStack,
     /// What `restart_syscall` resumes (Linux's `restart_block`).
     pub restart_block: Option<RestartBlock>,
     /// Signals sent to this thread but not yet delivered, and their

@@ -3,17 +3,27 @@
 //! process at [`VDSO_BASE`] and announced in the auxiliary vector
 //! (`AT_SYSINFO_EHDR` = the image, `AT_SYSINFO` = `__kernel_vsyscall`).
 //!
+//! Below it, one read-only page of time data (the vvar page, `time.rs::VVAR`)
+//! serves the vDSO's clock functions (`userspace/vdso/vclock_gettime.c`);
+//! the trampolines `__kernel_sigreturn`/`__kernel_rt_sigreturn` are where a
+//! handler without `SA_RESTORER` returns (`signal.rs::setup_frame`).
+//!
 //! `__kernel_vsyscall` is `push %ecx; push %edx; push %ebp; mov %esp,%ebp;
 //! sysenter; int $0x80` followed by the landing pad `pop %ebp; pop %edx;
 //! pop %ecx; ret`. SYSENTER returns (by SYSEXIT or iret) to the landing pad.
 
 use crate::mm::addrspace::{AddressSpace, MapError, Prot, Region, RegionKind};
-use crate::mm::{PAGE_SIZE, frame, phys_to_virt};
+use crate::mm::{PAGE_SIZE, frame, phys_to_virt, virt_to_phys};
 use spin::Once;
 
 mod syms {
     include!(concat!(env!("OUT_DIR"), "/vdso_syms.rs"));
 }
+
+const _: () = assert!(
+    syms::VVAR_SHIFT == crate::time::VVAR_SHIFT,
+    "vvar.h and time.rs disagree on VVAR_SHIFT"
+);
 
 /// The image, as built.
 static IMAGE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vdso.so"));
@@ -42,8 +52,24 @@ fn frame() -> Result<usize, MapError> {
         .copied()
 }
 
-/// Map the vDSO into an address space.
+/// Where every process sees the vvar page (`time.rs::Vvar`): right below
+/// the vDSO, where `userspace/vdso/vdso.lds` puts `vvar_page`.
+pub const VVAR_BASE: usize = VDSO_BASE - PAGE_SIZE;
+
+/// Map the vvar page (read-only) and the vDSO into an address space.
 pub fn map_into(mm: &mut AddressSpace) -> Result<(), MapError> {
+    // The kernel's own page, shared read-only: `mprotect` never makes a
+    // shared page writable, and `munmap`/exit never free it.
+    mm.map_shared_page(
+        VVAR_BASE,
+        virt_to_phys(&crate::time::VVAR as *const _ as usize),
+    )?;
+    mm.add_region(Region::new(
+        VVAR_BASE,
+        VVAR_BASE + PAGE_SIZE,
+        Prot::R,
+        RegionKind::Vvar,
+    ))?;
     mm.map_shared_page(VDSO_BASE, frame()?)?;
     mm.add_region(Region::new(
         VDSO_BASE,
@@ -66,4 +92,20 @@ pub fn landing_pad() -> usize {
 /// The `sysenter` instruction inside `__kernel_vsyscall`.
 pub fn sysenter_insn() -> usize {
     VDSO_BASE + syms::VDSO_SYM_SYSENTER
+}
+
+/// Where a handler without `SA_RESTORER` returns: `__kernel_rt_sigreturn`
+/// (`rt`) or `__kernel_sigreturn`, if `mm` still has the vDSO mapped where
+/// it was put (`None` once the process unmapped it).
+pub fn sigreturn_trampoline(mm: &crate::mm::Mm, rt: bool) -> Option<usize> {
+    let mapped = mm.with(|m| {
+        m.region_at(VDSO_BASE)
+            .is_some_and(|r| r.kind == RegionKind::Vdso)
+    });
+    let off = if rt {
+        syms::VDSO_SYM___KERNEL_RT_SIGRETURN
+    } else {
+        syms::VDSO_SYM___KERNEL_SIGRETURN
+    };
+    mapped.then_some(VDSO_BASE + off)
 }

@@ -11,6 +11,7 @@ pub mod cred;
 pub mod info;
 pub mod mem;
 pub mod proc;
+pub mod sched;
 pub mod signal;
 pub mod table;
 pub mod time;

@@ -368,21 +368,6 @@ fn futex(
     }
 }
 
-/// `sched_yield()`.
-pub fn sys_sched_yield() -> SysResult {
-    sched::schedule();
-    Ok(0)
-}
-
-/// `sched_getaffinity(pid, len, mask)`: one CPU.
-pub fn sys_sched_getaffinity(_pid: i32, len: usize, mask: UserPtr<u32>) -> SysResult {
-    if len < 4 || !len.is_multiple_of(4) {
-        return Err(EINVAL);
-    }
-    mask.write(&1)?;
-    Ok(4)
-}
-
 /// `getpgrp()`: the caller's process group.
 pub fn sys_getpgrp() -> SysResult {
     Ok(with_current(|t| t.pgid) as usize)

@@ -8,14 +8,31 @@ use super::uaccess::UserPtr;
 use crate::proc::sched::{self, SCHED};
 use crate::proc::task::{Pid, RestartBlock, WaitChannel};
 use crate::proc::{jobctl, signal, with_current};
-use abi::errno::{EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH};
+use abi::errno::{EAGAIN, EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH, Errno};
 use abi::signal::{
-    NSIG, SI_TKILL, SI_USER, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGKILL, SIGSTOP, SS_DISABLE,
+    NSIG, SA_NODEFER, SA_RESETHAND, SI_TKILL, SI_USER, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK,
+    SIGKILL, SIGSTOP,
 };
-use abi::types::{KSigaction, Siginfo, SignalStack};
+use abi::types::{KSigaction, OldSigaction, Siginfo, SignalStack, Timespec, Timespec64};
 
 fn valid(sig: i32) -> bool {
     (1..=NSIG as i32).contains(&sig)
+}
+
+/// Change signal `sig`'s disposition to `new` (if any) and return the old
+/// one (Linux's `do_sigaction`): the one place every sigaction call goes.
+fn do_sigaction(sig: i32, new: Option<KSigaction>) -> Result<KSigaction, Errno> {
+    if !valid(sig) || (new.is_some() && (sig == SIGKILL || sig == SIGSTOP)) {
+        return Err(EINVAL);
+    }
+    Ok(with_current(|t| {
+        let slot = &mut t.sigactions[sig as usize - 1];
+        let old = *slot;
+        if let Some(a) = new {
+            *slot = a;
+        }
+        old
+    }))
 }
 
 /// `rt_sigaction(sig, *act, *oact, sigsetsize)`.
@@ -28,16 +45,62 @@ pub fn sys_rt_sigaction(
     if !valid(sig) || sigsetsize != 8 {
         return Err(EINVAL);
     }
-    let new = act.read_opt()?;
-    if new.is_some() && (sig == SIGKILL || sig == SIGSTOP) {
+    let old = do_sigaction(sig, act.read_opt()?)?;
+    oact.write_opt(&old)?;
+    Ok(0)
+}
+
+/// `sigaction(sig, *act, *oact)` (67): the old call, with a one-word mask
+/// (Linux's `sys_sigaction` with `struct old_sigaction`).
+pub fn sys_sigaction(
+    sig: i32,
+    act: UserPtr<OldSigaction>,
+    oact: UserPtr<OldSigaction>,
+) -> SysResult {
+    let new = act.read_opt()?.map(|a| KSigaction {
+        sa_handler: a.sa_handler,
+        sa_flags: a.sa_flags,
+        sa_restorer: a.sa_restorer,
+        sa_mask: [a.sa_mask, 0],
+    });
+    let old = do_sigaction(sig, new)?;
+    oact.write_opt(&OldSigaction {
+        sa_handler: old.sa_handler,
+        sa_mask: old.sa_mask[0],
+        sa_flags: old.sa_flags,
+        sa_restorer: old.sa_restorer,
+    })?;
+    Ok(0)
+}
+
+/// `signal(sig, handler)` (48): a one-shot handler that does not block
+/// its own signal (`SA_RESETHAND | SA_NODEFER`, System V's semantics);
+/// returns the old handler (Linux's `sys_signal`).
+pub fn sys_signal(sig: i32, handler: u32) -> SysResult {
+    let new = KSigaction {
+        sa_handler: handler,
+        sa_flags: SA_RESETHAND | SA_NODEFER,
+        sa_restorer: 0,
+        sa_mask: [0, 0],
+    };
+    Ok(do_sigaction(sig, Some(new))?.sa_handler as usize)
+}
+
+/// Apply `how` with `bits` to the blocked mask (Linux's `sigprocmask`);
+/// `SIGKILL` and `SIGSTOP` are never blocked.
+fn set_blocked(how: u32, bits: u64) -> Result<(), Errno> {
+    if how > SIG_SETMASK {
         return Err(EINVAL);
     }
-    let old = with_current(|t| t.sigactions[sig as usize - 1]);
-    oact.write_opt(&old)?;
-    if let Some(a) = new {
-        with_current(|t| t.sigactions[sig as usize - 1] = a);
-    }
-    Ok(0)
+    let bits = bits & !(1 << (SIGKILL - 1) | 1 << (SIGSTOP - 1));
+    with_current(|t| {
+        t.sigmask = match how {
+            SIG_BLOCK => t.sigmask | bits,
+            SIG_UNBLOCK => t.sigmask & !bits,
+            _ => bits, // SIG_SETMASK
+        }
+    });
+    Ok(())
 }
 
 /// `rt_sigprocmask(how, *set, *oset, sigsetsize)`.
@@ -59,17 +122,24 @@ pub fn sys_rt_sigprocmask(
     let old = with_current(|t| t.sigmask);
     oset.write_opt(&[old as u32, (old >> 32) as u32])?;
     if let Some(s) = new {
-        // SIGKILL and SIGSTOP cannot be blocked.
-        let bits =
-            (u64::from(s[1]) << 32 | u64::from(s[0])) & !(1 << (SIGKILL - 1) | 1 << (SIGSTOP - 1));
-        with_current(|t| {
-            t.sigmask = match how {
-                SIG_BLOCK => t.sigmask | bits,
-                SIG_UNBLOCK => t.sigmask & !bits,
-                _ => bits, // SIG_SETMASK
-            }
-        });
+        set_blocked(how, u64::from(s[1]) << 32 | u64::from(s[0]))?;
     }
+    Ok(0)
+}
+
+/// `sigprocmask(how, *set, *oset)` (126): the old call on signals 1 to
+/// 32. `SIG_SETMASK` replaces only those; the new mask is set before the
+/// old one is written out, as Linux's `sys_sigprocmask` does.
+pub fn sys_sigprocmask(how: i32, set: UserPtr<u32>, oset: UserPtr<u32>) -> SysResult {
+    let old = with_current(|t| t.sigmask);
+    if let Some(s) = set.read_opt()? {
+        let (how, bits) = match how as u32 {
+            SIG_SETMASK => (SIG_SETMASK, old & !0xFFFF_FFFF | u64::from(s)),
+            h => (h, u64::from(s)),
+        };
+        set_blocked(how, bits)?;
+    }
+    oset.write_opt(&(old as u32))?;
     Ok(0)
 }
 
@@ -83,11 +153,24 @@ pub fn sys_rt_sigpending(set: UserPtr<[u32; 2]>, sigsetsize: usize) -> SysResult
     Ok(0)
 }
 
-/// `sigaltstack(*ss, *old_ss)`: reports "disabled".
-pub fn sys_sigaltstack(_ss: UserPtr<SignalStack>, old_ss: UserPtr<SignalStack>) -> SysResult {
-    let mut s = SignalStack::ZERO;
-    s.ss_flags = SS_DISABLE as i32;
-    old_ss.write_opt(&s)?;
+/// `sigpending(*set)` (73): the same for signals 1 to 32.
+pub fn sys_sigpending(set: UserPtr<u32>) -> SysResult {
+    let p = with_current(|t| (t.sigpending | t.group.shared_pending) & t.sigmask);
+    set.write(&(p as u32))?;
+    Ok(0)
+}
+
+/// `sigaltstack(*ss, *old_ss)`: the alternate signal stack
+/// (`proc/signal.rs::do_sigaltstack`), judged from the caller's stack
+/// pointer. `old_ss` is written only if the call succeeds, as Linux does.
+pub fn sys_sigaltstack(
+    ctx: &mut SyscallContext,
+    ss: UserPtr<SignalStack>,
+    old_ss: UserPtr<SignalStack>,
+) -> SysResult {
+    let new = ss.read_opt()?;
+    let old = signal::do_sigaltstack(new, ctx.regs.sp as usize)?;
+    old_ss.write_opt(&old)?;
     Ok(0)
 }
 
@@ -237,6 +320,97 @@ pub fn sys_rt_sigsuspend(mask: UserPtr<[u32; 2]>, sigsetsize: usize) -> SysResul
 /// signals) i386 passes third (Linux's `OLD_SIGSUSPEND3`).
 pub fn sys_sigsuspend(_unused1: i32, _unused2: i32, mask: u32) -> SysResult {
     sigsuspend(u64::from(mask))
+}
+
+/// Wait for a signal of `set` (usually blocked) and take it without
+/// running a handler (Linux's `do_sigtimedwait`): its number, with its
+/// `siginfo` written to `info` (if not NULL). `timeout_ns` `None` waits
+/// for ever, `Some(0)` only looks. Another signal the caller does not
+/// block ends the wait with `-EINTR`; the timeout with `-EAGAIN`.
+fn sigtimedwait(set: u64, info: UserPtr<Siginfo>, timeout_ns: Option<u64>) -> SysResult {
+    let set = set & !(signal::sigbit(SIGKILL) | signal::sigbit(SIGSTOP));
+    let deadline = timeout_ns.map(|ns| crate::time::uptime_ns().saturating_add(ns));
+    let mut got = signal::dequeue(set);
+    let mut timed_out = timeout_ns == Some(0);
+    if got.is_none() && !timed_out {
+        // Let the set through while waiting (Linux's real_blocked), so
+        // that its signals wake the task.
+        let blocked = with_current(|t| {
+            t.real_blocked = t.sigmask;
+            t.sigmask &= !set;
+            t.real_blocked
+        });
+        loop {
+            if signal::pending() {
+                break;
+            }
+            match deadline {
+                Some(d) if crate::time::uptime_ns() >= d => {
+                    timed_out = true;
+                    break;
+                }
+                Some(_) => sched::sleep(WaitChannel::Timer),
+                None => sched::sleep(WaitChannel::Signal),
+            }
+        }
+        with_current(|t| {
+            t.sigmask = blocked;
+            t.real_blocked = 0;
+        });
+        got = signal::dequeue(set);
+    }
+    match got {
+        Some((sig, si)) => {
+            info.write_opt(&si)?;
+            Ok(sig as usize)
+        }
+        None if timed_out => Err(EAGAIN),
+        None => Err(EINTR),
+    }
+}
+
+/// Nanoseconds of a relative timeout (`-EINVAL` unless a valid timespec).
+fn timeout_ns(sec: i64, nsec: i64) -> Result<u64, Errno> {
+    if sec < 0 || !(0..1_000_000_000).contains(&nsec) {
+        return Err(EINVAL);
+    }
+    Ok((sec as u64).saturating_mul(1_000_000_000) + nsec as u64)
+}
+
+/// `rt_sigtimedwait(*set, *info, *timeout, sigsetsize)`, 32-bit timespec.
+pub fn sys_rt_sigtimedwait(
+    set: UserPtr<[u32; 2]>,
+    info: UserPtr<Siginfo>,
+    timeout: UserPtr<Timespec>,
+    sigsetsize: usize,
+) -> SysResult {
+    if sigsetsize != 8 {
+        return Err(EINVAL);
+    }
+    let s = set.read()?;
+    let t = match timeout.read_opt()? {
+        Some(t) => Some(timeout_ns(i64::from(t.tv_sec), i64::from(t.tv_nsec))?),
+        None => None,
+    };
+    sigtimedwait(u64::from(s[1]) << 32 | u64::from(s[0]), info, t)
+}
+
+/// `rt_sigtimedwait_time64(*set, *info, *timeout, sigsetsize)`.
+pub fn sys_rt_sigtimedwait_time64(
+    set: UserPtr<[u32; 2]>,
+    info: UserPtr<Siginfo>,
+    timeout: UserPtr<Timespec64>,
+    sigsetsize: usize,
+) -> SysResult {
+    if sigsetsize != 8 {
+        return Err(EINVAL);
+    }
+    let s = set.read()?;
+    let t = match timeout.read_opt()? {
+        Some(t) => Some(timeout_ns(t.tv_sec, t.tv_nsec)?),
+        None => None,
+    };
+    sigtimedwait(u64::from(s[1]) << 32 | u64::from(s[0]), info, t)
 }
 
 /// `pause()`: sleep until a signal is delivered.

@@ -7,7 +7,7 @@
 //! entry's argument decoding and its `strace` format.
 
 use super::args::{Handler, SysResult, SyscallContext, encode};
-use super::{cred, info, mem, proc, signal, time};
+use super::{cred, info, mem, proc, sched, signal, time};
 use crate::arch::x86::common::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::fs::{
@@ -112,6 +112,10 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_NANOSLEEP, time::sys_nanosleep);
     sys!(NR_PRCTL, info::sys_prctl);
     sys!(NR_RT_SIGACTION, signal::sys_rt_sigaction);
+    sys!(NR_SIGACTION, signal::sys_sigaction);
+    sys!(NR_SIGNAL, signal::sys_signal);
+    sys!(NR_SIGPROCMASK, signal::sys_sigprocmask);
+    sys!(NR_SIGPENDING, signal::sys_sigpending);
     sys!(NR_RT_SIGPROCMASK, signal::sys_rt_sigprocmask);
     sys!(NR_GETCWD, open::sys_getcwd);
     sys!(NR_SIGALTSTACK, signal::sys_sigaltstack);
@@ -145,6 +149,11 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_TGKILL, signal::sys_tgkill);
     sys!(NR_OPENAT, open::sys_openat);
     sys!(NR_CLOCK_GETTIME64, time::sys_clock_gettime64);
+    sys!(NR_CLOCK_GETRES, time::sys_clock_getres);
+    sys!(NR_SETITIMER, time::sys_setitimer);
+    sys!(NR_GETITIMER, time::sys_getitimer);
+    sys!(NR_ALARM, time::sys_alarm);
+    sys!(NR_CLOCK_GETRES_TIME64, time::sys_clock_getres_time64);
     sys!(NR_PIPE, pipe::sys_pipe);
     sys!(NR_PIPE2, pipe::sys_pipe2);
     sys!(NR_POLL, select::sys_poll);
@@ -156,8 +165,12 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_GET_ROBUST_LIST, proc::sys_get_robust_list);
     sys!(NR_FUTEX, proc::sys_futex);
     sys!(NR_FUTEX_TIME64, proc::sys_futex_time64);
-    sys!(NR_SCHED_YIELD, proc::sys_sched_yield);
-    sys!(NR_SCHED_GETAFFINITY, proc::sys_sched_getaffinity);
+    sys!(NR_SCHED_YIELD, sched::sys_sched_yield);
+    sys!(NR_SCHED_GETAFFINITY, sched::sys_sched_getaffinity);
+    sys!(NR_SCHED_SETAFFINITY, sched::sys_sched_setaffinity);
+    sys!(NR_GETCPU, sched::sys_getcpu);
+    sys!(NR_IOPERM, crate::arch::x86::ioport::sys_ioperm);
+    sys!(NR_IOPL, crate::arch::x86::ioport::sys_iopl);
     sys!(NR_GETPGRP, proc::sys_getpgrp);
     sys!(NR_GETPGID, proc::sys_getpgid);
     sys!(NR_GETSID, proc::sys_getsid);
@@ -169,6 +182,11 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SIGSUSPEND, signal::sys_sigsuspend);
     sys!(NR_RT_SIGSUSPEND, signal::sys_rt_sigsuspend);
     sys!(NR_RT_SIGQUEUEINFO, signal::sys_rt_sigqueueinfo);
+    sys!(NR_RT_SIGTIMEDWAIT, signal::sys_rt_sigtimedwait);
+    sys!(
+        NR_RT_SIGTIMEDWAIT_TIME64,
+        signal::sys_rt_sigtimedwait_time64
+    );
     sys!(NR_UMASK, open::sys_umask);
     sys!(NR_GETRLIMIT, info::sys_old_getrlimit);
     sys!(NR_UGETRLIMIT, info::sys_ugetrlimit);

@@ -6,34 +6,55 @@
 
 use super::args::SysResult;
 use super::uaccess::UserPtr;
+use crate::proc::itimer;
 use crate::proc::task::RestartBlock;
 use crate::proc::with_current;
 use crate::proc::{sched, task::WaitChannel};
 use crate::time;
 use abi::errno::{EINVAL, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, Errno};
 use abi::time::*;
-use abi::types::{Timespec, Timespec64, Timeval};
+use abi::types::{Itimerval, Timespec, Timespec64, Timeval};
 
-/// (seconds, nanoseconds) of clock `id`, or `-EINVAL`.
+/// (seconds, nanoseconds) of clock `id`, or `-EINVAL` (Linux's
+/// `clockid_to_kclock` and each clock's `clock_get_timespec`). The vDSO
+/// (`userspace/vdso/vclock_gettime.c`) answers the same clocks from the
+/// same numbers (`time.rs::VVAR`) without a system call; what it cannot
+/// answer comes here.
 fn clock(id: i32) -> Result<(u64, u32), Errno> {
     match id {
-        CLOCK_REALTIME | CLOCK_REALTIME_COARSE => Ok(time::realtime()),
-        CLOCK_MONOTONIC
-        | CLOCK_MONOTONIC_RAW
-        | CLOCK_MONOTONIC_COARSE
-        | CLOCK_BOOTTIME
-        | CLOCK_PROCESS_CPUTIME_ID
-        | CLOCK_THREAD_CPUTIME_ID => {
-            let ns = time::uptime_ns();
-            Ok((ns / 1_000_000_000, (ns % 1_000_000_000) as u32))
+        // TAI: CLOCK_REALTIME plus the TAI offset, 0 until adjtimex sets it.
+        CLOCK_REALTIME | CLOCK_TAI | CLOCK_REALTIME_ALARM => Ok(time::realtime()),
+        CLOCK_REALTIME_COARSE => Ok(time::realtime_coarse()),
+        // Nothing suspends here: BOOTTIME is MONOTONIC.
+        CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_BOOTTIME | CLOCK_BOOTTIME_ALARM => {
+            Ok(time::split_ns(time::uptime_ns()))
+        }
+        CLOCK_MONOTONIC_COARSE => Ok(time::split_ns(time::coarse_ns())),
+        // The CPU time this process (one thread) has used, counted in
+        // timer ticks (Linux counts exactly; a tick is 1/HZ here).
+        CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID => {
+            let ticks = with_current(|t| t.cpu_ticks);
+            Ok(time::split_ns(ticks * u64::from(time::tick_ns())))
         }
         _ => Err(EINVAL),
     }
 }
 
-/// `time(*tloc)`.
+/// The resolution of clock `id` in nanoseconds (Linux's `clock_getres`):
+/// 1 for the high-resolution clocks and the CPU clocks (`CPUCLOCK_SCHED`),
+/// a tick for the coarse clocks.
+fn resolution(id: i32) -> Result<u32, Errno> {
+    match id {
+        CLOCK_REALTIME_COARSE | CLOCK_MONOTONIC_COARSE => Ok(time::tick_ns()),
+        CLOCK_REALTIME..=CLOCK_BOOTTIME_ALARM | CLOCK_TAI => Ok(1),
+        _ => Err(EINVAL),
+    }
+}
+
+/// `time(*tloc)`: the seconds of the last tick, as Linux's
+/// `ktime_get_real_seconds` (and the vDSO's `__vdso_time`).
 pub fn sys_time(tloc: UserPtr<i32>) -> SysResult {
-    let (s, _) = time::realtime();
+    let (s, _) = time::realtime_coarse();
     tloc.write_opt(&(s as i32))?;
     Ok(s as usize)
 }
@@ -67,6 +88,95 @@ pub fn sys_clock_gettime64(clock_id: i32, tp: UserPtr<Timespec64>) -> SysResult 
         tv_nsec: i64::from(ns),
     })?;
     Ok(0)
+}
+
+/// `clock_getres(id, *res)` with the 32-bit `struct timespec` (`res` may
+/// be NULL).
+pub fn sys_clock_getres(clock_id: i32, res: UserPtr<Timespec>) -> SysResult {
+    let ns = resolution(clock_id)?;
+    res.write_opt(&Timespec {
+        tv_sec: 0,
+        tv_nsec: ns as i32,
+    })?;
+    Ok(0)
+}
+
+/// `clock_getres_time64(id, *res)`.
+pub fn sys_clock_getres_time64(clock_id: i32, res: UserPtr<Timespec64>) -> SysResult {
+    let ns = resolution(clock_id)?;
+    res.write_opt(&Timespec64 {
+        tv_sec: 0,
+        tv_nsec: i64::from(ns),
+    })?;
+    Ok(0)
+}
+
+/// Nanoseconds of a `timeval` (`-EINVAL` unless valid: Linux's
+/// `timeval_valid`).
+fn timeval_ns(tv: &Timeval) -> Result<u64, Errno> {
+    if tv.tv_sec < 0 || !(0..1_000_000).contains(&tv.tv_usec) {
+        return Err(EINVAL);
+    }
+    Ok(tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000)
+}
+
+/// A `timeval` of nanoseconds (truncated to microseconds).
+fn ns_timeval(ns: u64) -> Timeval {
+    Timeval {
+        tv_sec: (ns / 1_000_000_000).min(i32::MAX as u64) as i32,
+        tv_usec: (ns % 1_000_000_000 / 1000) as i32,
+    }
+}
+
+fn itimerval(left: u64, interval: u64) -> Itimerval {
+    Itimerval {
+        it_interval: ns_timeval(interval),
+        it_value: ns_timeval(left),
+    }
+}
+
+/// `setitimer(which, *new, *old)` (Linux's `kernel/time/itimer.c`): a NULL
+/// `new` disarms (a misfeature Linux keeps); `old` gets what was set.
+pub fn sys_setitimer(which: i32, new: UserPtr<Itimerval>, old: UserPtr<Itimerval>) -> SysResult {
+    let (value, interval) = match new.read_opt()? {
+        Some(v) => (timeval_ns(&v.it_value)?, timeval_ns(&v.it_interval)?),
+        None => (0, 0),
+    };
+    if !itimer::valid(which) {
+        return Err(EINVAL);
+    }
+    // A real timer's period counts only while it is armed.
+    let interval = if which == ITIMER_REAL && value == 0 {
+        0
+    } else {
+        interval
+    };
+    let (left, period) = itimer::get_set(which, Some((value, interval)));
+    old.write_opt(&itimerval(left, period))?;
+    Ok(0)
+}
+
+/// `getitimer(which, *value)`.
+pub fn sys_getitimer(which: i32, value: UserPtr<Itimerval>) -> SysResult {
+    if !itimer::valid(which) {
+        return Err(EINVAL);
+    }
+    let (left, period) = itimer::get_set(which, None);
+    value.write(&itimerval(left, period))?;
+    Ok(0)
+}
+
+/// `alarm(seconds)`: `ITIMER_REAL` once, after `seconds` (0 cancels);
+/// returns the seconds the previous alarm had left, rounded to the
+/// nearest, and never 0 for one still pending (Linux's `alarm_setitimer`).
+pub fn sys_alarm(seconds: u32) -> SysResult {
+    let seconds = u64::from(seconds.min(i32::MAX as u32));
+    let (left, _) = itimer::get_set(ITIMER_REAL, Some((seconds * 1_000_000_000, 0)));
+    let (mut secs, nsec) = (left / 1_000_000_000, left % 1_000_000_000);
+    if (secs == 0 && nsec != 0) || nsec >= 500_000_000 {
+        secs += 1;
+    }
+    Ok(secs as usize)
 }
 
 /// Sleep until the monotonic clock reaches `deadline_ns` (waking on each

@@ -75,13 +75,14 @@ struct DescriptorTablePointer {
 /// register so none holds a descriptor from the boot loader's GDT.
 ///
 /// # Safety
-/// Call once during early boot; `tss` and `df_tss` must be `'static`.
-pub unsafe fn init(tss: usize, tss_size: usize, df_tss: usize) {
+/// Call once during early boot; `tss` and `df_tss` must be `'static`, of
+/// `tss_size` and `df_size` bytes (the main one with its I/O bitmap).
+pub unsafe fn init(tss: usize, tss_size: usize, df_tss: usize, df_size: usize) {
     // SAFETY: early boot, single CPU: nothing else touches the GDT yet.
     unsafe {
         GDT[GDT_ENTRY_TSS] = descriptor(tss as u32, (tss_size - 1) as u32, ACCESS_TSS, 0);
         GDT[GDT_ENTRY_DOUBLEFAULT_TSS] =
-            descriptor(df_tss as u32, (tss_size - 1) as u32, ACCESS_TSS, 0);
+            descriptor(df_tss as u32, (df_size - 1) as u32, ACCESS_TSS, 0);
     }
     let ptr = DescriptorTablePointer {
         limit: (size_of::<[u64; GDT_ENTRIES]>() - 1) as u16,

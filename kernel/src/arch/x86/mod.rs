@@ -11,6 +11,7 @@ pub mod fpu;
 pub mod gdt;
 pub mod idt;
 pub mod instructions;
+pub mod ioport;
 pub mod paging;
 pub mod pathtrace;
 pub mod pic;

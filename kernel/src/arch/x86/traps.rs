@@ -103,6 +103,18 @@ fn user_exception(regs: &mut PtRegs, vector: u32) {
             Fault::Served => return,
             // Killed on the way out, which is next.
             Fault::NoMemory => return crate::proc::fault::oom_kill_current(),
+            Fault::Bus => {
+                return crate::proc::signal::force_fault(
+                    abi::signal::SIGBUS,
+                    abi::signal::BUS_ADRERR,
+                    addr,
+                    vector,
+                    format_args!(
+                        "bus error at {:x} ip {:08x} sp {:08x}",
+                        addr, regs.ip, regs.sp
+                    ),
+                );
+            }
             Fault::Bad => {}
         }
         // si_code: SEGV_MAPERR for a missing page, SEGV_ACCERR otherwise.
@@ -152,7 +164,9 @@ fn kernel_exception(regs: &mut PtRegs, vector: u32) {
                 // The copy fails (the fixup below: -EFAULT), and the process
                 // is killed on its way out.
                 Fault::NoMemory => crate::proc::fault::oom_kill_current(),
-                Fault::Bad => {}
+                // A system call reading or writing there: -EFAULT, no
+                // signal, as Linux's fixup gives.
+                Fault::Bad | Fault::Bus => {}
             }
         }
         regs.ip = fixup as u32;

@@ -1,9 +1,13 @@
 //! The Task State Segments.
 //!
-//! The main TSS is used only for `ss0:esp0`: the stack the CPU switches to
-//! when an interrupt or `int 0x80` arrives from ring 3 (SDM Vol. 3A, 6.12.1).
+//! The main TSS is used for `ss0:esp0`: the stack the CPU switches to when
+//! an interrupt or `int 0x80` arrives from ring 3 (SDM Vol. 3A, 6.12.1).
 //! It is rewritten on every task switch to the next task's kernel stack top.
-//! The I/O map base points past the segment, so ring 3 has no port access.
+//! It also carries the I/O permission bitmap (SDM Vol. 1, 19.5.2): for a
+//! task that `ioperm` or `iopl(3)` gave ports (`ioport.rs`), the switch
+//! copies its bitmap in and points the I/O map base at it; for every other
+//! task the base points past the segment's limit, so ring 3 has no port
+//! access at all.
 //!
 //! The double-fault TSS is a whole second CPU context (its own stack, EIP,
 //! CR3): the IDT's vector 8 is a task gate to it, so a double fault, typically
@@ -19,7 +23,30 @@ const DOUBLEFAULT_STACK_SIZE: usize = 16 * 1024;
 #[repr(C, align(16))]
 struct Stack([u8; DOUBLEFAULT_STACK_SIZE]);
 
-static mut TSS: TaskStateSegment = TaskStateSegment::new();
+/// Bytes of an I/O permission bitmap: a bit per port, 1 = denied.
+pub const IO_BITMAP_BYTES: usize = 65536 / 8;
+
+/// The main TSS with its I/O bitmap right after it, and the byte of all
+/// ones the CPU wants past the bitmap (SDM Vol. 1, 19.5.2).
+#[repr(C, align(16))]
+struct MainTss {
+    tss: TaskStateSegment,
+    io_bitmap: [u8; IO_BITMAP_BYTES],
+    io_end: u8,
+}
+
+/// The main TSS's size, its bitmap included: the descriptor's limit + 1.
+pub const MAIN_TSS_SIZE: usize = TSS_SIZE + IO_BITMAP_BYTES + 1;
+const _: () = assert!(core::mem::offset_of!(MainTss, io_bitmap) == TSS_SIZE);
+
+/// An I/O map base past the limit: no bitmap, every port denied.
+const IO_BITMAP_OFFSET_INVALID: u16 = MAIN_TSS_SIZE as u16 + 1;
+
+static mut TSS: MainTss = MainTss {
+    tss: TaskStateSegment::new(),
+    io_bitmap: [0xFF; IO_BITMAP_BYTES],
+    io_end: 0xFF,
+};
 static mut DOUBLEFAULT_TSS: TaskStateSegment = TaskStateSegment::new();
 static mut DOUBLEFAULT_STACK: Stack = Stack([0; DOUBLEFAULT_STACK_SIZE]);
 
@@ -33,9 +60,9 @@ const _: () = assert!(TSS_SIZE == 104, "a 32-bit TSS is 104 bytes");
 pub unsafe fn init(doublefault_entry: usize, kernel_pd_phys: usize) -> (usize, usize) {
     // SAFETY: early boot; nothing else uses the TSSes yet.
     unsafe {
-        let tss = &mut *(&raw mut TSS);
+        let tss = &mut (*(&raw mut TSS)).tss;
         tss.ss0 = KERNEL_DS;
-        tss.iobp_offset = TSS_SIZE as u16;
+        tss.iobp_offset = IO_BITMAP_OFFSET_INVALID;
 
         let df = &mut *(&raw mut DOUBLEFAULT_TSS);
         df.eip = doublefault_entry as u32;
@@ -70,13 +97,39 @@ pub unsafe fn load() {
 pub fn set_esp0(esp0: usize) {
     // SAFETY: single CPU with interrupts off in the kernel: no concurrent
     // access; the CPU reads esp0 only on a ring change.
-    unsafe { (*(&raw mut TSS)).esp0 = esp0 as u32 };
+    unsafe { (*(&raw mut TSS)).tss.esp0 = esp0 as u32 };
+}
+
+/// The ports the next task may use from ring 3: `All` (`iopl(3)`), those
+/// its bitmap allows (`ioperm`), or `None` (every other task).
+pub enum IoPorts<'a> {
+    None,
+    Bitmap(&'a [u8; IO_BITMAP_BYTES]),
+    All,
+}
+
+/// Load the next task's port permissions (Linux's
+/// `tss_update_io_bitmap`): the common case, a task without any, only
+/// moves the base past the limit.
+pub fn set_io_ports(ports: IoPorts) {
+    // SAFETY: single CPU with interrupts off in the kernel: no concurrent
+    // access; the CPU reads the bitmap only for I/O instructions in ring 3.
+    let t = unsafe { &mut *(&raw mut TSS) };
+    match ports {
+        IoPorts::None => {
+            t.tss.iobp_offset = IO_BITMAP_OFFSET_INVALID;
+            return;
+        }
+        IoPorts::Bitmap(b) => t.io_bitmap.copy_from_slice(b),
+        IoPorts::All => t.io_bitmap.fill(0),
+    }
+    t.tss.iobp_offset = TSS_SIZE as u16;
 }
 
 /// The state the CPU saved into the main TSS when the double fault switched
 /// tasks: (eip, esp, ebp, eflags). (The CPU does not save CR3.)
 pub fn interrupted_state() -> (u32, u32, u32, u32) {
     // SAFETY: read-only snapshot; the main task no longer runs.
-    let t = unsafe { &*(&raw const TSS) };
+    let t = unsafe { &(*(&raw const TSS)).tss };
     (t.eip, t.esp, t.ebp, t.eflags)
 }

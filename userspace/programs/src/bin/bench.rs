@@ -131,6 +131,27 @@ global_asm!(
         pop ebx
         ret
 
+    /* clock_gettime(CLOCK_MONOTONIC, &ts) through the vDSO's
+       __vdso_clock_gettime, called as a C library calls it. (n, function) */
+    .global bench_loop_vclock
+    bench_loop_vclock:
+        push esi
+        push edi
+        mov esi, [esp + 12]
+        mov edi, [esp + 16]
+        sub esp, 16
+    bench_vclock_again:
+        lea eax, [esp + 8]
+        mov [esp + 4], eax
+        mov dword ptr [esp], 1
+        call edi
+        dec esi
+        jnz bench_vclock_again
+        add esp, 16
+        pop edi
+        pop esi
+        ret
+
     /* The hardware floor (our kernel with `bench_floor` only): sysenter to
        a stub that does nothing but sti; sysexit back to EDX/ECX. */
     .global bench_loop_floor_sysenter
@@ -171,6 +192,7 @@ unsafe extern "C" {
     fn bench_loop_vsyscall(n: u32, vsys: usize);
     fn bench_loop_raw_sysenter(n: u32);
     fn bench_loop_badfd(n: u32, vsys: usize);
+    fn bench_loop_vclock(n: u32, func: usize);
     fn bench_loop_floor_sysenter(n: u32);
     fn bench_loop_floor_int(n: u32);
 }
@@ -183,16 +205,19 @@ enum Loop {
     Vsyscall,
     RawSysenter,
     BadFd,
+    /// `vsys` is `__vdso_clock_gettime` here.
+    VdsoClock,
     FloorSysenter,
     FloorInt,
 }
 
 /// Run `n` iterations of a loop; `vsys` is `AT_SYSINFO` (for the vDSO loops).
 fn run(l: Loop, n: u32, vsys: usize) {
-    // SAFETY: each loop issues only getpid / write(-1, NULL, 0) system calls
-    // or the floor round trips, and keeps every register the cdecl ABI
-    // needs; the vDSO loops run only when `vsys` came from AT_SYSINFO and
-    // the floor loops only with --floor (our kernel booted with bench_floor).
+    // SAFETY: each loop issues only getpid / write(-1, NULL, 0) system calls,
+    // vDSO clock reads into its own stack, or the floor round trips, and
+    // keeps every register the cdecl ABI needs; the vDSO loops run only
+    // when `vsys` came from AT_SYSINFO (or the vDSO's symbol table) and the
+    // floor loops only with --floor (our kernel booted with bench_floor).
     unsafe {
         match l {
             Loop::Empty => bench_loop_empty(n),
@@ -200,10 +225,64 @@ fn run(l: Loop, n: u32, vsys: usize) {
             Loop::Vsyscall => bench_loop_vsyscall(n, vsys),
             Loop::RawSysenter => bench_loop_raw_sysenter(n),
             Loop::BadFd => bench_loop_badfd(n, vsys),
+            Loop::VdsoClock => bench_loop_vclock(n, vsys),
             Loop::FloorSysenter => bench_loop_floor_sysenter(n),
             Loop::FloorInt => bench_loop_floor_int(n),
         }
     }
+}
+
+/// The address of the vDSO's dynamic symbol `name`, from the ELF image at
+/// `base` (`AT_SYSINFO_EHDR`): the dynamic section's symbol, string and
+/// hash tables, as a dynamic linker finds them.
+fn vdso_sym(base: usize, name: &[u8]) -> Option<usize> {
+    // SAFETY: `base` is AT_SYSINFO_EHDR, a mapped, readable ELF image whose
+    // headers and tables the kernel (or Linux) built; every offset read is
+    // one that image's own headers give.
+    let word = |addr: usize| unsafe { (addr as *const u32).read_unaligned() } as usize;
+    // SAFETY: as for `word`.
+    let half = |addr: usize| unsafe { (addr as *const u16).read_unaligned() } as usize;
+    // SAFETY: as for `word`.
+    let byte = |addr: usize| unsafe { *(addr as *const u8) };
+    let (phoff, phnum) = (word(base + 28), half(base + 44));
+    let (mut load, mut dynamic) = (None, None);
+    for i in 0..phnum {
+        let ph = base + phoff + i * 32;
+        match word(ph) {
+            1 if load.is_none() => load = Some(base + word(ph + 4) - word(ph + 8)),
+            2 => dynamic = Some(base + word(ph + 4)),
+            _ => {}
+        }
+    }
+    let (load, mut d) = (load?, dynamic?);
+    let (mut symtab, mut strtab, mut hash) = (0, 0, 0);
+    while word(d) != 0 {
+        let v = load + word(d + 4);
+        match word(d) {
+            4 => hash = v,   // DT_HASH
+            5 => strtab = v, // DT_STRTAB
+            6 => symtab = v, // DT_SYMTAB
+            _ => {}
+        }
+        d += 8;
+    }
+    if symtab == 0 || strtab == 0 || hash == 0 {
+        return None;
+    }
+    (0..word(hash + 4)).find_map(|i| {
+        let sym = symtab + i * 16;
+        // The name, NUL included, compared up to the first difference.
+        let at = strtab + word(sym);
+        if !name
+            .iter()
+            .chain(&[0])
+            .enumerate()
+            .all(|(i, &c)| byte(at + i) == c)
+        {
+            return None;
+        }
+        (half(sym + 14) != 0).then(|| load + word(sym + 4))
+    })
 }
 
 /// Median, min and max of per-call cycles over the batches.
@@ -414,6 +493,12 @@ fn main(args: &Args) -> i32 {
         report(
             "write_badfd_vsyscall",
             measure(ITERS, |n| run(Loop::BadFd, n, v)),
+        );
+    }
+    if let Some(f) = rt::auxv::sysinfo_ehdr().and_then(|b| vdso_sym(b, b"__vdso_clock_gettime")) {
+        report(
+            "clock_gettime_vdso",
+            measure(ITERS, |n| run(Loop::VdsoClock, n, f)),
         );
     }
     if floor {

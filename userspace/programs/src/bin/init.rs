@@ -152,16 +152,21 @@ fn main(args: &Args) -> i32 {
 }
 
 /// Waits for child `pid` (running `name`), prints how it ended; true if it
-/// exited with status 0.
+/// exited with status 0. Waits for any child meanwhile: as pid 1, init
+/// inherits every orphan, and reaps each as it dies (a real init's job),
+/// not only once the shell it waits for has gone.
 fn wait_for(pid: i32, name: &str) -> bool {
     let mut status = 0;
     loop {
-        let ret = sys::wait4(pid, Some(&mut status), 0, None);
-        if ret == EINTR.neg() {
-            continue;
+        let ret = sys::wait4(-1, Some(&mut status), 0, None);
+        if ret == EINTR.neg() || (ret > 0 && ret != pid as isize) {
+            continue; // an orphan, now reaped
         }
         if ret != pid as isize {
-            eprintln!("init: wait4({pid}) for {name} failed: {}", errno_str(ret));
+            eprintln!(
+                "init: wait4 for {name} (pid {pid}) failed: {}",
+                errno_str(ret)
+            );
             return false;
         }
         break;
