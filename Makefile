@@ -18,7 +18,7 @@ QEMU_FLAGS   := -m 128M -serial mon:stdio -display none -no-reboot \
 QEMU_STATUS  := status=$$?; if [ $$status -eq 33 ]; then exit 0; else echo "QEMU exit status $$status (35: failure, 37: kernel panic)"; exit $$status; fi
 
 .PHONY: all kernel userspace initramfs run iso run-iso gdb test test-kernel test-boot \
-        fmt fmt-check clippy clean setup bench trace-path gdb-path docs conformance grade fuzz
+        fmt fmt-check clippy clean setup debian run-debian bench trace-path gdb-path docs conformance grade fuzz
 
 all: kernel
 
@@ -35,6 +35,14 @@ userspace: setup
 
 initramfs: userspace
 	scripts/mkinitramfs $(INITRD)
+
+# The second initramfs: real Debian i386 programs (scripts/mkdebianroot).
+debian: userspace
+	scripts/mkdebianroot build/debian.cpio userspace/debian
+
+run-debian: kernel debian
+	@echo "QEMU: Debian's dash on the serial console; quit with Ctrl-A X"
+	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -initrd build/debian.cpio -append 'init=/bin/dash -- -i'; $(QEMU_STATUS)
 
 run: kernel initramfs
 	@echo "QEMU: serial console on this terminal; quit with Ctrl-A X"

@@ -35,13 +35,24 @@ fn map_translate_write_and_copy() {
         // Kernel addresses are never mapped through a user space.
         assert!(a.map_page(0xC000_0000, pa, true).is_err());
 
+        // fork shares the page copy-on-write: the same frame, read-only in
+        // both, until the first write of either side copies it.
         let mut b = a.duplicate().unwrap();
-        let (pb, w) = b.translate(0x0804_8000).unwrap();
-        assert!(w);
-        assert_ne!(pb, pa, "fork must copy, not share, writable pages");
-        // SAFETY: the frame belongs to `b`, reachable by the direct map.
-        let byte = unsafe { *((kernel::mm::phys_to_virt(pb) + 0xffe) as *const u8) };
-        assert_eq!(byte, b'h');
+        assert_eq!(b.translate(0x0804_8000), Some((pa, false)));
+        assert_eq!(a.translate(0x0804_8000), Some((pa, false)));
+        b.write_bytes(0x0804_8000, b"x").unwrap();
+        let (pb, _) = b.translate(0x0804_8000).unwrap();
+        assert_ne!(pb, pa, "a write to a shared page must copy it");
+        // SAFETY: the frames belong to `a` and `b`, reachable by the direct
+        // map.
+        let (copied, parent) = unsafe {
+            (
+                *((kernel::mm::phys_to_virt(pb) + 0xffe) as *const u8),
+                *(kernel::mm::phys_to_virt(pa) as *const u8),
+            )
+        };
+        assert_eq!(copied, b'h');
+        assert_eq!(parent, 0, "the child's write reached the parent");
     }
     assert_eq!(frame::free_frames(), free, "address spaces leak frames");
 }

@@ -50,4 +50,17 @@ done
 if [ -n "${cc[glibc]:-}" ] && ${cc[glibc]} -static-pie -fPIE -O2 -s -o "$OUT_DIR/c_hello_pie_glibc" "$SRC_DIR/hello.c" 2>/dev/null; then
     built=$((built + 1))
 fi
+# Dynamically linked programs (PT_INTERP /lib/ld-linux.so.2 for glibc,
+# /lib/ld-musl-i386.so.1 for musl): c_X_dyn_LIBC, run with the loaders
+# and libraries scripts/mkinitramfs installs at Debian's paths.
+for libc in musl glibc; do
+    [ -n "${cc[$libc]:-}" ] || continue
+    for name in hello dynlink; do
+        if ${cc[$libc]} -O2 -s -Wall -Wextra -Werror -o "$OUT_DIR/c_${name}_dyn_$libc" "$SRC_DIR/$name.c"; then
+            built=$((built + 1))
+        else
+            echo "build-userspace: cannot link $name dynamically against $libc, skipping c_${name}_dyn_$libc" >&2
+        fi
+    done
+done
 echo "built $built C programs in $OUT_DIR"

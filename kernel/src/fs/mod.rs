@@ -27,3 +27,4 @@ pub mod sync;
 pub mod tmpfs;
 pub mod tty;
 pub mod utimes;
+pub mod xattr;

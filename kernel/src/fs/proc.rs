@@ -1287,6 +1287,8 @@ struct MapView {
     shared: bool,
     kind: RegionKind,
     offset: usize,
+    /// The inode of shared anonymous memory (its `/dev/zero (deleted)`).
+    shared_ino: u32,
     file: Option<Arc<MappedFile>>,
 }
 
@@ -1306,9 +1308,10 @@ fn show_maps(m: &mut SeqFile, t: &TaskView) -> Result<(), Errno> {
                 start: r.start,
                 end: r.end,
                 prot: r.prot,
-                shared: file.as_ref().is_some_and(|f| f.shared),
+                shared: file.as_ref().is_some_and(|f| f.shared) || r.kind == RegionKind::SharedAnon,
                 kind: r.kind,
                 offset: file.as_ref().map_or(0, |f| f.offset(r.start)),
+                shared_ino: a.shared_anon_at(r.start).map_or(0, |m| m.ino),
                 file,
             });
         }
@@ -1322,10 +1325,12 @@ fn show_maps(m: &mut SeqFile, t: &TaskView) -> Result<(), Errno> {
         m.putc(flag(r.prot.write, b'w'));
         m.putc(flag(r.prot.exec, b'x'));
         m.putc(if r.shared { b's' } else { b'p' });
-        let (dev, ino) = r
-            .file
-            .as_ref()
-            .map_or(((0, 0), 0), |f| (f.inode.dev, f.inode.ino));
+        let (dev, ino) = match &r.file {
+            Some(f) => (f.inode.dev, f.inode.ino),
+            // Linux's shmem inode of the mapping, on its internal mount.
+            None if r.kind == RegionKind::SharedAnon => ((0, 1), r.shared_ino.into()),
+            None => ((0, 0), 0),
+        };
         let _ = write!(m, " {:08x} {:02x}:{:02x} {} ", r.offset, dev.0, dev.1, ino);
         let pad = |m: &mut SeqFile| {
             for _ in m.len() - line_start..48 {
@@ -1337,6 +1342,9 @@ fn show_maps(m: &mut SeqFile, t: &TaskView) -> Result<(), Errno> {
             pad(m);
             let path = path_text(&f.inode, f.path.as_deref()).unwrap_or_default();
             m.escape(&path, b"\n");
+        } else if r.kind == RegionKind::SharedAnon {
+            pad(m);
+            m.puts(b"/dev/zero (deleted)");
         } else if r.kind == RegionKind::Vdso {
             pad(m);
             m.puts(b"[vdso]");

@@ -132,16 +132,17 @@ fn memparse(s: &[u8]) -> Result<usize, Errno> {
 
 static ROOT_SB: spin::Once<Arc<Tmpfs>> = spin::Once::new();
 
-/// The root tmpfs; sized at first use from the RAM there is.
+/// The root tmpfs, sized as any tmpfs by default: half the RAM
+/// (`default_pages`). Not half of what is free at its first use: the
+/// initramfs it is about to hold occupies RAM then, and the files it
+/// unpacks into the tmpfs are that same memory (Linux frees the initrd
+/// after unpacking, and counts all of RAM).
 pub fn root_sb() -> &'static Arc<Tmpfs> {
     ROOT_SB.call_once(|| {
-        let ram_pages = crate::mm::frame::free_frames();
-        // shmem_default_max_blocks: half the RAM; shmem_default_max_inodes:
-        // half the RAM's pages (lowmem here is all the RAM).
         Arc::new(Tmpfs::with_limits(
             ROOT_DEV,
-            ram_pages / 2,
-            ram_pages / 2,
+            default_pages(),
+            default_pages(),
             TmpfsOpts::default(),
         ))
     })

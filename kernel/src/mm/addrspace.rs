@@ -6,7 +6,13 @@
 //! regions (the stack, the heap behind `brk`, `mmap2` mappings) are mapped on
 //! first touch by the page-fault handler, and so are file mappings, each
 //! page a copy of the file's bytes then. User PTEs carry U/S, and W only
-//! where the region allows writing.
+//! where the region allows writing. A page an address space owns (PTE
+//! bit `PTE_OWNED`) is put when unmapped, and freed by its last owner:
+//! `fork` shares the frames copy-on-write, read-only until the first
+//! write of either side copies the page (`unshare`). The others are someone
+//! else's: the vDSO's, or a [`SharedAnon`]'s, the memory of a
+//! `MAP_SHARED` anonymous mapping, which every address space it was forked
+//! into maps and which frees its pages when the last one lets go.
 //!
 //! A region remembers the file it shows, if any (Linux's `vm_file` and
 //! `vm_pgoff`), and the address space the layout Linux's `mm_struct` keeps
@@ -72,6 +78,9 @@ pub enum RegionKind {
     Vdso,
     /// The kernel's time page the vDSO reads, shared read-only (`[vvar]`).
     Vvar,
+    /// A `MAP_SHARED` anonymous mapping: its pages are a [`SharedAnon`]'s,
+    /// the same frames in every process it was forked into.
+    SharedAnon,
 }
 
 /// The file a mapping shows (Linux's `vm_file` and `vm_pgoff`): the inode,
@@ -114,15 +123,154 @@ impl MappedFile {
     }
 }
 
-/// A file shown over `[start, end)`. Kept beside the regions rather than
-/// in them, so that a region stays three words: a process may have 65530
-/// regions, `fork` copies them all, and the kernel heap keeps what it grew
-/// for the largest such copy.
+/// The memory of a `MAP_SHARED` anonymous mapping (Linux's
+/// `shmem_zero_setup`: a deleted shmem file, `/dev/zero (deleted)` in
+/// `maps`). Its pages are allocated on first touch and mapped, unowned, by
+/// every address space the mapping was forked into; they are freed with
+/// the last of those, when the last reference goes.
+pub struct SharedAnon {
+    /// One frame per page, 0 until touched.
+    pages: crate::sync::UpCell<Vec<usize>>,
+    /// Its inode number in `maps` (Linux's shmem inode).
+    pub ino: u32,
+}
+
+impl SharedAnon {
+    /// `pages` pages of shared memory, none allocated yet (`NoMemory` if
+    /// the table of them cannot be had).
+    pub fn new(pages: usize) -> Result<Self, MapError> {
+        static NEXT_INO: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(1);
+        let mut table = super::heap::try_vec(pages).map_err(|_| MapError::NoMemory)?;
+        table.resize(pages, 0);
+        Ok(SharedAnon {
+            pages: crate::sync::UpCell::new(table),
+            ino: NEXT_INO.fetch_add(1, core::sync::atomic::Ordering::Relaxed),
+        })
+    }
+
+    /// The frame of page `i`, allocated zeroed on first use (`None`: no
+    /// memory, or past the end).
+    fn page(&self, i: usize) -> Option<usize> {
+        self.pages.with(|p| {
+            let slot = p.get_mut(i)?;
+            if *slot == 0 {
+                *slot = frame::alloc_user_zeroed()?;
+            }
+            Some(*slot)
+        })
+    }
+}
+
+impl core::fmt::Debug for SharedAnon {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "SharedAnon(ino {})", self.ino)
+    }
+}
+
+impl Drop for SharedAnon {
+    fn drop(&mut self) {
+        self.pages.with(|p| {
+            for &pa in p.iter().filter(|&&pa| pa != 0) {
+                frame::free(pa);
+            }
+        });
+    }
+}
+
+/// Shared anonymous memory shown over a range: page `addr / PAGE_SIZE +
+/// delta` (wrapping) of `mem` is at `addr`, so a cut range keeps its
+/// pages where they were.
 #[derive(Clone, Debug)]
-struct FileRange {
+struct SharedPages {
+    mem: Arc<SharedAnon>,
+    delta: usize,
+}
+
+/// Something shown over `[start, end)`: a file or shared memory. Kept
+/// beside the regions rather than in them, so that a region stays three
+/// words: a process may have 65530 regions, `fork` copies them all, and
+/// the kernel heap keeps what it grew for the largest such copy.
+#[derive(Clone, Debug)]
+struct Ranged<T> {
     start: usize,
     end: usize,
-    file: Arc<MappedFile>,
+    item: T,
+}
+
+/// Ranges sorted by address, not overlapping, cut as the regions are.
+#[derive(Debug)]
+struct RangeList<T>(Vec<Ranged<T>>);
+
+impl<T: Clone> RangeList<T> {
+    const fn new() -> Self {
+        RangeList(Vec::new())
+    }
+
+    /// The ranges meeting `[start, end)`.
+    fn meeting(&self, start: usize, end: usize) -> impl Iterator<Item = &Ranged<T>> {
+        let i = self.0.partition_point(|f| f.end <= start);
+        self.0[i..].iter().take_while(move |f| f.start < end)
+    }
+
+    /// Show `item` over `[start, end)`, which nothing shows yet.
+    fn add(&mut self, start: usize, end: usize, item: T) -> Result<(), MapError> {
+        super::heap::for_user(|| self.0.try_reserve(1)).map_err(|_| MapError::NoMemory)?;
+        let i = self.0.partition_point(|f| f.end <= start);
+        self.0.insert(i, Ranged { start, end, item });
+        Ok(())
+    }
+
+    /// Room to cut at `start` and `end`: one more range if one straddles
+    /// both.
+    fn reserve_cut(&mut self, start: usize, end: usize) -> Result<(), MapError> {
+        let i = self.0.partition_point(|f| f.end <= start);
+        if self
+            .0
+            .get(i)
+            .is_some_and(|f| f.start < start && end < f.end)
+        {
+            super::heap::for_user(|| self.0.try_reserve(1)).map_err(|_| MapError::NoMemory)?;
+        }
+        Ok(())
+    }
+
+    /// Stop showing anything over `[start, end)`; room for a cut in the
+    /// middle was made by [`Self::reserve_cut`].
+    fn cut(&mut self, start: usize, end: usize) {
+        let i = self.0.partition_point(|f| f.end <= start);
+        if let Some(f) = self.0.get(i).cloned()
+            && f.start < start
+            && end < f.end
+        {
+            self.0[i].end = start;
+            self.0.insert(i + 1, Ranged { start: end, ..f });
+            return;
+        }
+        if let Some(f) = self.0.get_mut(i)
+            && f.start < start
+        {
+            f.end = start;
+        }
+        let j = self.0.partition_point(|f| f.end <= end);
+        if let Some(f) = self.0.get_mut(j)
+            && f.start < end
+            && start <= f.start
+        {
+            f.start = end;
+        }
+        let a = self.0.partition_point(|f| f.start < start);
+        let b = self.0.partition_point(|f| f.start < end);
+        self.0.drain(a..b);
+    }
+
+    /// A copy for `fork` (the list may be long: copied fallibly).
+    fn try_clone(&self) -> Result<Self, MapError> {
+        let mut v = Vec::new();
+        super::heap::for_user(|| v.try_reserve_exact(self.0.len()))
+            .map_err(|_| MapError::NoMemory)?;
+        v.extend(self.0.iter().cloned());
+        Ok(RangeList(v))
+    }
 }
 
 impl Region {
@@ -144,7 +292,7 @@ impl Region {
     /// (Linux's `is_data_mapping`; a shared file mapping is never writable
     /// here).
     pub fn is_data(&self) -> bool {
-        self.prot.write && self.kind != RegionKind::Stack
+        self.prot.write && !matches!(self.kind, RegionKind::Stack | RegionKind::SharedAnon)
     }
 }
 
@@ -231,7 +379,9 @@ pub struct AddressSpace {
     pub brk_start: usize,
     pub brk: usize,
     /// The files mappings show, sorted by address, not overlapping.
-    files: Vec<FileRange>,
+    files: RangeList<Arc<MappedFile>>,
+    /// The shared anonymous memory mappings show.
+    shared: RangeList<SharedPages>,
     /// The program's layout, and the program itself (Linux's `exe_file`,
     /// what `/proc/<pid>/exe` leads to).
     pub layout: Layout,
@@ -258,7 +408,8 @@ impl AddressSpace {
             data_vm: 0,
             brk_start: 0,
             brk: 0,
-            files: Vec::new(),
+            files: RangeList::new(),
+            shared: RangeList::new(),
             layout: Layout::default(),
             exe: None,
         })
@@ -413,22 +564,16 @@ impl AddressSpace {
         self.regions.len()
     }
 
-    /// The file ranges meeting `[start, end)`.
-    fn files_in(&self, start: usize, end: usize) -> impl Iterator<Item = &FileRange> {
-        let i = self.files.partition_point(|f| f.end <= start);
-        self.files[i..].iter().take_while(move |f| f.start < end)
-    }
-
     /// Does a mapping show a file of device `dev` (or is the program one)?
     /// (An unmount asks: the mount is in use.)
     pub fn maps_dev(&self, dev: (u32, u32)) -> bool {
-        self.files.iter().any(|f| f.file.inode.dev == dev)
+        self.files.0.iter().any(|f| f.item.inode.dev == dev)
             || self.exe.as_ref().is_some_and(|e| e.inode.dev == dev)
     }
 
     /// The file shown at `addr`, if any.
     pub fn file_at(&self, addr: usize) -> Option<&Arc<MappedFile>> {
-        self.files_in(addr, addr + 1).next().map(|f| &f.file)
+        self.files.meeting(addr, addr + 1).next().map(|f| &f.item)
     }
 
     /// Show `file` over `[start, end)`, where a region was just added
@@ -439,53 +584,28 @@ impl AddressSpace {
         end: usize,
         file: Arc<MappedFile>,
     ) -> Result<(), MapError> {
-        super::heap::for_user(|| self.files.try_reserve(1)).map_err(|_| MapError::NoMemory)?;
-        let i = self.files.partition_point(|f| f.end <= start);
-        self.files.insert(i, FileRange { start, end, file });
-        Ok(())
+        self.files.add(start, end, file)
     }
 
-    /// Room to cut the file ranges at `start` and `end`: one more range if
-    /// one straddles both.
-    fn reserve_file_cut(&mut self, start: usize, end: usize) -> Result<(), MapError> {
-        let i = self.files.partition_point(|f| f.end <= start);
-        if self
-            .files
-            .get(i)
-            .is_some_and(|f| f.start < start && end < f.end)
-        {
-            super::heap::for_user(|| self.files.try_reserve(1)).map_err(|_| MapError::NoMemory)?;
-        }
-        Ok(())
+    /// Show the shared memory `mem` over `[start, end)`, its first page at
+    /// `start` (a `MAP_SHARED` anonymous mapping, whose region is added
+    /// next).
+    pub fn add_shared_anon(
+        &mut self,
+        start: usize,
+        end: usize,
+        mem: Arc<SharedAnon>,
+    ) -> Result<(), MapError> {
+        let delta = 0usize.wrapping_sub(start / PAGE_SIZE);
+        self.shared.add(start, end, SharedPages { mem, delta })
     }
 
-    /// Stop showing files over `[start, end)` (with `unmap`); room for a
-    /// cut in the middle was made by [`Self::reserve_file_cut`].
-    fn cut_files(&mut self, start: usize, end: usize) {
-        let i = self.files.partition_point(|f| f.end <= start);
-        if let Some(f) = self.files.get(i).cloned()
-            && f.start < start
-            && end < f.end
-        {
-            self.files[i].end = start;
-            self.files.insert(i + 1, FileRange { start: end, ..f });
-            return;
-        }
-        if let Some(f) = self.files.get_mut(i)
-            && f.start < start
-        {
-            f.end = start;
-        }
-        let j = self.files.partition_point(|f| f.end <= end);
-        if let Some(f) = self.files.get_mut(j)
-            && f.start < end
-            && start <= f.start
-        {
-            f.start = end;
-        }
-        let a = self.files.partition_point(|f| f.start < start);
-        let b = self.files.partition_point(|f| f.start < end);
-        self.files.drain(a..b);
+    /// The shared anonymous memory shown at `addr`, if any.
+    pub fn shared_anon_at(&self, addr: usize) -> Option<&Arc<SharedAnon>> {
+        self.shared
+            .meeting(addr, addr + 1)
+            .next()
+            .map(|s| &s.item.mem)
     }
 
     /// The region containing `addr`.
@@ -542,10 +662,16 @@ impl AddressSpace {
         Ok(())
     }
 
-    /// Map a frame that is shared, not owned (the vDSO).
+    /// Map a frame that is shared, not owned (the vDSO), read-only.
     pub fn map_shared_page(&mut self, va: usize, pa: usize) -> Result<(), MapError> {
+        self.map_unowned(va, pa, false)
+    }
+
+    /// Map a frame someone else owns (the vDSO, shared anonymous memory):
+    /// unmapping it never frees it.
+    fn map_unowned(&mut self, va: usize, pa: usize, write: bool) -> Result<(), MapError> {
         let pte = self.pte(va, true).ok_or(MapError::NoMemory)?;
-        *pte = pa as u32 | PTE_U | PTE_P;
+        *pte = pa as u32 | PTE_U | PTE_P | if write { PTE_W } else { 0 };
         Ok(())
     }
 
@@ -578,20 +704,20 @@ impl AddressSpace {
         if !self.allows_any(start, end) {
             return Err(MapError::OutOfRange);
         }
-        if prot.write && self.files_in(start, end).any(|f| f.file.shared) {
+        if prot.write && self.files.meeting(start, end).any(|f| f.item.shared) {
             return Err(MapError::ReadOnlyFile);
         }
-        // A shared page (the vDSO) is never made writable: every process
-        // would see the change.
-        let mut va = start;
-        while prot.write && va < end {
-            if let Some(pte) = self.pte(va, false)
-                && *pte & PTE_P != 0
-                && *pte & PTE_OWNED == 0
-            {
-                return Err(MapError::Shared);
-            }
-            va += PAGE_SIZE;
+        // The vDSO's and vvar's pages are never made writable: every
+        // process would see the change.
+        let first = self.regions.partition_point(|o| o.end <= start);
+        if prot.write
+            && self
+                .regions
+                .range(first..)
+                .take_while(|r| r.start < end)
+                .any(|r| matches!(r.kind, RegionKind::Vdso | RegionKind::Vvar))
+        {
+            return Err(MapError::Shared);
         }
         self.split_at(start)?;
         self.split_at(end)?;
@@ -611,10 +737,13 @@ impl AddressSpace {
             if let Some(pte) = self.pte(va, false)
                 && *pte & PTE_P != 0
             {
-                if prot.write {
-                    *pte |= PTE_W
-                } else {
+                // A page still shared since fork stays read-only: its first
+                // write copies it.
+                let cow = *pte & PTE_OWNED != 0 && frame::is_shared((*pte & PTE_ADDR) as usize);
+                if !prot.write {
                     *pte &= !PTE_W
+                } else if !cow {
+                    *pte |= PTE_W
                 }
                 // PROT_NONE: keep the page, but only for the kernel (U/S 0),
                 // so any user access faults.
@@ -657,17 +786,37 @@ impl AddressSpace {
             return Fault::Bad;
         };
         let accessible = r.prot.read || r.prot.write || r.prot.exec; // PROT_NONE: never
-        if present
-            || !accessible
-            || matches!(
-                r.kind,
-                RegionKind::Fixed | RegionKind::Vdso | RegionKind::Vvar
-            )
-            || (write && !r.prot.write)
-        {
+        if !accessible || (write && !r.prot.write) {
             return Fault::Bad;
         }
         let va = page_floor(addr);
+        if present {
+            // A write the region allows to a page mapped read-only: a
+            // copy-on-write page `fork` left shared (Linux's `do_wp_page`).
+            return if write {
+                self.unshare(va, true)
+            } else {
+                Fault::Bad
+            };
+        }
+        if matches!(
+            r.kind,
+            RegionKind::Fixed | RegionKind::Vdso | RegionKind::Vvar
+        ) {
+            return Fault::Bad;
+        }
+        if r.kind == RegionKind::SharedAnon {
+            let Some(s) = self.shared.meeting(va, va + 1).next() else {
+                return Fault::Bad;
+            };
+            let Some(pa) = s.item.mem.page((va / PAGE_SIZE).wrapping_add(s.item.delta)) else {
+                return Fault::NoMemory;
+            };
+            return match self.map_unowned(va, pa, r.prot.write) {
+                Ok(()) => Fault::Served,
+                Err(_) => Fault::NoMemory,
+            };
+        }
         let file = match r.kind {
             RegionKind::File => self.file_at(va).cloned(),
             _ => None,
@@ -691,6 +840,44 @@ impl AddressSpace {
             frame::free(pa);
             return Fault::NoMemory;
         }
+        Fault::Served
+    }
+
+    /// Make the page at `va`, mapped and owned, this address space's alone
+    /// (a copy if others share its frame) and, if `write`, writable: the
+    /// copy-on-write fault. `Bad` for a page that is not an owned one (the
+    /// vDSO's, shared memory's).
+    fn unshare(&mut self, va: usize, write: bool) -> Fault {
+        let Some(pte) = self.pte(va, false) else {
+            return Fault::Bad;
+        };
+        let old = *pte;
+        if old & PTE_P == 0 || old & PTE_OWNED == 0 {
+            return Fault::Bad;
+        }
+        let src = (old & PTE_ADDR) as usize;
+        let w = if write { PTE_W } else { 0 };
+        if !frame::is_shared(src) {
+            *pte = old | w;
+        } else {
+            let Some(dst) = frame::alloc_user() else {
+                return Fault::NoMemory;
+            };
+            // SAFETY: both frames are in the direct map; dst is fresh.
+            unsafe {
+                core::ptr::copy_nonoverlapping(
+                    phys_to_virt(src) as *const u8,
+                    phys_to_virt(dst) as *mut u8,
+                    PAGE_SIZE,
+                )
+            };
+            // The entry was just read: its page table is still there.
+            if let Some(pte) = self.pte(va, false) {
+                *pte = dst as u32 | (old & !PTE_ADDR) | w;
+            }
+            frame::put(src);
+        }
+        invlpg(va);
         Fault::Served
     }
 
@@ -756,7 +943,8 @@ impl AddressSpace {
                 gone_data += n;
             }
         }
-        self.reserve_file_cut(start, end)?;
+        self.files.reserve_cut(start, end)?;
+        self.shared.reserve_cut(start, end)?;
         match self.regions.get(i).copied() {
             // A cut in the middle of one region makes two of it (Linux's
             // do_vmi_munmap): the only case that needs room.
@@ -784,7 +972,8 @@ impl AddressSpace {
                 self.regions.drain(range);
             }
         }
-        self.cut_files(start, end);
+        self.files.cut(start, end);
+        self.shared.cut(start, end);
         self.total_vm -= gone;
         self.data_vm -= gone_data;
         let mut va = start;
@@ -794,7 +983,7 @@ impl AddressSpace {
                 *pte = 0;
                 if old & PTE_P != 0 {
                     if old & PTE_OWNED != 0 {
-                        frame::free((old & PTE_ADDR) as usize);
+                        frame::put((old & PTE_ADDR) as usize);
                     }
                     invlpg(va);
                 }
@@ -837,17 +1026,18 @@ impl AddressSpace {
         (end >= floor.checked_add(len)?).then(|| end - len)
     }
 
-    /// A copy of this address space for `fork`: every user page is copied
-    /// (no copy-on-write: simpler to read, fine at this scale).
-    pub fn duplicate(&self) -> Result<AddressSpace, MapError> {
+    /// A copy of this address space for `fork`, copy-on-write (Linux's
+    /// `copy_page_range`): each owned page's frame is shared, read-only in
+    /// both, and copied by the first write of either (`unshare`); the vDSO
+    /// and shared memory are mapped as they are.
+    pub fn duplicate(&mut self) -> Result<AddressSpace, MapError> {
         let mut child = AddressSpace::new()?;
         // The list may be long (up to MAX_MAP_COUNT): copy it fallibly.
         super::heap::for_user(|| child.regions.try_reserve_exact(self.regions.len()))
             .map_err(|_| MapError::NoMemory)?;
         child.regions.extend(self.regions.iter().copied());
-        super::heap::for_user(|| child.files.try_reserve_exact(self.files.len()))
-            .map_err(|_| MapError::NoMemory)?;
-        child.files.extend(self.files.iter().cloned());
+        child.files = self.files.try_clone()?;
+        child.shared = self.shared.try_clone()?;
         child.mmap_low = self.mmap_low;
         child.total_vm = self.total_vm;
         child.data_vm = self.data_vm;
@@ -861,18 +1051,34 @@ impl AddressSpace {
                 continue;
             }
             let pt = table((pde & PTE_ADDR) as usize);
-            for (j, &pte) in pt.0.iter().enumerate() {
+            for j in 0..ENTRIES {
+                let pte = pt.0[j];
                 if pte & PTE_P == 0 {
                     continue;
                 }
                 let va = (i << 22) | (j << 12);
                 let src = (pte & PTE_ADDR) as usize;
                 if pte & PTE_OWNED == 0 {
+                    // The vDSO, or shared memory: the same frame, with
+                    // the same permission.
                     child
-                        .map_shared_page(va, src)
+                        .map_unowned(va, src, pte & PTE_W != 0)
                         .map_err(|_| MapError::NoMemory)?;
                     continue;
                 }
+                if frame::get(src) {
+                    if pte & PTE_W != 0 {
+                        pt.0[j] = pte & !PTE_W;
+                        invlpg(va);
+                    }
+                    let Some(cpte) = child.pte(va, true) else {
+                        frame::put(src);
+                        return Err(MapError::NoMemory);
+                    };
+                    *cpte = pte & !PTE_W;
+                    continue;
+                }
+                // Shared by as many as can be counted: a copy.
                 let dst = frame::alloc_user().ok_or(MapError::NoMemory)?;
                 // SAFETY: both frames are in the direct map; dst is fresh.
                 unsafe {
@@ -895,6 +1101,12 @@ impl AddressSpace {
     /// the direct map; the pages must be mapped. Used by the ELF loader.
     pub fn write_bytes(&mut self, mut va: usize, mut data: &[u8]) -> Result<(), MapError> {
         while !data.is_empty() {
+            // A page shared with another address space since fork gets its
+            // own copy first (its permission unchanged).
+            let (pa, _) = self.translate(va).ok_or(MapError::OutOfRange)?;
+            if frame::is_shared(pa) && self.unshare(page_floor(va), false) == Fault::NoMemory {
+                return Err(MapError::NoMemory);
+            }
             let (pa, _) = self.translate(va).ok_or(MapError::OutOfRange)?;
             let off = va % PAGE_SIZE;
             let n = (PAGE_SIZE - off).min(data.len());
@@ -929,7 +1141,7 @@ impl Drop for AddressSpace {
             let pt_pa = (pde & PTE_ADDR) as usize;
             for &pte in table(pt_pa).0.iter().take(ENTRIES) {
                 if pte & PTE_P != 0 && pte & PTE_OWNED != 0 {
-                    frame::free((pte & PTE_ADDR) as usize);
+                    frame::put((pte & PTE_ADDR) as usize);
                 }
             }
             frame::free(pt_pa);
@@ -1027,5 +1239,75 @@ mod tests {
         // A fork copies the whole list.
         let child = a.duplicate().unwrap();
         assert_eq!(child.map_count(), MAX_MAP_COUNT);
+    }
+
+    #[test_case]
+    fn shared_anonymous_memory_stays_shared_across_fork() {
+        let free = frame::free_frames();
+        {
+            let mut a = AddressSpace::new().unwrap();
+            let base = 0x1000_0000;
+            let mem = Arc::new(SharedAnon::new(2).unwrap());
+            a.add_shared_anon(base, base + 2 * P, mem).unwrap();
+            a.add_region(Region::new(base, base + 2 * P, R, RegionKind::SharedAnon))
+                .unwrap();
+            assert_eq!(a.vm_pages(), (2, 0)); // not data
+            assert_eq!(a.handle_fault(base, true, false), Fault::Served);
+            a.write_bytes(base, b"parent").unwrap();
+            let mut b = a.duplicate().unwrap();
+            let mut buf = [0u8; 6];
+            assert_eq!(b.read_bytes(base, &mut buf), 6);
+            assert_eq!(&buf, b"parent");
+            // A page first touched after the fork, by the child.
+            assert_eq!(b.handle_fault(base + P, true, false), Fault::Served);
+            b.write_bytes(base + P, b"child!").unwrap();
+            assert_eq!(a.handle_fault(base + P, false, false), Fault::Served);
+            assert_eq!(a.read_bytes(base + P, &mut buf), 6);
+            assert_eq!(&buf, b"child!");
+            // The parent's unmap leaves the child's pages alone.
+            a.unmap(base, base + 2 * P).unwrap();
+            assert_eq!(b.read_bytes(base, &mut buf), 6);
+            assert_eq!(&buf, b"parent");
+        }
+        // The last mapping gone, every frame is back.
+        assert_eq!(frame::free_frames(), free);
+    }
+
+    #[test_case]
+    fn fork_shares_pages_until_one_side_writes() {
+        let free = frame::free_frames();
+        {
+            let mut a = AddressSpace::new().unwrap();
+            let base = 0x1000_0000;
+            a.add_region(anon(base, base + 2 * P, R)).unwrap();
+            a.populate(base, base + 2 * P).unwrap();
+            a.write_bytes(base, b"before").unwrap();
+            let used = free - frame::free_frames();
+            let mut b = a.duplicate().unwrap();
+            // The child's pages are the parent's frames, read-only in both;
+            // only its page tables are new.
+            assert_eq!(a.translate(base), b.translate(base));
+            assert_eq!(a.translate(base).map(|(_, w)| w), Some(false));
+            assert!(free - frame::free_frames() < used + 4);
+            // The child's write copies its page; the parent's stays.
+            assert_eq!(b.handle_fault(base, true, true), Fault::Served);
+            b.write_bytes(base, b"child!").unwrap();
+            let mut buf = [0u8; 6];
+            a.read_bytes(base, &mut buf);
+            assert_eq!(&buf, b"before");
+            b.read_bytes(base, &mut buf);
+            assert_eq!(&buf, b"child!");
+            // The parent, alone with its frame now, writes it in place.
+            let frame_before = a.translate(base).unwrap().0;
+            assert_eq!(a.handle_fault(base, true, true), Fault::Served);
+            assert_eq!(a.translate(base), Some((frame_before, true)));
+            // write_bytes (the kernel's own writes) copies too.
+            b.write_bytes(base + P, b"second").unwrap();
+            a.read_bytes(base + P, &mut buf);
+            assert_eq!(buf, [0; 6]);
+            // mprotect does not make a shared page writable.
+            a.protect(base, base + 2 * P, R).unwrap();
+        }
+        assert_eq!(frame::free_frames(), free);
     }
 }

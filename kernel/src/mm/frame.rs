@@ -7,6 +7,7 @@
 //! catch double frees.
 
 use super::{DIRECT_MAP_LIMIT, PAGE_SIZE, phys_to_virt};
+use core::sync::atomic::{AtomicU16, Ordering};
 use spin::Mutex;
 
 const MAX_FRAMES: usize = DIRECT_MAP_LIMIT / PAGE_SIZE;
@@ -227,6 +228,39 @@ pub fn alloc_contiguous(n: usize) -> Option<usize> {
 pub fn free(pa: usize) {
     if let Err(e) = FRAMES.lock().free(pa) {
         panic!("frame::free({pa:#x}): {e:?}");
+    }
+}
+
+/// How many address spaces map each frame beyond the first (Linux's
+/// `page_count` minus one): 0 for a frame with one owner, which is every
+/// frame but the copy-on-write pages `fork` leaves shared. A frame is
+/// freed by its last owner's [`put`].
+static SHARERS: [AtomicU16; MAX_FRAMES] = [const { AtomicU16::new(0) }; MAX_FRAMES];
+
+/// One more owner of the user frame `pa` (Linux's `get_page`); `false`,
+/// changing nothing, if it has as many as can be counted (the caller
+/// copies the page instead).
+pub fn get(pa: usize) -> bool {
+    let n = &SHARERS[pa / PAGE_SIZE];
+    let c = n.load(Ordering::Relaxed);
+    if c == u16::MAX {
+        return false;
+    }
+    n.store(c + 1, Ordering::Relaxed);
+    true
+}
+
+/// Does more than one address space own the frame `pa`?
+pub fn is_shared(pa: usize) -> bool {
+    SHARERS[pa / PAGE_SIZE].load(Ordering::Relaxed) != 0
+}
+
+/// One owner fewer (Linux's `put_page`): the last one frees the frame.
+pub fn put(pa: usize) {
+    let n = &SHARERS[pa / PAGE_SIZE];
+    match n.load(Ordering::Relaxed) {
+        0 => free(pa),
+        c => n.store(c - 1, Ordering::Relaxed),
     }
 }
 

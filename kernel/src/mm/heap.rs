@@ -21,9 +21,17 @@
 //! holes in the first-fit list for every later allocation to walk past:
 //! without the slabs, a fuzzer's 20000 calls made a pipe round trip 7
 //! times dearer (`make bench`'s after-churn column).
+//!
+//! Large blocks (`VMALLOC_MIN` bytes and more: a forked process's copy of
+//! a long mapping list, big buffers) get pages of their own in the
+//! vmalloc area, mapped when allocated and given back to the frame
+//! allocator when freed, as Linux's `kvmalloc` falls back to `vmalloc`:
+//! the first-fit heap never shrinks, and a burst of such copies would
+//! otherwise keep their RAM in it for good.
 
-use super::{KHEAP_MAX, KHEAP_START, PAGE_SIZE, frame};
-use crate::arch::x86::paging::{PTE_G, PTE_P, PTE_W, vmap_pte};
+use super::{KHEAP_MAX, KHEAP_START, PAGE_SIZE, VMALLOC_SIZE, VMALLOC_START, frame};
+use crate::arch::x86::instructions::invlpg;
+use crate::arch::x86::paging::{PTE_ADDR, PTE_G, PTE_P, PTE_W, vmap_pte};
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -123,9 +131,88 @@ struct Slabs {
     chunks: usize,
 }
 
+/// Blocks at least this large get pages of their own.
+const VMALLOC_MIN: usize = 64 * 1024;
+const VMALLOC_PAGES: usize = VMALLOC_SIZE / PAGE_SIZE;
+
+/// The vmalloc area's pages: bit set = in a block.
+struct Vmalloc {
+    used: [u32; VMALLOC_PAGES / 32],
+    /// Pages in blocks.
+    pages: usize,
+}
+
+impl Vmalloc {
+    fn is_used(&self, i: usize) -> bool {
+        self.used[i / 32] & (1 << (i % 32)) != 0
+    }
+
+    fn set(&mut self, i: usize, used: bool) {
+        if used {
+            self.used[i / 32] |= 1 << (i % 32);
+        } else {
+            self.used[i / 32] &= !(1 << (i % 32));
+        }
+    }
+
+    /// The first run of `n` free pages.
+    fn find(&self, n: usize) -> Option<usize> {
+        let mut run = 0;
+        for i in 0..VMALLOC_PAGES {
+            if self.is_used(i) {
+                run = 0;
+            } else {
+                run += 1;
+                if run == n {
+                    return Some(i + 1 - n);
+                }
+            }
+        }
+        None
+    }
+
+    /// A block of `n` pages, mapped to fresh frames, unless fewer than `n`
+    /// plus the grow floor are free (or the area is full).
+    fn alloc(&mut self, n: usize) -> *mut u8 {
+        if frame::free_frames() < n + GROW_FLOOR.load(Ordering::Relaxed) {
+            return null_mut();
+        }
+        let Some(first) = self.find(n) else {
+            return null_mut();
+        };
+        for i in first..first + n {
+            let Some(pa) = frame::alloc() else {
+                self.free(first, i - first);
+                return null_mut();
+            };
+            self.set(i, true);
+            self.pages += 1;
+            // SAFETY: the page is in the vmalloc area and was free: ours.
+            unsafe { *vmap_pte(VMALLOC_START + i * PAGE_SIZE) = pa as u32 | PTE_G | PTE_W | PTE_P };
+        }
+        (VMALLOC_START + first * PAGE_SIZE) as *mut u8
+    }
+
+    /// Unmap the `n` pages from `first` and free their frames.
+    fn free(&mut self, first: usize, n: usize) {
+        for i in first..first + n {
+            let va = VMALLOC_START + i * PAGE_SIZE;
+            // SAFETY: the page belongs to the block being freed.
+            let pte = unsafe { &mut *vmap_pte(va) };
+            let pa = (*pte & PTE_ADDR) as usize;
+            *pte = 0;
+            invlpg(va);
+            frame::free(pa);
+            self.set(i, false);
+        }
+        self.pages -= n;
+    }
+}
+
 struct State {
     heap: Heap,
     slabs: Slabs,
+    vmalloc: Vmalloc,
 }
 
 // SAFETY: the free lists point into heap chunks owned by the slabs; they
@@ -142,7 +229,21 @@ static HEAP: KernelHeap = KernelHeap(Mutex::new(State {
         in_use: [0; CLASSES],
         chunks: 0,
     },
+    vmalloc: Vmalloc {
+        used: [0; VMALLOC_PAGES / 32],
+        pages: 0,
+    },
 }));
+
+/// Pages of a vmalloc block of `size` bytes.
+fn vmalloc_pages(size: usize) -> usize {
+    size.div_ceil(PAGE_SIZE)
+}
+
+/// Is `p` a vmalloc block?
+fn in_vmalloc(p: *mut u8) -> bool {
+    (VMALLOC_START..VMALLOC_START + VMALLOC_SIZE).contains(&(p as usize))
+}
 
 /// The slab class for `layout`, if it is small enough for one: a block of
 /// size 2^(class + 4) is at least as large, and as aligned, as asked.
@@ -172,6 +273,12 @@ fn first_fit(heap: &mut Heap, layout: Layout) -> *mut u8 {
 unsafe impl GlobalAlloc for KernelHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let mut st = self.0.lock();
+        if layout.size() >= VMALLOC_MIN && layout.align() <= PAGE_SIZE {
+            let p = st.vmalloc.alloc(vmalloc_pages(layout.size()));
+            if !p.is_null() {
+                return p;
+            }
+        }
         let Some(class) = class_of(layout) else {
             return first_fit(&mut st.heap, layout);
         };
@@ -203,6 +310,11 @@ unsafe impl GlobalAlloc for KernelHeap {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         let mut st = self.0.lock();
+        if in_vmalloc(ptr) {
+            let first = (ptr as usize - VMALLOC_START) / PAGE_SIZE;
+            st.vmalloc.free(first, vmalloc_pages(layout.size()));
+            return;
+        }
         match class_of(layout) {
             Some(class) => {
                 let b = ptr as *mut FreeBlock;
@@ -281,7 +393,8 @@ pub fn init(bytes: usize) -> bool {
 /// much RAM the heap has taken so far.
 pub fn usage() -> (usize, usize) {
     let st = HEAP.0.lock();
-    (in_use(&st), st.heap.size())
+    let v = st.vmalloc.pages * PAGE_SIZE;
+    (in_use(&st) + v, st.heap.size() + v)
 }
 
 /// Bytes the kernel's allocations hold: the first-fit heap's, counting
@@ -295,5 +408,8 @@ fn in_use(st: &State) -> usize {
 
 /// [`usage`], or `None` if the heap is locked (for the panic screen).
 pub fn try_usage() -> Option<(usize, usize)> {
-    HEAP.0.try_lock().map(|st| (in_use(&st), st.heap.size()))
+    HEAP.0.try_lock().map(|st| {
+        let v = st.vmalloc.pages * PAGE_SIZE;
+        (in_use(&st) + v, st.heap.size() + v)
+    })
 }

@@ -8,6 +8,7 @@
 //! 0xC000_0000 .. 0xF000_0000   direct map of physical 0 .. 768 MiB (4 MiB pages)
 //! 0xF000_0000 .. 0xF080_0000   vmap: kernel stacks with guard pages (4 KiB pages)
 //! 0xF080_0000 .. 0xF880_0000   vmap: the kernel heap, grown on demand (4 KiB pages)
+//! 0xF880_0000 .. 0xFC80_0000   vmap: large heap blocks, pages of their own (4 KiB pages)
 //! ```
 
 pub mod addrspace;
@@ -115,8 +116,13 @@ pub const VMAP_SIZE: usize = 8 * 1024 * 1024;
 /// Where the kernel heap lives, and how far it may grow (`heap.rs`).
 pub const KHEAP_START: usize = VMAP_START + VMAP_SIZE;
 pub const KHEAP_MAX: usize = 128 * 1024 * 1024;
+/// Where heap blocks of `heap::VMALLOC_MIN` bytes and more get pages of
+/// their own, which go back to the frame allocator when the block is freed
+/// (Linux's vmalloc area).
+pub const VMALLOC_START: usize = KHEAP_START + KHEAP_MAX;
+pub const VMALLOC_SIZE: usize = 64 * 1024 * 1024;
 /// The end of the vmap area.
-pub const VMAP_END: usize = KHEAP_START + KHEAP_MAX;
+pub const VMAP_END: usize = VMALLOC_START + VMALLOC_SIZE;
 
 /// Kernel virtual address of a physical address in the direct map.
 #[inline]

@@ -6,6 +6,7 @@
 //! malicious file is refused with an error, never a kernel fault.
 
 use crate::mm::USER_TOP;
+use abi::errno::{EIO, ELIBBAD, ENOEXEC, Errno};
 use alloc::vec::Vec;
 
 const ET_EXEC: u16 = 2;
@@ -19,8 +20,13 @@ const PF_W: u32 = 2;
 const PF_R: u32 = 4;
 const EHDR_SIZE: usize = 52;
 const PHDR_SIZE: usize = 32;
+/// Most program headers a file may have: Linux's `load_elf_phdrs` reads at
+/// most `ELF_MIN_ALIGN` (a page) of them.
+const PHNUM_MAX: usize = 4096 / PHDR_SIZE;
+/// Longest interpreter path, its NUL included (Linux's `PATH_MAX`).
+const PATH_MAX: usize = 4096;
 
-/// Why an ELF file is refused (all become `-ENOEXEC`).
+/// Why an ELF file is refused (`-ENOEXEC`, but see [`ElfError::errno`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ElfError {
     NotElf,
@@ -34,8 +40,22 @@ pub enum ElfError {
     /// `p_filesz > p_memsz` or file data beyond the end of the file.
     BadSegment,
     NoLoadableSegment,
-    /// Needs a dynamic linker (`PT_INTERP`), which we do not run.
-    Dynamic,
+    /// The `PT_INTERP` path is shorter than 2 bytes, longer than
+    /// `PATH_MAX`, or not NUL-terminated.
+    BadInterpPath,
+    /// The `PT_INTERP` path lies past the end of the file (Linux's
+    /// `elf_read` comes back short: `-EIO`).
+    InterpPathTruncated,
+}
+
+impl ElfError {
+    /// What `execve` returns for a program refused so.
+    pub fn errno(self) -> Errno {
+        match self {
+            ElfError::InterpPathTruncated => EIO,
+            _ => ENOEXEC,
+        }
+    }
 }
 
 /// A `PT_LOAD` segment.
@@ -61,6 +81,10 @@ pub struct ElfInfo {
     pub segments: Vec<Segment>,
     /// The address of the program headers in memory, relative to the base.
     pub phdr_vaddr: Option<usize>,
+    /// The first `PT_INTERP` (file offset, size), unchecked: only a
+    /// program's is read ([`ElfInfo::interp_path`]); an interpreter's is
+    /// ignored, as Linux's `load_elf_interp` ignores it.
+    pub interp: Option<(usize, usize)>,
 }
 
 fn u16_at(d: &[u8], off: usize) -> Result<u16, ElfError> {
@@ -97,7 +121,7 @@ pub fn parse(d: &[u8]) -> Result<ElfInfo, ElfError> {
     let phoff = u32_at(d, 28)? as usize;
     let phentsize = u16_at(d, 42)? as usize;
     let phnum = u16_at(d, 44)? as usize;
-    if phentsize != PHDR_SIZE || phnum == 0 || phnum > 64 {
+    if phentsize != PHDR_SIZE || phnum == 0 || phnum > PHNUM_MAX {
         return Err(ElfError::BadProgramHeaders);
     }
     let table_end = phnum
@@ -109,6 +133,7 @@ pub fn parse(d: &[u8]) -> Result<ElfInfo, ElfError> {
     }
     let mut segments = Vec::new();
     let mut phdr_vaddr = None;
+    let mut interp = None;
     for i in 0..phnum {
         let p = phoff + i * PHDR_SIZE;
         let (ptype, offset, vaddr) = (
@@ -122,7 +147,7 @@ pub fn parse(d: &[u8]) -> Result<ElfInfo, ElfError> {
             u32_at(d, p + 24)?,
         );
         match ptype {
-            PT_INTERP => return Err(ElfError::Dynamic),
+            PT_INTERP if interp.is_none() => interp = Some((offset, filesz)),
             PT_PHDR => phdr_vaddr = Some(vaddr),
             PT_LOAD => {
                 if filesz > memsz || offset.checked_add(filesz).is_none_or(|e| e > d.len()) {
@@ -163,10 +188,55 @@ pub fn parse(d: &[u8]) -> Result<ElfInfo, ElfError> {
         phnum,
         segments,
         phdr_vaddr,
+        interp,
     })
 }
 
+/// The checks Linux makes of an interpreter's headers before the point of
+/// no return (`load_elf_binary`: `elf_read` of the ELF header, `-EIO` if
+/// the file is shorter; then the magic, the machine and the program
+/// header table, `-ELIBBAD`). What [`parse`] refuses besides is found by
+/// Linux only while mapping the interpreter (`load_elf_interp`), when the
+/// old program is gone already.
+pub fn check_interp_header(d: &[u8]) -> Result<(), Errno> {
+    if d.len() < EHDR_SIZE {
+        return Err(EIO);
+    }
+    let bad = |c: bool| if c { Err(ELIBBAD) } else { Ok(()) };
+    bad(&d[..4] != b"\x7fELF" || d[4] != 1 || d[5] != 1)?;
+    bad(u16_at(d, 18) != Ok(EM_386))?;
+    let phoff = u32_at(d, 28).map_err(|_| ELIBBAD)? as usize;
+    let phentsize = u16_at(d, 42).map_err(|_| ELIBBAD)? as usize;
+    let phnum = u16_at(d, 44).map_err(|_| ELIBBAD)? as usize;
+    bad(phentsize != PHDR_SIZE || phnum == 0 || phnum > PHNUM_MAX)?;
+    bad(phoff
+        .checked_add(phnum * PHDR_SIZE)
+        .is_none_or(|e| e > d.len()))
+}
+
 impl ElfInfo {
+    /// The interpreter path of a program with `PT_INTERP`, checked as
+    /// Linux's `load_elf_binary` checks it: 2 to `PATH_MAX` bytes, within
+    /// the file, ending with a NUL (the path ends at its first NUL, as
+    /// Linux's `open_exec` reads it as a C string).
+    pub fn interp_path<'a>(&self, d: &'a [u8]) -> Result<Option<&'a [u8]>, ElfError> {
+        let Some((offset, filesz)) = self.interp else {
+            return Ok(None);
+        };
+        if !(2..=PATH_MAX).contains(&filesz) {
+            return Err(ElfError::BadInterpPath);
+        }
+        let path = offset
+            .checked_add(filesz)
+            .and_then(|end| d.get(offset..end))
+            .ok_or(ElfError::InterpPathTruncated)?;
+        if path[filesz - 1] != 0 {
+            return Err(ElfError::BadInterpPath);
+        }
+        let len = path.iter().position(|&b| b == 0).unwrap_or(filesz - 1);
+        Ok(Some(&path[..len]))
+    }
+
     /// Check that the image fits in user space when loaded at `base`.
     pub fn check_base(&self, base: usize) -> Result<(), ElfError> {
         for s in &self.segments {
@@ -258,5 +328,53 @@ mod tests {
                 .check_base(0xBFFF_F000)
                 .is_err()
         );
+    }
+
+    /// `tiny` with a PT_INTERP of `filesz` bytes at 0xC0 holding `path`.
+    fn with_interp(path: &[u8], filesz: u32) -> Vec<u8> {
+        let mut d = tiny(0x0804_8000, 0x2000);
+        d[44..46].copy_from_slice(&2u16.to_le_bytes());
+        let p = 52 + 32;
+        d[p..p + 4].copy_from_slice(&PT_INTERP.to_le_bytes());
+        d[p + 4..p + 8].copy_from_slice(&0xC0u32.to_le_bytes());
+        d[p + 16..p + 20].copy_from_slice(&filesz.to_le_bytes());
+        d[0xC0..0xC0 + path.len()].copy_from_slice(path);
+        d
+    }
+
+    #[test_case]
+    fn reads_the_interpreter_path_as_linux_does() {
+        let d = with_interp(b"/lib/ld.so\0", 11);
+        let info = parse(&d).unwrap();
+        assert_eq!(info.interp_path(&d), Ok(Some(&b"/lib/ld.so"[..])));
+        assert_eq!(parse(&tiny(0x0804_8000, 0x2000)).unwrap().interp, None);
+        // No NUL at the end, too short, too long, past the end of the file.
+        let d = with_interp(b"/lib/ld.so", 10);
+        let e = parse(&d).unwrap().interp_path(&d);
+        assert_eq!(e, Err(ElfError::BadInterpPath));
+        let d = with_interp(b"\0", 1);
+        let e = parse(&d).unwrap().interp_path(&d);
+        assert_eq!(e, Err(ElfError::BadInterpPath));
+        let d = with_interp(b"/x\0", 4097);
+        let e = parse(&d).unwrap().interp_path(&d);
+        assert_eq!(e, Err(ElfError::BadInterpPath));
+        let d = with_interp(b"/x\0", 0x41);
+        let e = parse(&d).unwrap().interp_path(&d);
+        assert_eq!(e.map_err(ElfError::errno), Err(EIO));
+    }
+
+    #[test_case]
+    fn checks_an_interpreter_header_with_linux_errnos() {
+        assert_eq!(check_interp_header(&tiny(0, 0x2000)), Ok(()));
+        assert_eq!(check_interp_header(b"\x7fELF"), Err(EIO));
+        let mut text = vec![b'#'; 64];
+        text[1] = b'!';
+        assert_eq!(check_interp_header(&text), Err(ELIBBAD));
+        let mut d = tiny(0, 0x2000);
+        d[18] = 62;
+        assert_eq!(check_interp_header(&d), Err(ELIBBAD));
+        let mut d = tiny(0, 0x2000);
+        d[44] = 0;
+        assert_eq!(check_interp_header(&d), Err(ELIBBAD));
     }
 }

@@ -5,8 +5,9 @@
 //! User address-space layout:
 //! ```text
 //! 0x0804_8000           typical ET_EXEC image; the brk heap right after it
-//! 0x5655_5000           where a static PIE (ET_DYN) is loaded
-//!   ...                 mmap2 areas, allocated top-down below the stack
+//! 0x5655_5000           where a PIE (ET_DYN) is loaded
+//!   ...                 mmap2 areas, allocated top-down below the stack;
+//!                       a program's interpreter (PT_INTERP) the first
 //! STACK_TOP - 8 MiB     lowest stack page (below it: an unmapped guard gap)
 //! STACK_TOP             0xBFFF_E000, argc/argv/envp/auxv just below it
 //! VDSO_BASE             0xBFFF_F000, the vDSO page
@@ -67,8 +68,91 @@ pub struct Loaded {
     pub sp: usize,
 }
 
+/// Why a program could not be loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadError {
+    /// `execve` fails with this errno; the caller runs on.
+    Refused(Errno),
+    /// What Linux finds only past `execve`'s point of no return (mapping
+    /// the interpreter, `load_elf_interp`): the old program is gone there,
+    /// so the caller is killed with `SIGSEGV` (`bprm_execve`).
+    Fatal(Errno),
+}
+
+impl From<Errno> for LoadError {
+    fn from(e: Errno) -> Self {
+        LoadError::Refused(e)
+    }
+}
+
+impl From<crate::mm::addrspace::MapError> for LoadError {
+    fn from(e: crate::mm::addrspace::MapError) -> Self {
+        LoadError::Refused(e.into())
+    }
+}
+
+impl LoadError {
+    /// The errno, fatal or not (for the boot's report).
+    pub fn errno(self) -> Errno {
+        match self {
+            LoadError::Refused(e) | LoadError::Fatal(e) => e,
+        }
+    }
+}
+
+/// A program's interpreter (`PT_INTERP`), opened and its headers checked
+/// as Linux's `load_elf_binary` does before the point of no return:
+/// `open_exec` of the path (its errors: `ENOENT`, `EACCES`...), then
+/// `-EIO` for a file shorter than an ELF header and `-ELIBBAD` for one
+/// that is not an i386 ELF with a sane program header table.
+fn open_interp(path: &[u8]) -> Result<Program, Errno> {
+    let prog = read_program(path)?;
+    elf::check_interp_header(&prog.image)?;
+    Ok(prog)
+}
+
+/// Map the interpreter `file` into `mm` as Linux's `load_elf_interp` does:
+/// an `ET_DYN` interpreter where `mmap` would put a mapping of its whole
+/// span (top-down below `MMAP_TOP`), an `ET_EXEC` one at its own
+/// addresses. Returns its load base (`AT_BASE`) and entry point.
+fn map_interp(
+    mm: &mut AddressSpace,
+    file: &[u8],
+    exe: Arc<MappedFile>,
+) -> Result<(usize, usize), Errno> {
+    let info = elf::parse(file).map_err(|e| {
+        log::debug!("exec: refused interpreter: {e:?}");
+        ENOEXEC
+    })?;
+    let base = if info.pie {
+        let lo = info
+            .segments
+            .iter()
+            .map(|s| page_floor(s.vaddr))
+            .min()
+            .unwrap_or(0);
+        let hi = info
+            .segments
+            .iter()
+            .map(|s| page_ceil(s.vaddr + s.memsz))
+            .try_fold(0, |m, e| e.map(|e| m.max(e)))
+            .ok_or(ENOMEM)?;
+        let floor = page_ceil(mm.brk)
+            .unwrap_or(0)
+            .max(crate::syscall::mem::MMAP_MIN_ADDR);
+        mm.find_free(hi - lo, floor, MMAP_TOP).ok_or(ENOMEM)? - lo
+    } else {
+        0
+    };
+    info.check_base(base).map_err(|_| ENOMEM)?;
+    map_segments(mm, &info, base, file, &Some(exe))?;
+    Ok((base, base + info.entry))
+}
+
 /// Build an address space for `file` with `argv`/`envp` on its stack;
-/// `exe` is the program's file, which the segments' regions show.
+/// `exe` is the program's file, which the segments' regions show. A
+/// program with `PT_INTERP` gets its interpreter mapped too, and starts
+/// there (Linux's `load_elf_binary`).
 pub fn load(
     file: &[u8],
     exe: Option<Arc<MappedFile>>,
@@ -77,11 +161,17 @@ pub fn load(
     execfn: &[u8],
     rlimit_stack: u64,
     cred: &Cred,
-) -> Result<Loaded, Errno> {
+) -> Result<Loaded, LoadError> {
     let info = elf::parse(file).map_err(|e| {
         log::debug!("exec: refused ELF: {e:?}");
-        ENOEXEC
+        e.errno()
     })?;
+    let interp = match info.interp_path(file).map_err(|e| e.errno())? {
+        Some(path) => Some(open_interp(path)?),
+        None => None,
+    };
+    // A PIE goes to its fixed base (Linux without ASLR), with or without
+    // an interpreter.
     let base = if info.pie { PIE_BASE } else { 0 };
     info.check_base(base).map_err(|_| ENOEXEC)?;
     let mut mm = AddressSpace::new()?;
@@ -97,14 +187,25 @@ pub fn load(
         RegionKind::Stack,
     ))
     .map_err(|_| ENOEXEC)?;
-    let (sp, args, env) =
-        build_stack(&mut mm, &info, base, argv, envp, execfn, rlimit_stack, cred)?;
+    // The interpreter goes in after the stack and the vDSO, so that its
+    // place is found among them, as `mmap` finds it on Linux.
+    let (interp_base, entry) = match interp {
+        Some(p) => map_interp(&mut mm, &p.image, p.file).map_err(LoadError::Fatal)?,
+        None => (0, base + info.entry),
+    };
+    let (sp, args, env) = build_stack(
+        &mut mm,
+        &info,
+        base,
+        interp_base,
+        argv,
+        envp,
+        execfn,
+        rlimit_stack,
+        cred,
+    )?;
     mm.layout = layout(&info, base, sp, args, env);
-    Ok(Loaded {
-        mm,
-        entry: base + info.entry,
-        sp,
-    })
+    Ok(Loaded { mm, entry, sp })
 }
 
 /// Where the program's code and data are, as Linux's `load_elf_binary`
@@ -273,7 +374,8 @@ type Span = (usize, usize);
 
 /// Lay out the initial stack (i386 System V ABI, figure 3-31):
 /// `argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL`, strings above.
-/// `cred` is what the program runs as (the auxv's `AT_UID`...). Returns the
+/// `cred` is what the program runs as (the auxv's `AT_UID`...);
+/// `interp_base` where its interpreter is (`AT_BASE`, 0 for none). Returns the
 /// stack pointer and where the argument and environment strings are
 /// (`[start, end)` each, Linux's `arg_start`... `env_end`).
 #[allow(clippy::too_many_arguments)]
@@ -281,6 +383,7 @@ fn build_stack(
     mm: &mut AddressSpace,
     info: &ElfInfo,
     base: usize,
+    interp_base: usize,
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
     execfn: &[u8],
@@ -323,7 +426,7 @@ fn build_stack(
     auxv.push((AT_PHDR, info.phdr_vaddr.map_or(0, |p| base + p)));
     auxv.push((AT_PHENT, 32));
     auxv.push((AT_PHNUM, info.phnum));
-    auxv.push((AT_BASE, 0));
+    auxv.push((AT_BASE, interp_base));
     auxv.push((AT_FLAGS, 0));
     auxv.push((AT_ENTRY, base + info.entry));
     // Linux's create_elf_tables: the ids the program runs with. C
@@ -469,7 +572,16 @@ pub fn exec_current(
     let old_cred = cred::current_cred();
     let new_cred = cred::prepare_exec_creds(&old_cred, owner)?;
     let runs_as = new_cred.as_deref().unwrap_or(&old_cred);
-    let loaded = load(&file, Some(exe), argv, envp, path, rlimit_stack, runs_as)?;
+    let loaded = match load(&file, Some(exe), argv, envp, path, rlimit_stack, runs_as) {
+        Ok(l) => l,
+        Err(LoadError::Refused(e)) => return Err(e),
+        Err(LoadError::Fatal(e)) => {
+            // Past Linux's point of no return: the caller cannot go on.
+            log::debug!("exec: interpreter failed to load ({e:?}): SIGSEGV");
+            super::exit_later(abi::signal::SIGSEGV as u32);
+            return Err(e);
+        }
+    };
     drop(old_cred);
     // The point of no return: the other threads go (Linux's de_thread).
     super::thread::de_thread()?;
@@ -530,7 +642,8 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         path.as_bytes(),
         rlimit_stack,
         &cred,
-    )?;
+    )
+    .map_err(LoadError::errno)?;
     let stack = KernelStack::new().ok_or(ENOMEM)?;
     let regs = initial_regs(loaded.entry, loaded.sp);
     // SAFETY: a fresh, unused kernel stack.

@@ -11,8 +11,9 @@
 //! apart from the private futex there (Linux's `FUT_OFF_MMSHARED`: the
 //! kernel's own `clear_child_tid` wake is a shared one, and C libraries
 //! wait for it as such). Shared anonymous memory (`MAP_SHARED |
-//! MAP_ANONYMOUS`) is private after `fork` in this kernel so far; when it
-//! is not, its pages belong with the shared file mappings here.
+//! MAP_ANONYMOUS`, the same frames after `fork`) is keyed by frame too;
+//! private pages that copy-on-write `fork` still shares are not (they are
+//! two processes' own memory, as on Linux).
 //!
 //! Waiters form one FIFO queue (Linux hashes them into buckets; a handful
 //! of threads wait here at a time). A waiter is taken off the queue by the
@@ -56,7 +57,8 @@ enum Key {
     Private { mm: usize, addr: usize },
     /// A shared futex in private memory (Linux's `FUT_OFF_MMSHARED`).
     MmShared { mm: usize, addr: usize },
-    /// A shared futex in a shared mapping: the physical address of the word.
+    /// A shared futex in a shared mapping (of a file, or anonymous): the
+    /// physical address of the word.
     Shared { phys: usize },
 }
 
@@ -101,7 +103,9 @@ fn key_of(uaddr: usize, shared: bool) -> Result<Key, Errno> {
     let page = uaddr & !0xfff;
     let (frame, shared_map) = mm
         .with(|m| {
-            let shared_map = m.file_at(uaddr).is_some_and(|f| f.shared);
+            let shared_map = m.file_at(uaddr).is_some_and(|f| f.shared)
+                || m.region_at(uaddr)
+                    .is_some_and(|r| r.kind == crate::mm::addrspace::RegionKind::SharedAnon);
             m.translate(page).map(|(f, _)| (f, shared_map))
         })
         .ok_or(EFAULT)?;

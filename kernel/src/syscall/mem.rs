@@ -7,11 +7,16 @@
 //! without `PROT_WRITE` (the file's later writes are not seen by pages
 //! already touched). A writable shared file mapping, which would need the
 //! file's pages themselves in the address space, is `ENODEV` for now.
+//!
+//! Shared anonymous memory (`MAP_SHARED|MAP_ANONYMOUS`, or `MAP_SHARED`
+//! of `/dev/zero`) is one `SharedAnon` object whose pages every process
+//! the mapping is forked into maps: a write on one side shows on the
+//! other, as on Linux.
 
 use super::args::{Fd, SysResult, UserAddr};
 use crate::fs::char_dev::Device;
 use crate::fs::file::FileKind;
-use crate::mm::addrspace::{AddressSpace, MappedFile, Prot, Region, RegionKind};
+use crate::mm::addrspace::{AddressSpace, MappedFile, Prot, Region, RegionKind, SharedAnon};
 use crate::mm::{PAGE_SIZE, USER_TOP, page_ceil};
 use crate::proc::exec::MMAP_TOP;
 use crate::proc::{current_mm, with_current};
@@ -130,8 +135,8 @@ fn mapped_file(fd: Fd, prot: ProtFlags, shared: bool) -> Result<Option<Arc<Mappe
 }
 
 /// `mmap2(addr, length, prot, flags, fd, pgoffset)`: anonymous mappings
-/// (private, or shared, which without threads behaves the same until
-/// fork), and file mappings (see the top of this file); `pgoffset` counts
+/// (private, or shared: the same pages in the children it is forked
+/// into), and file mappings (see the top of this file); `pgoffset` counts
 /// pages.
 pub fn sys_mmap2(
     UserAddr(addr): UserAddr,
@@ -171,11 +176,22 @@ pub fn sys_mmap2(
         return Err(abi::errno::EPERM);
     }
     let limits = vm_limits();
-    let kind = match &file {
-        Some(_) => RegionKind::File,
-        None => RegionKind::Anonymous,
+    // Shared anonymous memory (MAP_ANONYMOUS or /dev/zero, MAP_SHARED):
+    // one object whose pages every process the mapping is forked into
+    // sees (Linux's shmem_zero_setup).
+    let shared_anon = match file {
+        None if ty != MAP_PRIVATE => {
+            let m = SharedAnon::new(len / PAGE_SIZE)?;
+            Some(crate::mm::heap::for_user(|| Arc::try_new(m)).map_err(|_| ENOMEM)?)
+        }
+        _ => None,
     };
-    let shared = file.as_ref().is_some_and(|f| f.shared);
+    let kind = match (&file, &shared_anon) {
+        (Some(_), _) => RegionKind::File,
+        (None, Some(_)) => RegionKind::SharedAnon,
+        (None, None) => RegionKind::Anonymous,
+    };
+    let shared = file.as_ref().is_some_and(|f| f.shared) || shared_anon.is_some();
     let is_data = prot.any(PROT_WRITE) && !shared;
     current_mm()?.with(|mm| {
         let start = if fixed {
@@ -217,6 +233,9 @@ pub fn sys_mmap2(
         if let Some(f) = file {
             mm.add_file(start, start + len, f)?;
         }
+        if let Some(m) = shared_anon {
+            mm.add_shared_anon(start, start + len, m)?;
+        }
         if let Err(e) = mm.add_region(Region::new(start, start + len, prot_of(prot), kind)) {
             let _ = mm.unmap(start, start + len);
             return Err(e.into());
@@ -256,4 +275,49 @@ pub fn sys_mprotect(UserAddr(addr): UserAddr, len: usize, prot: ProtFlags) -> Sy
         .ok_or(ENOMEM)?;
     current_mm()?.with(|mm| mm.protect(addr, end, prot_of(prot)))?;
     Ok(0)
+}
+
+/// `posix_fadvise` advice values (`POSIX_FADV_NORMAL` to `_NOREUSE`).
+const POSIX_FADV_MAX: i32 = 5;
+
+/// Linux's `ksys_fadvise64_64` and `generic_fadvise` (mm/fadvise.c):
+/// advice about how a file will be read. Every file's pages are in
+/// memory here, as on a file system whose backing device is
+/// `noop_backing_dev_info`, so valid advice is taken and ignored; a pipe
+/// is `ESPIPE`, a negative length or unknown advice `EINVAL`.
+fn fadvise(fd: Fd, len: i64, advice: i32) -> SysResult {
+    let f = with_current(|t| t.files.get(fd.0))?;
+    let kind = f.lock().kind;
+    drop(f);
+    match kind {
+        FileKind::Path => return Err(abi::errno::EBADF),
+        FileKind::Pipe { .. } => return Err(abi::errno::ESPIPE),
+        _ => {}
+    }
+    if len < 0 || !(0..=POSIX_FADV_MAX).contains(&advice) {
+        return Err(EINVAL);
+    }
+    Ok(0)
+}
+
+/// `fadvise64_64(fd, offset, len, advice)`: offset and length in
+/// register pairs.
+pub fn sys_fadvise64_64(
+    fd: Fd,
+    _off_lo: u32,
+    _off_hi: u32,
+    len_lo: u32,
+    len_hi: u32,
+    advice: i32,
+) -> SysResult {
+    fadvise(
+        fd,
+        ((u64::from(len_hi) << 32) | u64::from(len_lo)) as i64,
+        advice,
+    )
+}
+
+/// `fadvise64(fd, offset, len, advice)`: a 64-bit offset, a 32-bit length.
+pub fn sys_fadvise64(fd: Fd, _off_lo: u32, _off_hi: u32, len: usize, advice: i32) -> SysResult {
+    fadvise(fd, len as i64, advice)
 }

@@ -12,7 +12,7 @@ use crate::arch::x86::common::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::fs::{
     fcntl, ioctl, namei, namespace, open, pipe, read_write, readdir, select, stat, statfs, sync,
-    utimes,
+    utimes, xattr,
 };
 use abi::errno::ENOSYS;
 use abi::syscalls::*;
@@ -269,6 +269,20 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SELECT, select::sys_old_select);
     sys!(NR__NEWSELECT, select::sys_newselect);
     sys!(NR_PSELECT6, select::sys_pselect6);
+    sys!(NR_FADVISE64, mem::sys_fadvise64);
+    sys!(NR_FADVISE64_64, mem::sys_fadvise64_64);
+    sys!(NR_SETXATTR, xattr::sys_setxattr);
+    sys!(NR_LSETXATTR, xattr::sys_lsetxattr);
+    sys!(NR_FSETXATTR, xattr::sys_fsetxattr);
+    sys!(NR_GETXATTR, xattr::sys_getxattr);
+    sys!(NR_LGETXATTR, xattr::sys_lgetxattr);
+    sys!(NR_FGETXATTR, xattr::sys_fgetxattr);
+    sys!(NR_LISTXATTR, xattr::sys_listxattr);
+    sys!(NR_LLISTXATTR, xattr::sys_llistxattr);
+    sys!(NR_FLISTXATTR, xattr::sys_flistxattr);
+    sys!(NR_REMOVEXATTR, xattr::sys_removexattr);
+    sys!(NR_LREMOVEXATTR, xattr::sys_lremovexattr);
+    sys!(NR_FREMOVEXATTR, xattr::sys_fremovexattr);
     sys!(NR_PSELECT6_TIME64, select::sys_pselect6_time64);
     sys!(NR_PPOLL, select::sys_ppoll);
     sys!(NR_PPOLL_TIME64, select::sys_ppoll_time64);
