@@ -104,7 +104,7 @@ fn lock_as<const N: usize>(
     let Some(inode) = inode else {
         return Err(EBADF); // a pipe or the console: nothing to lock
     };
-    let pid = with_current(|t| t.pid);
+    let pid = with_current(|t| t.tgid);
     let want = locks::Lock {
         owner: if ofd {
             locks::Owner::File(ofd_id)

@@ -62,14 +62,14 @@ pub fn root() -> InodeRef {
 /// tree's root with no process (Linux's `current->fs->root`).
 pub fn proc_root() -> InodeRef {
     crate::proc::current_pid()
-        .map(|_| with_current(|t| t.root.clone()))
+        .map(|_| with_current(|t| t.fs.root.clone()))
         .unwrap_or_else(root)
 }
 
 /// The current process's working directory (the root with no process).
 pub fn cwd() -> InodeRef {
     crate::proc::current_pid()
-        .map(|_| with_current(|t| t.cwd.clone()))
+        .map(|_| with_current(|t| t.fs.cwd.clone()))
         .unwrap_or_else(root)
 }
 
@@ -415,7 +415,7 @@ fn init_owner(cred: &Cred, dir: &InodeRef, mode: u32) -> ((u32, u32), u32) {
 /// The process's umask (applied to the mode of what it creates).
 pub fn umask() -> u32 {
     crate::proc::current_pid()
-        .map(|_| with_current(|t| t.umask))
+        .map(|_| with_current(|t| t.fs.umask))
         .unwrap_or(0o022)
 }
 

@@ -573,8 +573,8 @@ fn in_use(id: u32) -> bool {
             let Some(t) = s.tasks.get(pid) else {
                 return false;
             };
-            t.cwd.dev == dev
-                || t.root.dev == dev
+            t.fs.cwd.dev == dev
+                || t.fs.root.dev == dev
                 || t.files
                     .iter()
                     .any(|(_, f, _)| f.lock().inode.as_ref().is_some_and(|i| i.dev == dev))

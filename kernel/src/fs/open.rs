@@ -224,7 +224,7 @@ pub fn sys_creat(path: UserCStr, Mode(mode): Mode) -> SysResult {
 
 /// `close(fd)`.
 pub fn sys_close(fd: Fd) -> SysResult {
-    let (pid, file) = with_current(|t| (t.pid, t.files.close(fd.0)));
+    let (pid, file) = with_current(|t| (t.tgid, t.files.close(fd.0)));
     let file = file?;
     // POSIX: closing any descriptor of a file drops the process's record
     // locks on it (`filp_close` → `locks_remove_posix`).
@@ -263,7 +263,7 @@ pub fn sys_chdir(path: UserCStr) -> SysResult {
     }
     inode_permission(&namei::cred(), &dir, MAY_EXEC)?;
     // The old one is dropped after the borrow.
-    let old = with_current(|t| core::mem::replace(&mut t.cwd, dir));
+    let old = with_current(|t| core::mem::replace(&mut t.fs.cwd, dir));
     drop(old);
     Ok(0)
 }
@@ -274,7 +274,7 @@ pub fn sys_fchdir(fd: Fd) -> SysResult {
     let inode = f.lock().inode.clone();
     let dir = inode.filter(|i| i.is_dir()).ok_or(ENOTDIR)?;
     inode_permission(&namei::cred(), &dir, MAY_EXEC)?;
-    let old = with_current(|t| core::mem::replace(&mut t.cwd, dir));
+    let old = with_current(|t| core::mem::replace(&mut t.fs.cwd, dir));
     drop(old);
     Ok(0)
 }
@@ -292,14 +292,14 @@ pub fn sys_chroot(path: UserCStr) -> SysResult {
     if !cred.capable(CAP_SYS_CHROOT) {
         return Err(EPERM);
     }
-    let old = with_current(|t| core::mem::replace(&mut t.root, dir));
+    let old = with_current(|t| core::mem::replace(&mut t.fs.root, dir));
     drop(old);
     Ok(0)
 }
 
 /// `umask(mask)`: set the file-creation mask, return the old one.
 pub fn sys_umask(Mode(mask): Mode) -> SysResult {
-    Ok(with_current(|t| core::mem::replace(&mut t.umask, mask & 0o777)) as usize)
+    Ok(with_current(|t| core::mem::replace(&mut t.fs.umask, mask & 0o777)) as usize)
 }
 
 // ---------------------------------------------------------------------------

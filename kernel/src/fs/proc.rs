@@ -17,8 +17,9 @@
 //! (`ps`, `top`, `free`, `uptime`, `mount`, C libraries): `stat`,
 //! `status`, `statm`, `maps`, `limits`, `mounts`, `mountinfo`, `meminfo`,
 //! `cpuinfo`, `uptime`, `loadavg`, `/proc/stat`. What this kernel does not
-//! have reads as Linux shows its absence (no threads: `Threads: 1`; no
-//! swap: 0 kB).
+//! have reads as Linux shows its absence (no swap: 0 kB). Only processes
+//! (thread-group leaders) are listed in `/proc`, as on Linux; a thread's
+//! tid still opens `/proc/<tid>`.
 //!
 //! Access follows Linux: the basic files are readable by all; a process's
 //! `environ`, its `fd` directory and its `cwd`, `root`, `exe` and `fd/N`
@@ -104,6 +105,7 @@ enum What {
     Osrelease,
     PidMax,
     // A process's (fs/proc/base.c `tgid_base_stuff`).
+    TaskDir,
     FdDir,
     FdInfoDir,
     Environ,
@@ -167,6 +169,7 @@ const BASE: &[Entry] = &[
 
 /// A process's directory, in `tgid_base_stuff`'s order and modes.
 const PID_ENTRIES: &[Entry] = &[
+    e("task", None, DIR, What::TaskDir),
     e("fd", None, S_IFDIR | 0o500, What::FdDir),
     e("fdinfo", None, DIR, What::FdInfoDir),
     e("environ", None, S_IFREG | 0o400, What::Environ),
@@ -283,6 +286,9 @@ struct TaskView {
     ppid: Pid,
     pgid: Pid,
     sid: Pid,
+    /// Its process (thread group) and how many threads that has.
+    tgid: Pid,
+    threads: usize,
     /// The console is its controlling terminal.
     ctty: bool,
     state: TaskState,
@@ -342,9 +348,12 @@ fn task(pid: Pid) -> Option<TaskView> {
                 _ => sigcgt |= 1 << i,
             }
         }
+        let threads = crate::proc::thread::thread_count(s, t.tgid);
         Some(TaskView {
             pid: t.pid,
-            ppid: t.ppid,
+            tgid: t.tgid,
+            threads,
+            ppid: s.tasks.get(t.tgid).map_or(t.ppid, |l| l.ppid),
             pgid: t.pgid,
             sid: t.sid,
             ctty: t.ctty,
@@ -352,10 +361,10 @@ fn task(pid: Pid) -> Option<TaskView> {
             comm,
             comm_len: n,
             cred: t.cred.clone(),
-            umask: t.umask,
+            umask: t.fs.umask,
             mm: t.mm.clone(),
-            cwd: t.cwd.clone(),
-            root: t.root.clone(),
+            cwd: t.fs.cwd.clone(),
+            root: t.fs.root.clone(),
             sigpending: t.sigpending,
             sigmask: t.sigmask,
             sigign,
@@ -372,6 +381,16 @@ fn task(pid: Pid) -> Option<TaskView> {
 /// The open file behind descriptor `fd` of process `pid`.
 fn task_file(pid: Pid, fd: u32) -> Option<FileRef> {
     SCHED.with(|s| s.tasks.get(pid)?.files.get(fd as i32).ok())
+}
+
+/// Is task `tid` a live thread of task `pid`'s process?
+fn same_process(pid: Pid, tid: Pid) -> bool {
+    SCHED.with(|s| {
+        let tgid = s.tasks.get(pid).map(|t| t.tgid);
+        s.tasks
+            .get(tid)
+            .is_some_and(|t| Some(t.tgid) == tgid && !matches!(t.state, TaskState::Zombie(_)))
+    })
 }
 
 /// Does process `pid` still exist? (`pid_revalidate`.)
@@ -508,6 +527,9 @@ pub fn lookup(dir: &InodeRef, name: &[u8]) -> Result<InodeRef, Errno> {
             match (pid_entry(i).what, n) {
                 (What::FdDir, Some(n)) if task_file(p, n).is_some() => Some(Node::Fd(p, n)),
                 (What::FdInfoDir, Some(n)) if task_file(p, n).is_some() => Some(Node::FdInfo(p, n)),
+                // A thread's directory is its own /proc/<tid> (whose `..`
+                // is /proc, not the task directory).
+                (What::TaskDir, Some(n)) if same_process(p, n) => Some(Node::Pid(n)),
                 _ => None,
             }
         }
@@ -619,7 +641,7 @@ pub fn readdir(dir: &InodeRef, node: Node, from: u64) -> Result<Vec<DirEntry>, E
             }
             SCHED.with(|s| {
                 for p in s.tasks.pids() {
-                    if out.len() < out.capacity() {
+                    if s.tasks.get(p).is_some_and(|t| t.tgid == p) && out.len() < out.capacity() {
                         out.push(DirEntry::numbered(
                             TGID_OFFSET + u64::from(p),
                             Node::Pid(p),
@@ -637,6 +659,13 @@ pub fn readdir(dir: &InodeRef, node: Node, from: u64) -> Result<Vec<DirEntry>, E
                     Node::PidEntry(p, i as u8),
                     e.name.as_bytes(),
                 ));
+            }
+        }
+        Node::PidEntry(p, i) if pid_entry(i).what == What::TaskDir => {
+            for (k, tid) in crate::proc::thread::threads_of(p).into_iter().enumerate() {
+                if out.len() < out.capacity() {
+                    out.push(DirEntry::numbered(2 + k as u64, Node::Pid(tid), tid));
+                }
             }
         }
         Node::PidEntry(p, i) => {
@@ -1013,7 +1042,7 @@ fn show_status(m: &mut SeqFile, t: &TaskView) {
     }
     let c = &t.cred;
     let _ = write!(m, "\nUmask:\t{:04o}\nState:\t{}", t.umask, t.state().1);
-    m.put_decimal("\nTgid:\t", u64::from(t.pid));
+    m.put_decimal("\nTgid:\t", u64::from(t.tgid));
     m.put_decimal("\nNgid:\t", 0);
     m.put_decimal("\nPid:\t", u64::from(t.pid));
     m.put_decimal("\nPPid:\t", u64::from(t.ppid));
@@ -1058,7 +1087,8 @@ fn show_status(m: &mut SeqFile, t: &TaskView) {
         }
         m.puts(b"CoreDumping:\t0\nTHP_enabled:\t0\n");
     }
-    m.puts(b"Threads:\t1\n");
+    m.put_decimal("Threads:\t", t.threads.max(1) as u64);
+    m.puts(b"\n");
     let sigq = t.rlimits[abi::resource::RLIMIT_SIGPENDING as usize].cur;
     let _ = writeln!(m, "SigQ:\t0/{}", sigq.min(u64::from(u32::MAX)));
     hex64(m, "SigPnd:\t", t.sigpending);
@@ -1110,7 +1140,12 @@ fn show_stat(m: &mut SeqFile, t: &TaskView) {
     let utime = ticks(t.cpu_ticks - t.stime_ticks);
     let _ = write!(m, " {} {} 0 0", utime, ticks(t.stime_ticks));
     // priority, nice, num_threads, itrealvalue, starttime.
-    let _ = write!(m, " 20 0 1 0 {}", t.start_time / (1_000_000_000 / USER_HZ));
+    let _ = write!(
+        m,
+        " 20 0 {} 0 {}",
+        t.threads.max(1),
+        t.start_time / (1_000_000_000 / USER_HZ)
+    );
     let rsslim = t.rlimits[abi::resource::RLIMIT_RSS as usize]
         .cur
         .min(u64::from(u32::MAX));

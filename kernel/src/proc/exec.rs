@@ -17,6 +17,7 @@
 use super::cred::{self, Cred};
 use super::elf::{self, ElfInfo};
 use super::task::{Task, TaskState};
+use super::thread::{FsStruct, Shared};
 use super::{sched, vdso, with_current};
 use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, USER_CS, USER_DS, set_tls};
 use crate::arch::x86::ptregs::{PtRegs, X86_EFLAGS_FIXED, X86_EFLAGS_IF};
@@ -582,6 +583,8 @@ pub fn exec_current(
         }
     };
     drop(old_cred);
+    // The point of no return: the other threads go (Linux's de_thread).
+    super::thread::de_thread()?;
     let closed = with_current(|t| {
         // SAFETY: the new directory maps the kernel half like every other.
         unsafe { paging::switch_pd(loaded.mm.pd_phys()) };
@@ -607,7 +610,7 @@ pub fn exec_current(
         t.sas = super::task::AltStack::default();
         closed
     });
-    let pid = with_current(|t| t.pid);
+    let pid = with_current(|t| t.tgid);
     for f in &closed {
         crate::fs::locks::close_posix(pid, f);
     }
@@ -646,8 +649,10 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
     // SAFETY: a fresh, unused kernel stack.
     let saved_sp = unsafe { switch::prepare_new_stack(stack.top(), &regs) };
     let pid = sched::alloc_pid().ok_or(ENOMEM)?;
+    super::thread::init();
     sched::add_task(Box::new(Task {
         pid,
+        tgid: pid,
         ppid: 0,
         // Session and group 0, as Linux's init inherits them from the
         // idle task: not a session leader, without a terminal, until it
@@ -658,23 +663,28 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         session_link: super::pid::Link::NONE,
         forknoexec: false,
         ctty: false,
-        jobctl: super::task::JobCtl::default(),
         comm: comm_of(path.as_bytes()),
         state: TaskState::Runnable,
         kstack: stack,
         saved_sp,
         mm: Some(Mm::new(loaded.mm)),
-        files: FdTable::with_console(),
+        files: Shared::try_new(FdTable::with_console())?,
         fpu: Box::new(fpu::initial_state()),
         io_bitmap: None,
         iopl: 0,
         tls: [0; GDT_ENTRY_TLS_ENTRIES],
         clear_child_tid: 0,
-        cwd: crate::fs::namei::root(),
-        root: crate::fs::namei::root(),
-        umask: 0o022,
+        robust_list: 0,
+        fs: Shared::try_new(FsStruct {
+            cwd: crate::fs::namei::root(),
+            root: crate::fs::namei::root(),
+            umask: 0o022,
+        })?,
         slice: 0,
-        sigactions: Box::new([KSigaction::ZERO; abi::signal::NSIG]),
+        sigactions: Shared::try_new([KSigaction::ZERO; abi::signal::NSIG])?,
+        group: super::thread::ThreadGroup::try_new(pid)?,
+        exit_signal: abi::signal::SIGCHLD,
+        vfork_parent: None,
         sigmask: 0,
         real_blocked: 0,
         saved_sigmask: None,

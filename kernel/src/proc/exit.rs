@@ -17,6 +17,7 @@ use super::jobctl;
 use super::sched::{self, SCHED};
 use super::signal;
 use super::task::{Pid, Task, TaskState, WaitChannel};
+use super::thread;
 use crate::arch::x86::paging;
 use abi::errno::{ECHILD, ERESTARTSYS, Errno};
 use abi::signal::{
@@ -27,43 +28,95 @@ use abi::types::Siginfo;
 use abi::wait::{__WALL, __WCLONE, WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WSTOPPED};
 use alloc::boxed::Box;
 
-/// End the current process with wait status `status` (Linux's `do_exit`).
-/// Call it only where no frame owns anything: the return to user mode
+/// End the current thread with wait status `status` (Linux's `do_exit`);
+/// the last thread of a process ends the process. Call it only where no
+/// frame owns anything: the return to user mode
 /// (`signal::on_return_to_user`), or a stub with nothing on the stack.
+///
+/// A thread other than the leader is released at once (no one waits for
+/// it); the leader stays a zombie until the last thread is gone, and only
+/// then is the parent told (Linux's `delay_group_leader`).
 pub fn exit(status: u32) -> ! {
-    let (pid, comm, files) = super::with_current(|t| {
-        let files = t.files.close_all();
+    // The user memory a thread library watches, while the address space
+    // is still this thread's.
+    thread::mm_release();
+    let empty = thread::empty_files();
+    let (pid, tgid, comm, files, group_dead) = super::with_current(|t| {
+        // A table still shared with a live thread stays with it; the last
+        // user closes it.
+        let files = if t.files.users() > 1 {
+            drop(core::mem::replace(&mut t.files, empty));
+            alloc::vec::Vec::new()
+        } else {
+            t.files.close_all()
+        };
         // Leave the address space before freeing it.
         // SAFETY: the kernel page directory maps the kernel half like every
         // process directory does.
         unsafe { paging::switch_pd(paging::kernel_pd_phys()) };
         t.mm = None;
-        // A dying process keeps no signals (nothing will deliver them),
+        // A dying thread keeps no signals (nothing will deliver them),
         // nor timers to send more.
         t.itimers = Default::default();
         t.sigpending = 0;
         t.siginfo.clear();
-        (t.pid, t.comm.clone(), files)
+        let me = t.pid;
+        let g = &mut *t.group;
+        g.threads.retain(|&p| p != me);
+        let group_dead = g.threads.is_empty();
+        if group_dead {
+            g.shared_pending = 0;
+            g.shared_info.clear();
+            // The last thread out decides the status, unless a group exit
+            // did (Linux's synchronize_group_exit).
+            g.group_exit.get_or_insert(status);
+        }
+        (t.pid, t.tgid, t.comm.clone(), files, group_dead)
     });
+    super::futex::forget(pid);
     // Record locks go with the descriptors (then any left: none should be).
     for f in &files {
-        crate::fs::locks::close_posix(pid, f);
+        crate::fs::locks::close_posix(tgid, f);
     }
-    crate::fs::locks::exit(pid);
     drop(files); // pipe ends close here, waking their peers
-    if pid == 1 {
-        crate::init_exited(&comm, status);
+    if group_dead {
+        crate::fs::locks::exit(tgid);
+        if tgid == 1 {
+            crate::init_exited(&comm, status);
+        }
     }
     // Everything this frame owns goes now: schedule() below never returns.
     drop(comm);
-    // A session leader's terminal is hung up (Linux's disassociate_ctty(1)).
-    crate::fs::tty::disassociate_ctty(true);
-    forget_original_parent(pid);
-    // Its own group may be orphaned by its going (kill_orphaned_pgrp(tsk,
-    // NULL) in exit_notify).
-    jobctl::kill_orphaned_pgrp(pid, None);
-    super::with_current(|t| t.state = TaskState::Zombie(status));
-    if do_notify_parent(pid) {
+    if group_dead {
+        // A session leader's terminal is hung up (Linux's disassociate_ctty(1)).
+        crate::fs::tty::disassociate_ctty(true);
+        forget_original_parent(tgid);
+        // Its own group may be orphaned by its going (kill_orphaned_pgrp(tsk,
+        // NULL) in exit_notify).
+        jobctl::kill_orphaned_pgrp(tgid, None);
+    }
+    // The status a group exit decided, if one did (`group_exit_code`).
+    super::with_current(|t| t.state = TaskState::Zombie(t.group.group_exit.unwrap_or(status)));
+    SCHED.with(|s| thread::notify_exec_waiter(s, tgid));
+    if pid != tgid {
+        // A thread: nobody waits for it. If it was the last, its leader,
+        // a zombie already, is reported now, with the group's status.
+        SCHED.with(|s| {
+            if let Some(l) = s.tasks.get_mut(tgid)
+                && let (TaskState::Zombie(_), Some(st)) = (l.state, l.group.group_exit)
+            {
+                l.state = TaskState::Zombie(st);
+            }
+        });
+        if group_dead && do_notify_parent(tgid) {
+            release(tgid);
+        }
+        let older = SCHED.with(|s| {
+            let me = s.tasks.remove(pid).expect("current task");
+            s.bury(me)
+        });
+        drop(older);
+    } else if group_dead && do_notify_parent(pid) {
         // Nobody will wait for it: released now, its memory freed by the
         // next switch away from its stack (`sched::schedule`).
         let older = SCHED.with(|s| {
@@ -78,6 +131,17 @@ pub fn exit(status: u32) -> ! {
     unreachable!("a zombie was scheduled");
 }
 
+/// End the whole process (Linux's `do_group_exit`): the other threads are
+/// told to go, then this one goes.
+pub fn do_group_exit(status: u32) -> ! {
+    SCHED.with(|s| {
+        let me = s.current.expect("no current task");
+        let tgid = s.tasks.get(me).expect("current task").tgid;
+        thread::zap_threads(s, tgid, status, Some(me));
+    });
+    exit(status)
+}
+
 /// Give task `father`'s children to init, as Linux does (there are no
 /// subreapers here). A zombie among them is reported to init, which may
 /// release it at once; any of their groups that `father` alone tied to
@@ -90,6 +154,8 @@ fn forget_original_parent(father: Pid) {
             let t = s.tasks.get_mut(c)?;
             t.ppid = 1;
             let zombie = matches!(t.state, TaskState::Zombie(_));
+            // Its threads' copies of the parent's pid too (getppid).
+            s.tasks.for_other_threads(c, |th| th.ppid = 1);
             // Init's list grows by one; if even that fails the orphan is
             // left off it (never reaped, but harmless) rather than panic.
             let init = s.tasks.get_mut(1)?;
@@ -159,14 +225,24 @@ fn do_notify_parent(child: Pid) -> bool {
             return None;
         };
         let (code, st) = exit_cause(status);
-        let info = chld_info(c, code, st);
+        let sig = c.exit_signal;
+        let mut info = chld_info(c, code, st);
+        info.si_signo = sig;
         let act = s.tasks.get(c.ppid)?.sigactions[SIGCHLD as usize - 1];
-        let autoreap = act.sa_handler == SIG_IGN || act.sa_flags & SA_NOCLDWAIT != 0;
-        Some((c.ppid, info, autoreap))
+        // Only a child that reports with SIGCHLD is reaped for a parent
+        // ignoring it (Linux's do_notify_parent).
+        let autoreap =
+            sig == SIGCHLD && (act.sa_handler == SIG_IGN || act.sa_flags & SA_NOCLDWAIT != 0);
+        // No signal for 0 or for a number past the last (clone's CSIGNAL
+        // takes any byte; Linux's `valid_signal(sig) && sig`).
+        let valid = (1..=abi::signal::NSIG as i32).contains(&sig);
+        Some((c.ppid, valid.then_some((sig, info)), autoreap))
     }) else {
         return false;
     };
-    let _ = signal::send(parent, SIGCHLD, info);
+    if let Some((sig, info)) = info {
+        let _ = signal::send_process(parent, sig, info);
+    }
     sched::wake(WaitChannel::Child, Some(parent));
     autoreap
 }
@@ -178,11 +254,11 @@ fn do_notify_parent(child: Pid) -> bool {
 pub fn notify_parent_cldstop(why: i32) {
     let Some((parent, info)) = SCHED.with(|s| {
         let me = s.current?;
-        let t = s.tasks.get(me)?;
+        let t = s.tasks.get(s.tasks.get(me)?.tgid)?;
         let status = if why == CLD_CONTINUED {
             SIGCONT as u32
         } else {
-            u32::from(t.jobctl.code)
+            u32::from(t.group.jobctl.code)
         };
         let info = chld_info(t, why, status);
         let act = s.tasks.get(t.ppid)?.sigactions[SIGCHLD as usize - 1];
@@ -192,7 +268,7 @@ pub fn notify_parent_cldstop(why: i32) {
         return;
     };
     if let Some(info) = info {
-        let _ = signal::send(parent, SIGCHLD, info);
+        let _ = signal::send_process(parent, SIGCHLD, info);
     }
     sched::wake(WaitChannel::Child, Some(parent));
 }
@@ -253,23 +329,26 @@ pub fn do_wait(who: WaitWho, flags: u32) -> Result<Option<WaitInfo>, Errno> {
 }
 
 fn scan(s: &mut sched::Scheduler, who: WaitWho, flags: u32) -> Scan {
-    let me = s.current.expect("wait without a task");
-    // Every child here has SIGCHLD as its exit signal, so __WCLONE alone
-    // (children that report with another signal) matches none of them.
-    if flags & __WCLONE != 0 && flags & __WALL == 0 {
-        return Scan::None;
-    }
+    // The children of any thread are the process's (Linux's
+    // do_wait walks every thread's list unless __WNOTHREAD; here they are
+    // all on the leader's).
+    let cur = s.current.expect("wait without a task");
+    let me = s.tasks.get(cur).expect("current task").tgid;
     let mut found = None;
     let mut any = false;
     let mut consider = |t: &mut Task| {
         if found.is_some() {
             return;
         }
+        // Linux's eligible_child: a "clone" child (one that reports with
+        // another signal than SIGCHLD) only for __WCLONE, the others only
+        // without it, both for __WALL.
+        let clone_child = t.exit_signal != SIGCHLD;
         let eligible = match who {
             WaitWho::Any => true,
             WaitWho::Pid(p) => t.pid == p,
             WaitWho::Pgid(g) => t.pgid == g,
-        };
+        } && (flags & __WALL != 0 || clone_child == (flags & __WCLONE != 0));
         if !eligible {
             return;
         }
@@ -279,7 +358,7 @@ fn scan(s: &mut sched::Scheduler, who: WaitWho, flags: u32) -> Scan {
         // One pid: look it up, as Linux's `do_wait_pid` does, instead of
         // walking a children list that unreaped zombies may fill.
         match s.tasks.get_mut(p) {
-            Some(t) if t.ppid == me => consider(t),
+            Some(t) if t.ppid == me && t.tgid == p => consider(t),
             _ => {}
         }
     } else {
@@ -317,6 +396,11 @@ fn wait_consider_task(t: &mut Task, flags: u32, any: &mut bool) -> Option<(WaitI
             return None;
         }
         *any = true;
+        if !t.group.threads.is_empty() {
+            // A leader whose threads live on: not exited yet for its parent
+            // (Linux's delay_group_leader).
+            return None;
+        }
         let (code, st) = exit_cause(status);
         info.status = status;
         info.code = code;
@@ -324,19 +408,19 @@ fn wait_consider_task(t: &mut Task, flags: u32, any: &mut bool) -> Option<(WaitI
         return Some((info, !nowait));
     }
     *any = true;
-    if flags & WSTOPPED != 0 && t.jobctl.stopped && t.jobctl.code != 0 {
-        let sig = u32::from(t.jobctl.code);
+    if flags & WSTOPPED != 0 && t.group.jobctl.stopped && t.group.jobctl.code != 0 {
+        let sig = u32::from(t.group.jobctl.code);
         if !nowait {
-            t.jobctl.code = 0; // a stop is reported once
+            t.group.jobctl.code = 0; // a stop is reported once
         }
         info.status = abi::wait::stopped_status(sig as u8);
         info.code = CLD_STOPPED;
         info.si_status = sig;
         return Some((info, false));
     }
-    if flags & WCONTINUED != 0 && t.jobctl.continued {
+    if flags & WCONTINUED != 0 && t.group.jobctl.continued {
         if !nowait {
-            t.jobctl.continued = false;
+            t.group.jobctl.continued = false;
         }
         info.status = abi::wait::CONTINUED_STATUS;
         info.code = CLD_CONTINUED;

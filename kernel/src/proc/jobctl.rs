@@ -30,7 +30,8 @@ use abi::types::Siginfo;
 /// process whose pid already numbers a process group (a group leader).
 pub fn setsid() -> Result<Pid, Errno> {
     SCHED.with(|s| {
-        let me = s.current.expect("setsid without a task");
+        let cur = s.current.expect("setsid without a task");
+        let me = s.tasks.get(cur).expect("current task").tgid;
         if s.tasks.get(me).expect("current task").sid == me {
             return Err(EPERM);
         }
@@ -53,7 +54,8 @@ pub fn setsid() -> Result<Pid, Errno> {
 /// the new group numbered `pid`.
 pub fn setpgid(pid: i32, pgid: i32) -> Result<(), Errno> {
     SCHED.with(|s| {
-        let me = s.current.expect("setpgid without a task");
+        let cur = s.current.expect("setpgid without a task");
+        let me = s.tasks.get(cur).expect("current task").tgid;
         let pid = if pid == 0 { me as i32 } else { pid };
         let pgid = if pgid == 0 { pid } else { pgid };
         if pgid < 0 {
@@ -63,6 +65,9 @@ pub fn setpgid(pid: i32, pgid: i32) -> Result<(), Errno> {
         let pgid = pgid as Pid;
         let my_sid = s.tasks.get(me).expect("current task").sid;
         let p = s.tasks.get(pid).ok_or(ESRCH)?;
+        if p.tgid != pid {
+            return Err(EINVAL); // a thread that does not lead its process
+        }
         if p.ppid == me && pid != me {
             if p.sid != my_sid {
                 return Err(EPERM);
@@ -131,7 +136,7 @@ pub fn kill_pgrp(pgrp: Pid, sig: i32, info: Siginfo, check: bool) -> Result<(), 
         } else {
             Ok(())
         };
-        let r = r.and_then(|()| signal::send(p, sig, info));
+        let r = r.and_then(|()| signal::send_process(p, sig, info));
         success |= r.is_ok();
         result = r;
     });
@@ -168,7 +173,7 @@ pub fn is_current_pgrp_orphaned() -> bool {
 fn has_stopped_jobs(s: &Scheduler, pgrp: Pid) -> bool {
     s.tasks
         .members(pgrp, PidType::Pgid)
-        .any(|p| p.jobctl.stopped)
+        .any(|p| p.group.jobctl.stopped)
 }
 
 /// Linux's `kill_orphaned_pgrp(tsk, parent)`: when task `tsk` exits

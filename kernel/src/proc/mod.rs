@@ -7,6 +7,7 @@ pub mod elf;
 pub mod exec;
 pub mod exit;
 pub mod fault;
+pub mod futex;
 pub mod itimer;
 pub mod jobctl;
 pub mod pid;
@@ -14,6 +15,7 @@ pub mod rlimit;
 pub mod sched;
 pub mod signal;
 pub mod task;
+pub mod thread;
 pub mod vdso;
 
 use crate::arch::x86::ptregs::PtRegs;
@@ -60,22 +62,42 @@ pub fn current_mm() -> Result<MmRef, Errno> {
 /// How `clone` wants the child set up (beyond a plain `fork`).
 #[derive(Default)]
 pub struct CloneArgs {
+    /// `clone`'s flags (`CLONE_*`, with the exit signal in `CSIGNAL`),
+    /// already checked by the caller (`sys_clone`).
+    pub flags: u32,
     /// A new user stack pointer for the child.
     pub stack: Option<usize>,
     /// `CLONE_CHILD_SETTID`: write the child's tid here, in the child.
     pub child_settid: Option<usize>,
     /// `CLONE_CHILD_CLEARTID`: the child's `clear_child_tid`.
     pub child_cleartid: Option<usize>,
+    /// `CLONE_SETTLS`: the TLS slot and descriptor the child starts with.
+    pub tls: Option<(usize, u64)>,
+    /// `clone3`'s `CLONE_CLEAR_SIGHAND`: the child's handlers reset to
+    /// `SIG_DFL` (ignored signals stay ignored, as after `execve`).
+    pub clear_sighand: bool,
 }
 
 /// `fork`: a copy of the current process whose `fork` returns 0.
 pub fn fork(regs: &PtRegs) -> Result<Pid, Errno> {
-    clone(regs, CloneArgs::default())
+    clone(
+        regs,
+        CloneArgs {
+            flags: abi::signal::SIGCHLD as u32,
+            ..CloneArgs::default()
+        },
+    )
 }
 
-/// `fork` with `clone`'s extras: a copy of the current process (its own
-/// address space: no threads here) whose system call returns 0.
+/// Linux's `copy_process`: a new task whose system call returns 0. What
+/// the flags name is shared with the caller (`CLONE_VM`: the address
+/// space; `CLONE_FILES`, `CLONE_FS`, `CLONE_SIGHAND`; `CLONE_THREAD`: the
+/// process itself, as a new thread of it), the rest copied, as `fork`
+/// copies everything.
 pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
+    use abi::sched::*;
+    let flags = args.flags;
+    let has = |f: u32| flags & f != 0;
     // RLIMIT_NPROC, as Linux's copy_process checks it: a user may not have
     // more processes than its soft limit (the child counted), unless it is
     // root or has CAP_SYS_RESOURCE or CAP_SYS_ADMIN. The count is kept as
@@ -102,29 +124,84 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
     }
     // SAFETY: a fresh, unused kernel stack.
     let saved_sp = unsafe { switch::prepare_new_stack(stack.top(), &child_regs) };
+    // The process the child belongs to, and its parent: a thread joins the
+    // caller's process; CLONE_PARENT makes a sibling of the caller.
+    let (me, my_tgid) = with_current(|t| (t.pid, t.tgid));
+    let group_parent = SCHED.with(|s| s.tasks.get(my_tgid).map_or(0, |l| l.ppid));
+    let tgid = if has(CLONE_THREAD) { my_tgid } else { pid };
+    let ppid = if has(CLONE_THREAD | CLONE_PARENT) {
+        group_parent
+    } else {
+        my_tgid
+    };
+    // Room in the lists the child joins, before anything is committed: its
+    // parent's children (a new process only), its group's threads.
+    SCHED.with(|s| -> Result<(), Errno> {
+        if !has(CLONE_THREAD)
+            && let Some(p) = s.tasks.get_mut(ppid)
+        {
+            heap::for_user(|| p.children.try_reserve(1)).map_err(|_| ENOMEM)?;
+        }
+        if has(CLONE_THREAD)
+            && let Some(l) = s.tasks.get_mut(my_tgid)
+        {
+            heap::for_user(|| l.group.threads.try_reserve(1)).map_err(|_| ENOMEM)?;
+        }
+        Ok(())
+    })?;
     let child = with_current(|parent| -> Result<Box<Task>, Errno> {
-        let mut mm = match &parent.mm {
-            Some(m) => Some(m.with(|m| m.duplicate()).map_err(|_| ENOMEM)?),
+        let mm = match &parent.mm {
+            Some(m) if has(CLONE_VM) => Some(m.clone()),
+            Some(m) => Some(Mm::try_new(m.with(|m| m.duplicate()).map_err(|_| ENOMEM)?)?),
             None => None,
         };
-        if let (Some(addr), Some(m)) = (args.child_settid, mm.as_mut()) {
-            // In the child's memory, which is not the current one.
-            if !m.allows(addr, 4, true) || m.populate(addr, addr + 4).is_err() {
-                return Err(abi::errno::EFAULT);
-            }
-            m.write_bytes(addr, &pid.to_le_bytes())
-                .map_err(|_| abi::errno::EFAULT)?;
+        if let (Some(addr), Some(m)) = (args.child_settid, mm.as_ref()) {
+            // In the child's memory, which may not be the current one.
+            m.with(|m| {
+                if !m.allows(addr, 4, true) || m.populate(addr, addr + 4).is_err() {
+                    return Err(abi::errno::EFAULT);
+                }
+                m.write_bytes(addr, &pid.to_le_bytes())
+                    .map_err(|_| abi::errno::EFAULT)
+            })?;
         }
         // Every piece a user's fork asks the heap for may fail: -ENOMEM,
         // with what was built so far dropped (no file's last reference is
         // among it: the parent holds them all).
-        parent.children.try_reserve(1).map_err(|_| ENOMEM)?;
         let mut fpu_state = heap::try_box((*parent.fpu).clone())?;
         fpu::save(&mut fpu_state);
-        let mm = match mm {
-            Some(m) => Some(Mm::try_new(m)?),
-            None => None,
+        let files = if has(CLONE_FILES) {
+            parent.files.share()
+        } else {
+            thread::Shared::try_new(parent.files.try_clone()?)?
         };
+        let fs = if has(CLONE_FS) {
+            parent.fs.share()
+        } else {
+            thread::Shared::try_new(parent.fs.copy())?
+        };
+        let sigactions = if has(CLONE_SIGHAND) {
+            parent.sigactions.share()
+        } else {
+            let mut copy = *parent.sigactions;
+            if args.clear_sighand {
+                for a in copy.iter_mut() {
+                    if a.sa_handler != abi::signal::SIG_IGN {
+                        *a = abi::types::KSigaction::ZERO;
+                    }
+                }
+            }
+            thread::Shared::try_new(copy)?
+        };
+        let group = if has(CLONE_THREAD) {
+            parent.group.share()
+        } else {
+            thread::ThreadGroup::try_new(pid)?
+        };
+        let mut tls = parent.tls;
+        if let Some((i, d)) = args.tls {
+            tls[i] = d;
+        }
         // The ports ioperm allowed go with the child (Linux shares the
         // bitmap; here it is copied).
         let io_bitmap = match &parent.io_bitmap {
@@ -133,34 +210,47 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
         };
         Ok(heap::try_box(Task {
             pid,
-            ppid: parent.pid,
+            tgid,
+            ppid,
             pgid: parent.pgid,
             sid: parent.sid,
             pgrp_link: pid::Link::NONE,
             session_link: pid::Link::NONE,
             forknoexec: true,
             ctty: parent.ctty,
-            jobctl: task::JobCtl::default(),
             comm: heap::try_string(&parent.comm)?,
             state: TaskState::Runnable,
             kstack: stack,
             saved_sp,
             mm,
-            files: parent.files.try_clone()?,
+            files,
             fpu: fpu_state,
             io_bitmap,
             iopl: parent.iopl,
-            tls: parent.tls,
+            tls,
             clear_child_tid: args.child_cleartid.unwrap_or(0),
-            cwd: parent.cwd.clone(),
-            root: parent.root.clone(),
-            umask: parent.umask,
+            robust_list: 0,
+            fs,
             slice: 0,
-            sigactions: heap::try_box(*parent.sigactions)?,
+            sigactions,
+            group,
+            exit_signal: if has(CLONE_THREAD) {
+                0
+            } else {
+                (flags & CSIGNAL) as i32
+            },
+            vfork_parent: has(CLONE_VFORK).then_some(me),
             sigmask: parent.sigmask,
             real_blocked: 0,
             saved_sigmask: None,
-            sas: parent.sas,
+            // A thread sharing the address space starts without the
+            // caller's alternate stack (Linux's sas_ss_reset in
+            // copy_process for CLONE_VM without CLONE_VFORK).
+            sas: if flags & (CLONE_VM | CLONE_VFORK) == CLONE_VM {
+                task::AltStack::default()
+            } else {
+                parent.sas
+            },
             itimers: Default::default(),
             restart_block: None,
             sigpending: 0, // pending signals are not inherited
@@ -180,11 +270,17 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
     // Room to count the child under its user, before anything is committed.
     SCHED.with(|s| s.tasks.reserve_user(cred.uid))?;
     drop(cred);
-    with_current(|parent| {
-        parent.children.push(pid);
-        // Under the limit (it was checked above): the next execve may go on.
-        parent.nproc_exceeded = false;
+    SCHED.with(|s| {
+        if has(CLONE_THREAD) {
+            if let Some(l) = s.tasks.get_mut(my_tgid) {
+                l.group.threads.push(pid);
+            }
+        } else if let Some(p) = s.tasks.get_mut(ppid) {
+            p.children.push(pid);
+        }
     });
+    // Under the limit (it was checked above): the next execve may go on.
+    with_current(|parent| parent.nproc_exceeded = false);
     sched::add_task(child);
     Ok(pid)
 }
@@ -196,7 +292,16 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
 /// address-space reference, a buffer) and leak it; this is how everything
 /// but that last step ends a process. The caller returns as it would on an
 /// error; `signal::on_return_to_user` does the rest.
+///
+/// The whole process goes (the other threads too, as Linux's
+/// `do_group_exit`): every caller but `exit` itself ends a process.
 pub fn exit_later(status: u32) {
+    thread::group_exit_later(status);
+}
+
+/// Like [`exit_later`] for the calling thread alone (`exit`, Linux's
+/// `do_exit` without the group).
+pub fn exit_thread_later(status: u32) {
     with_current(|t| {
         t.exit_pending.get_or_insert(status);
     });

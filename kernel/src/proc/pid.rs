@@ -163,19 +163,48 @@ impl TaskTable {
         let pid = task.pid;
         let slot = &mut self.slots[pid as usize];
         assert!(slot.is_none(), "pid {pid} handed out twice");
+        let leader = task.pid == task.tgid;
         *slot = Some(task);
         self.len += 1;
-        self.attach(pid, PidType::Pgid);
-        self.attach(pid, PidType::Sid);
+        // Only a process (its leader) is in its group's and session's
+        // lists, as Linux links `PIDTYPE_PGID`/`PIDTYPE_SID` to the leader.
+        if leader {
+            self.attach(pid, PidType::Pgid);
+            self.attach(pid, PidType::Sid);
+        }
+    }
+
+    /// `execve` in a thread that is not its group's leader (Linux's
+    /// `de_thread` exchanging the two tasks' pids): task `tid` becomes
+    /// `tgid`, in the leader's place in every list, and the old leader, a
+    /// zombie, is taken out and returned for the caller to drop.
+    pub fn take_over(&mut self, tgid: Pid, tid: Pid) -> Option<Box<Task>> {
+        let mut old = self.slots[tgid as usize].take()?;
+        let Some(mut me) = self.slots[tid as usize].take() else {
+            self.slots[tgid as usize] = Some(old);
+            return None;
+        };
+        me.pid = tgid;
+        me.ppid = old.ppid;
+        me.pgrp_link = old.pgrp_link;
+        me.session_link = old.session_link;
+        me.children = core::mem::take(&mut old.children);
+        me.exit_signal = old.exit_signal;
+        me.start_time = old.start_time;
+        self.slots[tgid as usize] = Some(me);
+        self.ucounts.dec(old.cred.uid);
+        self.len -= 1;
+        Some(old)
     }
 
     /// Take a task out (reaping it); the caller drops it. Its user's count
     /// drops only now, and it leaves its group and session only now, as in
     /// Linux's `release_task`: a zombie still counts and still belongs.
     pub fn remove(&mut self, pid: Pid) -> Option<Box<Task>> {
-        self.get(pid)?;
-        self.detach(pid, PidType::Pgid);
-        self.detach(pid, PidType::Sid);
+        if self.get(pid)?.tgid == pid {
+            self.detach(pid, PidType::Pgid);
+            self.detach(pid, PidType::Sid);
+        }
         let task = self.slots[pid as usize].take()?;
         self.ucounts.dec(task.cred.uid);
         self.len -= 1;
@@ -187,6 +216,23 @@ impl TaskTable {
         self.detach(pid, PidType::Pgid);
         self.get_mut(pid).expect("set_pgid on no task").pgid = pgid;
         self.attach(pid, PidType::Pgid);
+        self.for_other_threads(pid, |t| t.pgid = pgid);
+    }
+
+    /// Apply `f` to every live thread of process `pid` but its leader (the
+    /// copies of process-wide ids each thread keeps).
+    pub fn for_other_threads(&mut self, pid: Pid, mut f: impl FnMut(&mut Task)) {
+        let n = self.get(pid).map_or(0, |t| t.group.threads.len());
+        for i in 0..n {
+            let Some(p) = self.get(pid).and_then(|t| t.group.threads.get(i).copied()) else {
+                break;
+            };
+            if p != pid
+                && let Some(t) = self.get_mut(p)
+            {
+                f(t);
+            }
+        }
     }
 
     /// Make task `pid` the leader of a new session and process group, both
@@ -195,6 +241,10 @@ impl TaskTable {
         self.detach(pid, PidType::Sid);
         self.get_mut(pid).expect("setsid on no task").sid = pid;
         self.attach(pid, PidType::Sid);
+        self.for_other_threads(pid, |t| {
+            t.sid = pid;
+            t.ctty = false;
+        });
         self.set_pgid(pid, pid);
     }
 

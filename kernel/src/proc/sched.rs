@@ -180,7 +180,9 @@ pub fn add_task(task: Box<Task>) {
     });
 }
 
-/// Wake every task sleeping on `chan` (for `Child`, only the parent `pid`).
+/// Wake every task sleeping on `chan`; with `only`, just the task with
+/// that tid and the threads of the process with that pid (`Child`: a
+/// parent's threads all wait for its children).
 pub fn wake(chan: WaitChannel, only: Option<Pid>) {
     SCHED.with(|s| {
         let Scheduler {
@@ -195,7 +197,9 @@ pub fn wake(chan: WaitChannel, only: Option<Pid>) {
                 return false;
             };
             match t.state {
-                TaskState::Sleeping(c) if c == chan && only.is_none_or(|p| p == *pid) => {
+                TaskState::Sleeping(c)
+                    if c == chan && only.is_none_or(|p| p == *pid || p == t.tgid) =>
+                {
                     t.state = TaskState::Runnable;
                     runq.push_back(*pid);
                     false
@@ -225,7 +229,7 @@ pub fn stop_current() {
     let stop = SCHED.with(|s| {
         let cur = s.current.expect("stop without a task");
         let t = s.tasks.get_mut(cur).expect("current task");
-        let stop = t.jobctl.stopped && t.exit_pending.is_none();
+        let stop = t.group.jobctl.stopped && t.exit_pending.is_none();
         if stop {
             t.state = TaskState::Stopped;
         }
@@ -244,7 +248,11 @@ pub fn any_live_signal_pending() -> bool {
             .into_iter()
             .chain(s.runq.iter().copied())
             .chain(s.sleeping.iter().copied())
-            .any(|p| s.tasks.get(p).is_some_and(|t| t.sigpending != 0))
+            .any(|p| {
+                s.tasks
+                    .get(p)
+                    .is_some_and(|t| t.sigpending | t.group.shared_pending != 0)
+            })
     })
 }
 
@@ -297,12 +305,13 @@ pub fn timer_tick(from_user: bool) {
         )
     });
     // Sent after the borrow: sending looks the task up again.
+    // Timers signal the process (Linux's it_real_fn: kill_pid_info).
     for &(pid, sig) in fired.iter() {
-        let _ = super::signal::send(pid, sig, super::signal::priv_info(sig));
+        let _ = super::signal::send_process(pid, sig, super::signal::priv_info(sig));
     }
     if let Some((pid, sig)) = cpu_signal {
         let info = super::signal::user_info(sig, abi::signal::SI_KERNEL, 0);
-        let _ = super::signal::send(pid, sig, info);
+        let _ = super::signal::send_process(pid, sig, info);
     }
     if expired && from_user {
         schedule();
@@ -362,8 +371,8 @@ pub fn schedule() {
                 CONTEXT_SWITCHES.fetch_add(1, Ordering::Relaxed);
             }
             s.current = Some(next);
-            CURRENT_TGID.store(next, Ordering::Relaxed);
             let next_task = s.tasks.get_mut(next).unwrap();
+            CURRENT_TGID.store(next_task.tgid, Ordering::Relaxed);
             s.current_task = &raw mut *next_task;
             next_task.slice = TIME_SLICE;
             let next_sp = next_task.saved_sp;

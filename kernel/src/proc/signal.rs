@@ -26,6 +26,7 @@
 //! up ([`do_sigaltstack`]). Not yet: core dumps.
 
 use super::cred::Cred;
+use super::exit::do_group_exit;
 use super::task::{AltStack, JobCtl, Pid, TaskState};
 use super::{current_mm, exit, sched, vdso, with_current};
 use crate::arch::x86::fpu;
@@ -98,7 +99,7 @@ fn sig_ignored(t: &super::task::Task, sig: i32) -> bool {
         return false;
     }
     let handler = t.sigactions[sig as usize - 1].sa_handler;
-    if t.pid == 1 && (sig_kernel_only(sig) || handler == SIG_DFL) {
+    if t.tgid == 1 && (sig_kernel_only(sig) || handler == SIG_DFL) {
         return true;
     }
     handler == SIG_IGN || (handler == SIG_DFL && sig_kernel_ignore(sig))
@@ -227,32 +228,74 @@ pub fn send_self(sig: i32) {
     let _ = send(me, sig, user_info(sig, SI_USER, me));
 }
 
-/// Send `sig` to task `pid` (Linux's `send_signal_locked`, with
-/// `prepare_signal` and `complete_signal`): `-ESRCH` if there is no such
-/// task. Apply the job-control side effects, drop the signal if the task
-/// ignores it, else mark it pending (a second standard signal of a number
-/// already pending is merged into it, keeping the first `siginfo`) and wake
-/// the task if it does not block it. A fatal signal (one whose default
-/// action kills, unblocked, no core dump) ends the task at once, as
-/// Linux's group-exit shortcut does; a stopped task only for `SIGKILL`.
+/// Send `sig` to thread `pid` (Linux's `send_sig_info` with `PIDTYPE_PID`:
+/// `tgkill`, `tkill`, and the signals a call raises for its caller):
+/// `-ESRCH` if there is no such task. See [`send_signal`].
 pub fn send(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
+    send_signal(pid, sig, info, false)
+}
+
+/// Send `sig` to the process task `pid` belongs to (Linux's
+/// `group_send_sig_info`: `kill`, `SIGCHLD`, the terminal's signals): any
+/// of its threads not blocking it takes it, `pid` first.
+pub fn send_process(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
+    send_signal(pid, sig, info, true)
+}
+
+/// Linux's `send_signal_locked`, with `prepare_signal` and
+/// `complete_signal`. Apply the job-control side effects to the whole
+/// process, drop the signal if the target ignores it, else mark it pending
+/// for the thread or (`group`) for the process (a second standard signal
+/// of a number already pending is merged into it, keeping the first
+/// `siginfo`) and wake a thread that does not block it. A fatal signal (one
+/// whose default action kills, unblocked, no core dump) ends the whole
+/// process at once, as Linux's group-exit shortcut does; a stopped one
+/// only for `SIGKILL`.
+fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Errno> {
+    if !(0..=NSIG as i32).contains(&sig) {
+        return Err(abi::errno::EINVAL);
+    }
     sched::SCHED.with(|s| -> Result<(), Errno> {
-        let t = s.tasks.get_mut(pid).ok_or(abi::errno::ESRCH)?;
-        if matches!(t.state, TaskState::Zombie(_)) || sig == 0 {
+        let t = s.tasks.get(pid).ok_or(abi::errno::ESRCH)?;
+        let tgid = t.tgid;
+        let dead = if group {
+            t.group.threads.is_empty()
+        } else {
+            matches!(t.state, TaskState::Zombie(_))
+        };
+        if dead || sig == 0 {
             return Ok(());
         }
+        let n = t.group.threads.len();
+        let thread = |s: &sched::Scheduler, i: usize| {
+            s.tasks
+                .get(tgid)
+                .and_then(|l| l.group.threads.get(i).copied())
+        };
         let mut resume = false;
-        if sig_kernel_stop(sig) {
-            t.sigpending &= !sigbit(SIGCONT);
-            t.siginfo.remove(&SIGCONT);
-        } else if sig == SIGCONT {
-            for stop in [SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU] {
-                t.siginfo.remove(&stop);
+        if sig_kernel_stop(sig) || sig == SIGCONT {
+            let drop_mask = if sig == SIGCONT {
+                STOP_MASK
+            } else {
+                sigbit(SIGCONT)
+            };
+            let t = s.tasks.get_mut(pid).expect("checked above");
+            t.group.shared_pending &= !drop_mask;
+            t.group
+                .shared_info
+                .retain(|&k, _| sigbit(k) & drop_mask == 0);
+            for i in 0..n {
+                if let Some(p) = thread(s, i)
+                    && let Some(th) = s.tasks.get_mut(p)
+                {
+                    th.sigpending &= !drop_mask;
+                    th.siginfo.retain(|&k, _| sigbit(k) & drop_mask == 0);
+                }
             }
-            t.sigpending &= !STOP_MASK;
-            if t.jobctl.stopped {
-                // The task tells its parent (CLD_CONTINUED) when it runs.
-                t.jobctl = JobCtl {
+            let t = s.tasks.get_mut(pid).expect("checked above");
+            if sig == SIGCONT && t.group.jobctl.stopped {
+                // The process tells its parent (CLD_CONTINUED) when it runs.
+                t.group.jobctl = JobCtl {
                     continued: true,
                     notify_continued: true,
                     ..JobCtl::default()
@@ -260,12 +303,19 @@ pub fn send(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
                 resume = true;
             }
         }
+        let t = s.tasks.get_mut(pid).expect("checked above");
         if !sig_ignored(t, sig) {
             let bit = sigbit(sig);
-            let queued = t.sigpending & bit != 0 && sig < SIGRTMIN;
+            let (pending, infos) = if group {
+                let g = &mut *t.group;
+                (&mut g.shared_pending, &mut g.shared_info)
+            } else {
+                (&mut t.sigpending, &mut t.siginfo)
+            };
+            let queued = *pending & bit != 0 && sig < SIGRTMIN;
             if !queued {
-                t.sigpending |= bit;
-                t.siginfo.insert(sig, info);
+                *pending |= bit;
+                infos.insert(sig, info);
             }
             let handler = t.sigactions[sig as usize - 1].sa_handler;
             // Not for a signal rt_sigtimedwait waits for (it takes it).
@@ -275,19 +325,34 @@ pub fn send(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
                     && !sig_kernel_ignore(sig)
                     && !sig_kernel_stop(sig)
                     && !sig_kernel_coredump(sig));
-            // A stopped task takes no signal but SIGKILL until continued
-            // (Linux's wants_signal); the rest wait for SIGCONT.
-            let stopped = t.state == TaskState::Stopped;
-            if t.sigmask & bit == 0 || sig == SIGKILL {
-                if fatal && (sig == SIGKILL || !stopped) {
-                    t.exit_pending.get_or_insert(sig as u32);
-                    resume = true;
+            // Linux's wants_signal: a thread that does not block it, is
+            // not exiting, and (but for SIGKILL) is not stopped.
+            let wants = |th: &super::task::Task| {
+                !matches!(th.state, TaskState::Zombie(_))
+                    && th.exit_pending.is_none()
+                    && (th.sigmask & bit == 0 || sig == SIGKILL)
+                    && (th.state != TaskState::Stopped || sig == SIGKILL)
+            };
+            let mut chosen = s.tasks.get(pid).filter(|th| wants(th)).map(|_| pid);
+            if chosen.is_none() && group {
+                chosen = (0..n)
+                    .filter_map(|i| thread(s, i))
+                    .find(|&p| s.tasks.get(p).is_some_and(wants));
+            }
+            if let Some(c) = chosen {
+                if fatal {
+                    super::thread::zap_threads(s, tgid, sig as u32, None);
+                } else {
+                    s.make_runnable(c);
                 }
-                s.make_runnable(pid);
             }
         }
         if resume {
-            s.resume(pid);
+            for i in 0..n {
+                if let Some(p) = thread(s, i) {
+                    s.resume(p);
+                }
+            }
         }
         Ok(())
     })?;
@@ -298,22 +363,35 @@ pub fn send(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
 /// Is a signal pending that the current task does not block? (Sleeping
 /// system calls check this and return `-EINTR`.)
 pub fn pending() -> bool {
-    IN_FLIGHT.load(Ordering::Relaxed) && with_current(|t| t.sigpending & !t.sigmask != 0)
+    IN_FLIGHT.load(Ordering::Relaxed)
+        && with_current(|t| (t.sigpending | t.group.shared_pending) & !t.sigmask != 0)
 }
 
 /// Take the lowest pending signal in `set` off the current task, with its
 /// `siginfo` (Linux's `dequeue_signal`): for delivery, or for
 /// `rt_sigtimedwait`, which takes blocked signals without a handler.
+///
+/// The thread's own signals come first, then the process's.
 pub fn dequeue(set: u64) -> Option<(i32, Siginfo)> {
     with_current(|t| {
-        let ready = t.sigpending & set;
+        let own = t.sigpending & set;
+        let ready = if own != 0 {
+            own
+        } else {
+            t.group.shared_pending & set
+        };
         if ready == 0 {
             return None;
         }
         let sig = ready.trailing_zeros() as i32 + 1;
-        t.sigpending &= !sigbit(sig);
-        let info = t.siginfo.remove(&sig).unwrap_or_else(|| priv_info(sig));
-        Some((sig, info))
+        let info = if own != 0 {
+            t.sigpending &= !sigbit(sig);
+            t.siginfo.remove(&sig)
+        } else {
+            t.group.shared_pending &= !sigbit(sig);
+            t.group.shared_info.remove(&sig)
+        };
+        Some((sig, info.unwrap_or_else(|| priv_info(sig))))
     })
 }
 
@@ -383,18 +461,19 @@ fn restart(regs: &mut PtRegs, nr: u32) {
     regs.ip = regs.ip.wrapping_sub(2);
 }
 
-/// A stop signal's default action (Linux's `do_signal_stop` for one
-/// thread): record the stop for the parent's `wait`, tell the parent
+/// A stop signal's default action (Linux's `do_signal_stop`): record the
+/// stop for the parent's `wait`, stop the other threads, tell the parent
 /// (`CLD_STOPPED`), and sleep in `TASK_STOPPED` until `SIGCONT` or a fatal
-/// signal wakes the task.
+/// signal wakes the process.
 fn do_signal_stop(sig: i32) {
     with_current(|t| {
-        t.jobctl = JobCtl {
+        t.group.jobctl = JobCtl {
             stopped: true,
             code: sig as u8,
             ..JobCtl::default()
         };
     });
+    super::thread::stop_other_threads();
     super::exit::notify_parent_cldstop(CLD_STOPPED);
     sched::stop_current();
 }
@@ -412,7 +491,7 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
         }
         // Continued since it last looked: tell the parent (Linux's
         // get_signal, SIGNAL_CLD_CONTINUED).
-        if with_current(|t| core::mem::take(&mut t.jobctl.notify_continued)) {
+        if with_current(|t| core::mem::take(&mut t.group.jobctl.notify_continued)) {
             super::exit::notify_parent_cldstop(CLD_CONTINUED);
         }
         // The lowest unblocked pending signal (SIGKILL cannot be blocked).
@@ -420,9 +499,9 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
         let Some((sig, info)) = dequeue(unblocked) else {
             break;
         };
-        let (act, pid) = with_current(|t| (t.sigactions[sig as usize - 1], t.pid));
+        let (act, pid) = with_current(|t| (t.sigactions[sig as usize - 1], t.tgid));
         match act.sa_handler {
-            _ if sig == SIGKILL => exit(sig as u32),
+            _ if sig == SIGKILL => do_group_exit(sig as u32),
             SIG_IGN => continue,
             SIG_DFL if sig_kernel_ignore(sig) => continue,
             // Init dies of nothing it has no handler for (it may have
@@ -435,7 +514,7 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
                     do_signal_stop(sig);
                 }
             }
-            SIG_DFL => exit(sig as u32),
+            SIG_DFL => do_group_exit(sig as u32),
             _ => {
                 // Linux's handle_signal: settle the interrupted call first,
                 // so that the frame saves what sigreturn must resume.
@@ -450,7 +529,7 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
                 if setup_frame(regs, sig, &act, &info).is_err() {
                     // No room on the user stack for the frame: as on Linux.
                     super::fault::kill_current(SIGSEGV, format_args!("bad stack for signal {sig}"));
-                    exit(SIGSEGV as u32);
+                    do_group_exit(SIGSEGV as u32);
                 }
                 // Every deliverable signal gets its frame now, each on
                 // top of the last (Linux's exit_to_user_mode_loop): the

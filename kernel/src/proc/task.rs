@@ -1,6 +1,8 @@
-//! A task (process): its kernel stack, saved context, address space, open
-//! files, credentials, FPU state and thread-local-storage descriptors.
+//! A task (a thread; a process is a group of them, `proc/thread.rs`): its
+//! kernel stack, saved context, address space, open files, credentials,
+//! FPU state and thread-local-storage descriptors.
 
+use super::thread::{FsStruct, Shared, ThreadGroup};
 use crate::arch::x86::fpu::FpuState;
 use crate::arch::x86::gdt::GDT_ENTRY_TLS_ENTRIES;
 use crate::arch::x86::ptregs::PtRegs;
@@ -32,6 +34,10 @@ pub enum WaitChannel {
     Lock,
     /// Only a signal (`pause`, `sigsuspend`): nothing calls `wake` for it.
     Signal,
+    /// A futex word (`proc/futex.rs` wakes the task by tid).
+    Futex,
+    /// A `vfork` child to exec or exit (woken by tid of the parent).
+    Vfork,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +81,14 @@ pub enum RestartBlock {
         rem: usize,
         time64: bool,
     },
+    /// A timed futex wait (`proc/futex.rs`), to the same deadline.
+    Futex {
+        uaddr: usize,
+        val: u32,
+        bitset: u32,
+        shared: bool,
+        deadline_ns: u64,
+    },
 }
 
 /// The alternate signal stack (`sigaltstack`; Linux's `sas_ss_sp`,
@@ -88,7 +102,12 @@ pub struct AltStack {
 }
 
 pub struct Task {
+    /// Its own id (the tid; `gettid`).
     pub pid: Pid,
+    /// Its thread group's id: the leader's tid (`getpid`).
+    pub tgid: Pid,
+    /// The parent process (a tgid). For a thread, its group's parent at
+    /// the time it was made: `getppid` asks the leader.
     pub ppid: Pid,
     /// Its process group and session (Linux's `PIDTYPE_PGID` and
     /// `PIDTYPE_SID`): inherited at `fork`, changed by `setpgid` and
@@ -105,8 +124,6 @@ pub struct Task {
     /// there is one terminal). Inherited at `fork`; `setsid` and the
     /// session leader's exit clear it (`fs/tty.rs`).
     pub ctty: bool,
-    /// Stop/continue state for `wait` and `SIGCHLD` (`proc/jobctl.rs`).
-    pub jobctl: JobCtl,
     /// The program name (Linux's `comm`), for fault reports and tracing.
     pub comm: String,
     pub state: TaskState,
@@ -115,7 +132,8 @@ pub struct Task {
     pub saved_sp: usize,
     /// The address space (`None` only for a task that has exited).
     pub mm: Option<MmRef>,
-    pub files: FdTable,
+    /// Its descriptor table (shared with `CLONE_FILES`).
+    pub files: Shared<FdTable>,
     pub fpu: Box<FpuState>,
     /// The ports `ioperm` allowed (a bitmap, 1 = denied) and the `iopl`
     /// level (`arch/x86/ioport.rs`), loaded into the TSS on every switch.
@@ -125,15 +143,24 @@ pub struct Task {
     pub tls: [u64; GDT_ENTRY_TLS_ENTRIES],
     /// `set_tid_address`: cleared (and futex-woken) at exit.
     pub clear_child_tid: usize,
-    /// The working directory and the root (Linux's `fs_struct`), and the
-    /// file-creation mask.
-    pub cwd: crate::fs::inode::InodeRef,
-    pub root: crate::fs::inode::InodeRef,
-    pub umask: u32,
+    /// `set_robust_list`: the head of its robust futex list, walked at exit.
+    pub robust_list: usize,
+    /// The working directory, the root and the file-creation mask
+    /// (Linux's `fs_struct`; shared with `CLONE_FS`).
+    pub fs: Shared<FsStruct>,
     /// Timer ticks left in this time slice.
     pub slice: u32,
-    /// Signal dispositions (`rt_sigaction`), index = signal - 1.
-    pub sigactions: Box<[KSigaction; NSIG]>,
+    /// Signal dispositions (`rt_sigaction`), index = signal - 1 (shared
+    /// with `CLONE_SIGHAND`).
+    pub sigactions: Shared<[KSigaction; NSIG]>,
+    /// What the threads of its process share (`proc/thread.rs`).
+    pub group: Shared<ThreadGroup>,
+    /// The signal its parent gets when it exits (`clone`'s `CSIGNAL`; 0
+    /// for none, as for a thread).
+    pub exit_signal: i32,
+    /// Made by `vfork` (`CLONE_VFORK`): the parent thread sleeping until
+    /// this task execs or exits.
+    pub vfork_parent: Option<Pid>,
     /// Blocked signals (`rt_sigprocmask`).
     pub sigmask: u64,
     /// While `rt_sigtimedwait` lets the signals it waits for through
@@ -153,7 +180,8 @@ pub struct Task {
     pub sas: AltStack,
     /// What `restart_syscall` resumes (Linux's `restart_block`).
     pub restart_block: Option<RestartBlock>,
-    /// Signals sent but not yet delivered, and their `siginfo`.
+    /// Signals sent to this thread but not yet delivered, and their
+    /// `siginfo` (the process's are in `group`).
     pub sigpending: u64,
     pub siginfo: BTreeMap<i32, Siginfo>,
     /// The exception vector behind a pending fault signal (for the frame).

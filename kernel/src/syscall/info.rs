@@ -116,6 +116,21 @@ fn to_rlim32(v: u64) -> u32 {
 /// real uid is all three of the target's uids and its real gid all three
 /// gids, or the caller has `CAP_SYS_RESOURCE`; else `-EPERM`.
 fn with_limits<R>(pid: i32, f: impl FnOnce(&mut Rlimits) -> Result<R, Errno>) -> Result<R, Errno> {
+    let r = limits_of(pid, f);
+    // The limits are the process's (Linux keeps them in signal_struct):
+    // every thread gets the new ones.
+    if r.is_ok() {
+        let tid = if pid == 0 {
+            with_current(|t| t.pid)
+        } else {
+            pid as u32
+        };
+        crate::proc::thread::sync_rlimits(tid);
+    }
+    r
+}
+
+fn limits_of<R>(pid: i32, f: impl FnOnce(&mut Rlimits) -> Result<R, Errno>) -> Result<R, Errno> {
     if pid == 0 {
         return with_current(|t| f(&mut t.rlimits));
     }

@@ -11,12 +11,19 @@ use crate::proc::pid::PidType;
 use crate::proc::{self as process, current_mm, jobctl, sched, with_current};
 use abi::errno::{EBADF, EINVAL, ESRCH, Errno};
 use abi::sched::*;
-use abi::types::{Rusage, Siginfo, UserDesc};
+use abi::types::{Rusage, Siginfo, Timespec, Timespec64, UserDesc};
 use abi::wait::*;
 
-/// `exit(status)` and `exit_group(status)`: one thread per process here.
+/// `exit(status)`: the calling thread ends (the process with its last
+/// thread).
 pub fn sys_exit(status: i32) -> SysResult {
     // On the way out, once this call's frames have returned (`exit_later`).
+    process::exit_thread_later((status as u32 & 0xFF) << 8);
+    Ok(0)
+}
+
+/// `exit_group(status)`: every thread of the process ends.
+pub fn sys_exit_group(status: i32) -> SysResult {
     process::exit_later((status as u32 & 0xFF) << 8);
     Ok(0)
 }
@@ -26,18 +33,19 @@ pub fn sys_getpid() -> SysResult {
     Ok(sched::current_tgid() as usize)
 }
 
-/// `gettid()`: the task's own id (equal to the pid until threads exist).
+/// `gettid()`: the thread's own id.
 pub fn sys_gettid() -> SysResult {
     Ok(with_current(|t| t.pid) as usize)
 }
 
-/// `getppid()`.
+/// `getppid()`: the parent of the process (every thread keeps a copy,
+/// updated together when the parent exits: `exit::forget_original_parent`).
 pub fn sys_getppid() -> SysResult {
     Ok(with_current(|t| t.ppid) as usize)
 }
 
-/// `set_tid_address(tidptr)`: remembered (cleared at exit by Linux; we have
-/// no threads waiting on it) and returns the tid.
+/// `set_tid_address(tidptr)`: the word cleared and futex-woken when the
+/// thread exits (`proc/thread.rs` `mm_release`); returns the tid.
 pub fn sys_set_tid_address(tidptr: UserPtr<u32>) -> SysResult {
     Ok(with_current(|t| {
         t.clear_child_tid = tidptr.addr();
@@ -45,68 +53,319 @@ pub fn sys_set_tid_address(tidptr: UserPtr<u32>) -> SysResult {
     }) as usize)
 }
 
-/// `fork()` (and `vfork()`, which here is a fork: the child gets a copy).
+/// `fork()`.
 pub fn sys_fork(ctx: &mut SyscallContext) -> SysResult {
     process::fork(ctx.regs).map(|p| p as usize)
 }
 
+/// `vfork()`: `clone(CLONE_VM | CLONE_VFORK | SIGCHLD)`.
+pub fn sys_vfork(ctx: &mut SyscallContext) -> SysResult {
+    let flags = CLONE_VM | CLONE_VFORK | abi::signal::SIGCHLD as u32;
+    do_clone(
+        ctx,
+        flags,
+        false,
+        0,
+        UserPtr::new(0),
+        UserPtr::new(0),
+        UserPtr::new(0),
+    )
+}
+
 /// `clone(flags, newsp, parent_tid, tls, child_tid)` (i386 argument order,
-/// Linux's `CONFIG_CLONE_BACKWARDS`). The forms C libraries use for `fork`
-/// (`SIGCHLD` plus the tid flags) and `posix_spawn` (`CLONE_VM |
-/// CLONE_VFORK` with a new stack, which works the same on a copy) are
-/// served; threads (`CLONE_THREAD`, or `CLONE_VM` alone) are not yet:
-/// `-ENOSYS`, and the C library reports it.
+/// Linux's `CONFIG_CLONE_BACKWARDS`): a new process or, with
+/// `CLONE_THREAD`, a new thread of this one (`proc/mod.rs` `clone`).
 pub fn sys_clone(
     ctx: &mut SyscallContext,
     flags: CloneFlags,
     newsp: usize,
     parent_tid: UserPtr<u32>,
-    _tls: UserPtr<UserDesc>,
+    tls: UserPtr<UserDesc>,
     child_tid: UserPtr<u32>,
 ) -> SysResult {
+    do_clone(ctx, flags.bits(), false, newsp, parent_tid, tls, child_tid)
+}
+
+/// `clone3(*args, size)`: `clone` with its arguments in a `struct
+/// clone_args` (Linux's `copy_clone_args_from_user` and
+/// `clone3_args_valid`): a size below the first version's 64 bytes is
+/// `EINVAL`, one past a page `E2BIG`, as are nonzero bytes past the
+/// fields known here; the exit signal has its own field (the `CSIGNAL`
+/// bits of `flags` must be clear), a thread or `CLONE_PARENT` child has
+/// none, and the stack is given as base and size. `CLONE_CLEAR_SIGHAND`
+/// resets the child's handlers. Not served: `set_tid` (a chosen pid) and
+/// `CLONE_INTO_CGROUP` (`EINVAL`).
+pub fn sys_clone3(ctx: &mut SyscallContext, uargs: usize, size: usize) -> SysResult {
+    /// `CLONE_ARGS_SIZE_VER0` and the size of the version read here (VER2).
+    const VER0: usize = 64;
+    const KNOWN: usize = 88;
+    const CLONE_CLEAR_SIGHAND: u64 = 0x1_0000_0000;
+    const CLONE_DETACHED: u64 = 0x0040_0000;
+    if size > crate::mm::PAGE_SIZE {
+        return Err(abi::errno::E2BIG);
+    }
+    if size < VER0 {
+        return Err(EINVAL);
+    }
+    let mm = current_mm()?;
+    let mut raw = [0u8; KNOWN];
+    let n = size.min(KNOWN);
+    crate::mm::usercopy::copy_from_user(&mm, &mut raw[..n], uargs)?;
+    // copy_struct_from_user: what a newer caller adds must be zero.
+    let mut at = KNOWN;
+    while at < size {
+        let mut chunk = [0u8; 64];
+        let len = (size - at).min(chunk.len());
+        crate::mm::usercopy::copy_from_user(&mm, &mut chunk[..len], uargs + at)?;
+        if chunk[..len].iter().any(|&b| b != 0) {
+            return Err(abi::errno::E2BIG);
+        }
+        at += len;
+    }
+    drop(mm);
+    let field = |i: usize| u64::from_le_bytes(raw[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+    let (flags, child_tid, parent_tid, exit_signal) = (field(0), field(2), field(3), field(4));
+    let (stack, stack_size, tls, set_tid, set_tid_size) =
+        (field(5), field(6), field(7), field(8), field(9));
+    if set_tid_size > 32 || (set_tid == 0 && set_tid_size > 0) {
+        return Err(EINVAL);
+    }
+    if exit_signal & !u64::from(CSIGNAL) != 0 {
+        return Err(EINVAL);
+    }
+    // clone3_args_valid.
+    let legacy = u64::from(u32::MAX);
+    if flags & !(legacy | CLONE_CLEAR_SIGHAND) != 0
+        || flags & (CLONE_DETACHED | u64::from(CSIGNAL)) != 0
+        || (flags & u64::from(CLONE_SIGHAND) != 0 && flags & CLONE_CLEAR_SIGHAND != 0)
+        || (flags & u64::from(CLONE_THREAD | CLONE_PARENT) != 0 && exit_signal != 0)
+        || (stack == 0) != (stack_size == 0)
+        || set_tid_size > 0
+    {
+        return Err(EINVAL);
+    }
+    let top = stack.checked_add(stack_size).ok_or(EINVAL)?;
+    if stack != 0 && !crate::mm::usercopy::access_ok(stack as usize, stack_size as usize) {
+        return Err(EINVAL);
+    }
+    let ptr = |v: u64| usize::try_from(v).map_err(|_| abi::errno::EFAULT);
+    do_clone(
+        ctx,
+        flags as u32 | exit_signal as u32,
+        flags & CLONE_CLEAR_SIGHAND != 0,
+        top as usize,
+        UserPtr::new(ptr(parent_tid)?),
+        UserPtr::new(ptr(tls)?),
+        UserPtr::new(ptr(child_tid)?),
+    )
+}
+
+/// Linux's `kernel_clone` with `copy_process`'s checks of the flags.
+#[allow(clippy::too_many_arguments)]
+fn do_clone(
+    ctx: &mut SyscallContext,
+    flags: u32,
+    clear_sighand: bool,
+    newsp: usize,
+    parent_tid: UserPtr<u32>,
+    tls: UserPtr<UserDesc>,
+    child_tid: UserPtr<u32>,
+) -> SysResult {
+    // CLONE_DETACHED and CLONE_UNTRACED are accepted and ignored, as the
+    // old `clone` does; CLONE_SYSVSEM has no semaphores to share here.
+    const CLONE_DETACHED: u32 = 0x0040_0000;
+    const CLONE_UNTRACED: u32 = 0x0080_0000;
     let known = CSIGNAL
         | CLONE_VM
         | CLONE_FS
         | CLONE_FILES
         | CLONE_SIGHAND
         | CLONE_VFORK
+        | CLONE_PARENT
         | CLONE_THREAD
+        | CLONE_SYSVSEM
         | CLONE_SETTLS
         | CLONE_PARENT_SETTID
         | CLONE_CHILD_CLEARTID
-        | CLONE_CHILD_SETTID;
-    if flags.any(!known) {
+        | CLONE_CHILD_SETTID
+        | CLONE_DETACHED
+        | CLONE_UNTRACED;
+    if flags & !known != 0 {
         return Err(EINVAL);
     }
-    if flags.has(CLONE_THREAD)
-        || flags.bits() & (CLONE_VM | CLONE_VFORK) == CLONE_VM
-        || flags.has(CLONE_SETTLS)
-    {
-        return Err(abi::errno::ENOSYS);
+    let has = |f: u32| flags & f != 0;
+    // copy_process: a thread shares the dispositions, which need the
+    // address space shared (their handlers are addresses in it).
+    if has(CLONE_THREAD) && !has(CLONE_SIGHAND) {
+        return Err(EINVAL);
     }
+    if has(CLONE_SIGHAND) && !has(CLONE_VM) {
+        return Err(EINVAL);
+    }
+    // Init's siblings would have no parent to reap them (SIGNAL_UNKILLABLE).
+    if has(CLONE_PARENT) && sched::current_tgid() == 1 {
+        return Err(EINVAL);
+    }
+    let tls = if has(CLONE_SETTLS) {
+        let info = tls.read()?;
+        let n = info.entry_number as usize;
+        // The child's slot is named (Linux's do_set_thread_area with
+        // can_allocate 0): -1 is EINVAL here.
+        if !(GDT_ENTRY_TLS_MIN..GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES).contains(&n) {
+            return Err(EINVAL);
+        }
+        Some((n - GDT_ENTRY_TLS_MIN, tls_descriptor(&info)?))
+    } else {
+        None
+    };
     let args = process::CloneArgs {
+        flags,
         stack: (newsp != 0).then_some(newsp),
-        child_settid: flags.has(CLONE_CHILD_SETTID).then(|| child_tid.addr()),
-        child_cleartid: flags.has(CLONE_CHILD_CLEARTID).then(|| child_tid.addr()),
+        child_settid: has(CLONE_CHILD_SETTID).then(|| child_tid.addr()),
+        child_cleartid: has(CLONE_CHILD_CLEARTID).then(|| child_tid.addr()),
+        tls,
+        clear_sighand,
     };
     let pid = process::clone(ctx.regs, args)?;
-    if flags.has(CLONE_PARENT_SETTID) {
-        parent_tid.write(&pid)?;
+    if has(CLONE_PARENT_SETTID) {
+        // As Linux's kernel_clone: a fault here is not the call's failure.
+        let _ = parent_tid.write(&pid);
     }
-    if flags.has(CLONE_VFORK) {
-        // The parent waits until the child execs or exits; with a copied
-        // address space, letting the child run first is enough.
-        sched::schedule();
+    if has(CLONE_VFORK) {
+        // The parent sleeps until the child execs or exits (Linux's
+        // wait_for_vfork_done, killable): they share the address space.
+        let me = with_current(|t| t.pid);
+        loop {
+            let waiting =
+                sched::SCHED.with(|s| s.tasks.get(pid).is_some_and(|c| c.vfork_parent == Some(me)));
+            if !waiting || with_current(|t| t.exit_pending.is_some()) {
+                break;
+            }
+            sched::sleep(crate::proc::task::WaitChannel::Vfork);
+        }
     }
     Ok(pid as usize)
 }
 
-/// `set_robust_list(head, len)`: accepted (no threads, no futexes to clean).
-pub fn sys_set_robust_list(_head: UserPtr<u32>, len: usize) -> SysResult {
+/// `set_robust_list(head, len)`: the head of the thread's robust futex
+/// list, walked when it exits (`proc/thread.rs`).
+pub fn sys_set_robust_list(head: UserPtr<u32>, len: usize) -> SysResult {
     if len != 12 {
         return Err(EINVAL);
     }
+    with_current(|t| t.robust_list = head.addr());
     Ok(0)
+}
+
+/// `get_robust_list(pid, *head_ptr, *len_ptr)`: a thread's list head (0:
+/// the caller's). Only the caller's own process is looked at.
+pub fn sys_get_robust_list(pid: i32, head: UserPtr<u32>, len: UserPtr<u32>) -> SysResult {
+    let h = if pid == 0 {
+        with_current(|t| t.robust_list)
+    } else {
+        let tgid = sched::current_tgid();
+        sched::SCHED
+            .with(|s| {
+                s.tasks
+                    .get(pid as u32)
+                    .filter(|t| t.tgid == tgid)
+                    .map(|t| t.robust_list)
+            })
+            .ok_or(ESRCH)?
+    };
+    head.write(&(h as u32))?;
+    len.write(&12)?;
+    Ok(0)
+}
+
+/// `futex(uaddr, op, val, timeout, uaddr2, val3)` with the 32-bit
+/// `timespec` (`proc/futex.rs`).
+pub fn sys_futex(
+    uaddr: usize,
+    op: u32,
+    val: u32,
+    utime: usize,
+    uaddr2: usize,
+    val3: u32,
+) -> SysResult {
+    futex(uaddr, op, val, utime, uaddr2, val3, false)
+}
+
+/// `futex_time64`: the same with a 64-bit `timespec`.
+pub fn sys_futex_time64(
+    uaddr: usize,
+    op: u32,
+    val: u32,
+    utime: usize,
+    uaddr2: usize,
+    val3: u32,
+) -> SysResult {
+    futex(uaddr, op, val, utime, uaddr2, val3, true)
+}
+
+/// Linux's `sys_futex` and `do_futex`: the timeout (for the waits) or
+/// the second count (`val2`, the fourth argument of the others), then the
+/// operation.
+fn futex(
+    uaddr: usize,
+    op: u32,
+    val: u32,
+    utime: usize,
+    uaddr2: usize,
+    val3: u32,
+    time64: bool,
+) -> SysResult {
+    use crate::proc::futex::{self as fx, *};
+    let cmd = op & FUTEX_CMD_MASK;
+    let shared = op & FUTEX_PRIVATE_FLAG == 0;
+    let realtime = op & FUTEX_CLOCK_REALTIME != 0;
+    let waits = matches!(cmd, FUTEX_WAIT | FUTEX_WAIT_BITSET);
+    let timeout = if waits && utime != 0 {
+        let ts = if time64 {
+            UserPtr::<Timespec64>::new(utime).read()?
+        } else {
+            let t = UserPtr::<Timespec>::new(utime).read()?;
+            Timespec64 {
+                tv_sec: t.tv_sec.into(),
+                tv_nsec: t.tv_nsec.into(),
+            }
+        };
+        if ts.tv_sec < 0 || !(0..1_000_000_000).contains(&ts.tv_nsec) {
+            return Err(EINVAL);
+        }
+        let ns = (ts.tv_sec as u64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(ts.tv_nsec as u64);
+        let now = crate::time::uptime_ns();
+        // FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's absolute,
+        // on CLOCK_MONOTONIC or (FUTEX_CLOCK_REALTIME) the wall clock.
+        let deadline_ns = if cmd == FUTEX_WAIT {
+            now.saturating_add(ns)
+        } else if realtime {
+            ns.saturating_sub(crate::time::boot_epoch().saturating_mul(1_000_000_000))
+        } else {
+            ns
+        };
+        Some(fx::Timeout { deadline_ns })
+    } else {
+        None
+    };
+    if realtime && cmd != FUTEX_WAIT_BITSET {
+        return Err(abi::errno::ENOSYS);
+    }
+    let val2 = utime as u32;
+    match cmd {
+        FUTEX_WAIT => fx::wait(uaddr, val, FUTEX_BITSET_MATCH_ANY, shared, timeout),
+        FUTEX_WAIT_BITSET => fx::wait(uaddr, val, val3, shared, timeout),
+        FUTEX_WAKE => fx::wake(uaddr, val, FUTEX_BITSET_MATCH_ANY, shared),
+        FUTEX_WAKE_BITSET => fx::wake(uaddr, val, val3, shared),
+        FUTEX_REQUEUE => fx::requeue(uaddr, uaddr2, val as i32, val2 as i32, None, shared),
+        FUTEX_CMP_REQUEUE => {
+            fx::requeue(uaddr, uaddr2, val as i32, val2 as i32, Some(val3), shared)
+        }
+        FUTEX_WAKE_OP => fx::wake_op(uaddr, uaddr2, val, val2, val3, shared),
+        _ => Err(abi::errno::ENOSYS),
+    }
 }
 
 /// `getpgrp()`: the caller's process group.

@@ -148,14 +148,14 @@ pub fn sys_rt_sigpending(set: UserPtr<[u32; 2]>, sigsetsize: usize) -> SysResult
     if sigsetsize > 8 {
         return Err(EINVAL);
     }
-    let p = with_current(|t| t.sigpending & t.sigmask);
+    let p = with_current(|t| (t.sigpending | t.group.shared_pending) & t.sigmask);
     set.write(&[p as u32, (p >> 32) as u32])?;
     Ok(0)
 }
 
 /// `sigpending(*set)` (73): the same for signals 1 to 32.
 pub fn sys_sigpending(set: UserPtr<u32>) -> SysResult {
-    let p = with_current(|t| t.sigpending & t.sigmask);
+    let p = with_current(|t| (t.sigpending | t.group.shared_pending) & t.sigmask);
     set.write(&(p as u32))?;
     Ok(0)
 }
@@ -177,24 +177,29 @@ pub fn sys_sigaltstack(
 /// The `siginfo_t` of a signal a process sends: `code`, its pid and its
 /// real uid (Linux's `prepare_kill_siginfo`).
 fn kill_info(sig: i32, code: i32) -> Siginfo {
-    let (me, uid) = with_current(|t| (t.pid, t.cred.uid));
+    let (me, uid) = with_current(|t| (t.tgid, t.cred.uid));
     let mut info = signal::user_info(sig, code, me);
     info.fields[1] = uid;
     info
 }
 
-/// Send a signal a process asks for (0: only check) to the task `target`.
-fn send(target: i32, sig: i32, code: i32) -> SysResult {
+/// Send a signal a process asks for (0: only check) to the process of
+/// task `target` (`group`) or to that thread alone.
+fn send(target: i32, sig: i32, code: i32, group: bool) -> SysResult {
     let target = u32::try_from(target).map_err(|_| ESRCH)?;
     signal::check_kill_permission(sig, target)?;
-    queue(target, sig, kill_info(sig, code))
+    queue(target, sig, kill_info(sig, code), group)
 }
 
 /// Queue a checked signal (0: nothing to queue) for `target`. Init keeps
 /// only the signals it has handlers for (`proc/signal.rs`, Linux's
 /// `SIGNAL_UNKILLABLE`): `SIGKILL` from a program must not power off.
-fn queue(target: Pid, sig: i32, info: Siginfo) -> SysResult {
-    signal::send(target, sig, info)?;
+fn queue(target: Pid, sig: i32, info: Siginfo, group: bool) -> SysResult {
+    if group {
+        signal::send_process(target, sig, info)?;
+    } else {
+        signal::send(target, sig, info)?;
+    }
     Ok(0)
 }
 
@@ -205,7 +210,7 @@ fn queue(target: Pid, sig: i32, info: Siginfo) -> SysResult {
 /// refusal, `EPERM`, only if nothing else failed).
 pub fn sys_kill(pid: i32, sig: i32) -> SysResult {
     if pid > 0 {
-        return send(pid, sig, SI_USER);
+        return send(pid, sig, SI_USER, true);
     }
     if pid == i32::MIN {
         return Err(ESRCH); // -INT_MIN names no group
@@ -220,18 +225,20 @@ pub fn sys_kill(pid: i32, sig: i32) -> SysResult {
         jobctl::kill_pgrp(pgrp, sig, info, true)?;
         return Ok(0);
     }
-    let me = with_current(|t| t.pid);
+    let me = with_current(|t| t.tgid);
     let (mut count, mut ret) = (0, Ok(()));
     let mut p = 1;
-    // One task at a time, no borrow held while signalling.
+    // One process at a time (threads are their leader's), no borrow held
+    // while signalling.
     while let Some(next) = SCHED.with(|s| s.tasks.next_pid(p)) {
         p = next;
-        if next == me {
+        let leader = SCHED.with(|s| s.tasks.get(next).is_some_and(|t| t.tgid == next));
+        if next == me || !leader {
             continue;
         }
         count += 1;
-        let r =
-            signal::check_kill_permission(sig, next).and_then(|()| signal::send(next, sig, info));
+        let r = signal::check_kill_permission(sig, next)
+            .and_then(|()| signal::send_process(next, sig, info));
         if r != Err(EPERM) {
             ret = r;
         }
@@ -247,7 +254,16 @@ pub fn sys_tgkill(tgid: i32, tid: i32, sig: i32) -> SysResult {
     if tgid <= 0 || tid <= 0 {
         return Err(EINVAL);
     }
-    send(tid, sig, SI_TKILL)
+    // The thread must belong to that process (Linux's do_send_specific).
+    let in_group = SCHED.with(|s| {
+        s.tasks
+            .get(tid as Pid)
+            .is_some_and(|t| t.tgid == tgid as Pid)
+    });
+    if !in_group {
+        return Err(ESRCH);
+    }
+    send(tid, sig, SI_TKILL, false)
 }
 
 /// `tkill(tid, sig)` (musl's `raise`).
@@ -255,7 +271,7 @@ pub fn sys_tkill(tid: i32, sig: i32) -> SysResult {
     if tid <= 0 {
         return Err(EINVAL);
     }
-    send(tid, sig, SI_TKILL)
+    send(tid, sig, SI_TKILL, false)
 }
 
 /// `rt_sigqueueinfo(pid, sig, *info)` (`sigqueue`): a signal with a
@@ -265,14 +281,14 @@ pub fn sys_tkill(tid: i32, sig: i32) -> SysResult {
 pub fn sys_rt_sigqueueinfo(pid: i32, sig: i32, uinfo: UserPtr<Siginfo>) -> SysResult {
     let mut info = uinfo.read()?;
     info.si_signo = sig;
-    let me = with_current(|t| t.pid);
+    let me = with_current(|t| t.tgid);
     if (info.si_code >= 0 || info.si_code == SI_TKILL) && pid != me as i32 {
         return Err(EPERM);
     }
     // No process groups here: only a pid names a target.
     let target = u32::try_from(pid).ok().filter(|&p| p > 0).ok_or(ESRCH)?;
     signal::check_kill_permission(sig, target)?;
-    queue(target, sig, info)
+    queue(target, sig, info, true)
 }
 
 /// Sleep until a signal comes that is not blocked by `mask`, then let it
@@ -415,6 +431,19 @@ pub fn sys_restart_syscall() -> SysResult {
             rem,
             time64,
         }) => super::time::nanosleep_restart(deadline_ns, rem, time64),
+        Some(RestartBlock::Futex {
+            uaddr,
+            val,
+            bitset,
+            shared,
+            deadline_ns,
+        }) => crate::proc::futex::wait(
+            uaddr,
+            val,
+            bitset,
+            shared,
+            Some(crate::proc::futex::Timeout { deadline_ns }),
+        ),
         None => Err(EINTR),
     }
 }

@@ -119,7 +119,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_RT_SIGPROCMASK, signal::sys_rt_sigprocmask);
     sys!(NR_GETCWD, open::sys_getcwd);
     sys!(NR_SIGALTSTACK, signal::sys_sigaltstack);
-    sys!(NR_VFORK, proc::sys_fork);
+    sys!(NR_VFORK, proc::sys_vfork);
     sys!(NR_MMAP2, mem::sys_mmap2);
     sys!(NR_GETUID32, cred::sys_getuid);
     sys!(NR_GETGID32, cred::sys_getgid);
@@ -143,7 +143,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_GETRESGID, cred::sys_getresgid16);
     sys!(NR_GETTID, proc::sys_gettid);
     sys!(NR_SET_THREAD_AREA, proc::sys_set_thread_area);
-    sys!(NR_EXIT_GROUP, proc::sys_exit);
+    sys!(NR_EXIT_GROUP, proc::sys_exit_group);
     sys!(NR_SET_TID_ADDRESS, proc::sys_set_tid_address);
     sys!(NR_CLOCK_GETTIME, time::sys_clock_gettime);
     sys!(NR_TGKILL, signal::sys_tgkill);
@@ -158,9 +158,13 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_PIPE2, pipe::sys_pipe2);
     sys!(NR_POLL, select::sys_poll);
     sys!(NR_CLONE, proc::sys_clone);
+    sys!(NR_CLONE3, proc::sys_clone3);
     sys!(NR_CLOCK_NANOSLEEP, time::sys_clock_nanosleep);
     sys!(NR_CLOCK_NANOSLEEP_TIME64, time::sys_clock_nanosleep_time64);
     sys!(NR_SET_ROBUST_LIST, proc::sys_set_robust_list);
+    sys!(NR_GET_ROBUST_LIST, proc::sys_get_robust_list);
+    sys!(NR_FUTEX, proc::sys_futex);
+    sys!(NR_FUTEX_TIME64, proc::sys_futex_time64);
     sys!(NR_SCHED_YIELD, sched::sys_sched_yield);
     sys!(NR_SCHED_GETAFFINITY, sched::sys_sched_getaffinity);
     sys!(NR_SCHED_SETAFFINITY, sched::sys_sched_setaffinity);
