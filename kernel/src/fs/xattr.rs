@@ -27,8 +27,11 @@ const XATTR_REPLACE: u32 = 2;
 /// The name, as Linux's `strncpy_from_user` into `XATTR_NAME_MAX + 1`
 /// bytes takes it: empty or too long is `ERANGE`.
 fn name(name: UserCStr) -> Result<alloc::vec::Vec<u8>, Errno> {
-    let n = name.read(XATTR_NAME_MAX + 1)?;
-    if n.is_empty() || n.len() > XATTR_NAME_MAX {
+    let n = name.read(XATTR_NAME_MAX).map_err(|e| match e {
+        abi::errno::ENAMETOOLONG => ERANGE,
+        e => e,
+    })?;
+    if n.is_empty() {
         return Err(ERANGE);
     }
     Ok(n)
