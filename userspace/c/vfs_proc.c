@@ -15,7 +15,9 @@
  *            child that exited shows state Z until it is reaped, then
  *            /proc/<pid> is gone (ENOENT);
  *   fd       /proc/self/fd lists exactly the open fds, as symlinks: a file's
- *            gives its path, a pipe's "pipe:[N]"; a closed fd is ENOENT;
+ *            gives its path, a pipe's "pipe:[N]", and opening a pipe's
+ *            link opens another end of the same pipe (same inode, the data
+ *            written before, EOF when the writers close); a closed fd is ENOENT;
  *            /proc/self/cwd is a symlink to getcwd(), also after chdir;
  *   maps     every /proc/self/maps line parses as "%lx-%lx %4s %lx %x:%x
  *            %lu [path]", in order, page aligned; main() is in an r-x mapping
@@ -266,6 +268,30 @@ static void g_fd(void)
     snprintf(link, sizeof link, "/proc/self/fd/%d", p[0]);
     CHECK(rl(link, buf, sizeof buf) > 0 && strncmp(buf, "pipe:[", 6) == 0, "readlink(%s) = \"%s\", expected pipe:[N]",
           link, buf);
+
+    /* Opening a pipe's link opens another end of the same pipe (bash's
+     * <(...) hands out /dev/fd/63), even with no writer left: no FIFO wait. */
+    CHECK(write(p[1], "via", 3) == 3, "write to the pipe failed, errno %d", errno);
+    int again = open(link, O_RDONLY);
+    CHECK(again >= 0 && again != p[0], "open(%s) = %d, errno %d", link, again, errno);
+    struct stat a, b;
+    CHECK(again >= 0 && fstat(again, &a) == 0 && fstat(p[0], &b) == 0 && S_ISFIFO(a.st_mode) && a.st_ino == b.st_ino &&
+              a.st_dev == b.st_dev,
+          "the reopened pipe is another inode (mode 0%o ino %lu, pipe's %lu)", (unsigned)a.st_mode,
+          (unsigned long)a.st_ino, (unsigned long)b.st_ino);
+    snprintf(link, sizeof link, "/proc/self/fd/%d", p[1]);
+    int w2 = open(link, O_WRONLY);
+    CHECK(w2 >= 0 && write(w2, "!", 1) == 1, "open(%s, O_WRONLY)/write: errno %d", link, errno);
+    if (w2 >= 0)
+        close(w2);
+    close(p[1]);
+    char got[8] = {0};
+    CHECK(again >= 0 && read(again, got, sizeof got) == 4 && memcmp(got, "via!", 4) == 0,
+          "read of the reopened pipe: \"%s\"", got);
+    CHECK(again >= 0 && read(again, got, sizeof got) == 0, "no EOF on the reopened pipe once its writers closed");
+    if (again >= 0)
+        close(again);
+    close(p[0]);
 
     /* The listing is exactly the open fds (including the listing's own). */
     DIR *d = opendir("/proc/self/fd");
