@@ -268,12 +268,16 @@ pub fn timer_tick(from_user: bool) {
             TICKS_IDLE.fetch_add(1, Ordering::Relaxed);
             return (false, None);
         };
+        // A sleeper the idle loop ran for, woken by this very tick (the
+        // timer's sleepers are woken first), is queued, not running: the
+        // tick was idle, not its CPU time.
+        let queued = s.runq.contains(&cur);
         // A task released as it exits (nobody waits for it) stays
         // current, outside the table, until the switch away from it.
         let Some(t) = s.tasks.get_mut(cur) else {
             return (false, None);
         };
-        if t.state != TaskState::Runnable {
+        if t.state != TaskState::Runnable || queued {
             // The idle loop runs on a sleeper's behalf.
             TICKS_IDLE.fetch_add(1, Ordering::Relaxed);
             return (false, None);
