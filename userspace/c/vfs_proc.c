@@ -13,7 +13,8 @@
  *   stat     /proc/self/stat is "<pid> (<comm>) R <ppid> ...", 40+ fields;
  *   self     readlink /proc/self is "<pid>"; /proc/<pid>/status agrees; a
  *            child that exited shows state Z until it is reaped, then
- *            /proc/<pid> is gone (ENOENT);
+ *            /proc/<pid> is gone (ENOENT); a child in nanosleep is S in
+ *            every read for 300 ms while we run;
  *   fd       /proc/self/fd lists exactly the open fds, as symlinks: a file's
  *            gives its path, a pipe's "pipe:[N]", and opening a pipe's
  *            link opens another end of the same pipe (same inode, the data
@@ -37,6 +38,7 @@
 #include <fcntl.h>
 #include <dirent.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +253,41 @@ static void g_self(void)
     struct stat sb;
     errno = 0;
     CHECK(stat(path, &sb) == -1 && errno == ENOENT, "%s of a reaped child: errno %d, expected ENOENT", path, errno);
+
+    /* A child in nanosleep is S the whole time, also while we run (its
+     * sleep is not a wake-up on every timer tick). */
+    fflush(stdout);
+    child = fork();
+    if (child == 0) {
+        struct timespec ts = {2, 0};
+        nanosleep(&ts, NULL);
+        _exit(0);
+    }
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)child);
+    state = '?';
+    for (int i = 0; i < 100 && state != 'S'; i++) { /* up to 1 s to fall asleep */
+        const char *c = slurp(path, st, sizeof st) > 0 ? strrchr(st, ')') : NULL;
+        if (!c || sscanf(c + 1, " %c", &state) != 1)
+            break;
+        if (state != 'S')
+            usleep(10000);
+    }
+    int reads = 0, awake = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do { /* 300 ms of reading it without sleeping ourselves */
+        const char *c = slurp(path, st, sizeof st) > 0 ? strrchr(st, ')') : NULL;
+        char s2 = '?';
+        if (c && sscanf(c + 1, " %c", &s2) == 1) {
+            reads++;
+            awake += s2 != 'S';
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+    } while ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) < 300000000L);
+    CHECK(state == 'S' && reads > 0 && awake == 0, "a child in nanosleep(2 s): state %c, then not S in %d of %d reads",
+          state, awake, reads);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
 }
 
 static void g_fd(void)

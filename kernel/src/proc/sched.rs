@@ -207,6 +207,34 @@ pub fn wake(chan: WaitChannel, only: Option<Pid>) {
     });
 }
 
+/// The timer interrupt's wake-up: those waiting for the next tick
+/// ([`WaitChannel::Timer`]) and those whose deadline ([`WaitChannel::Until`])
+/// is `now_ns` or earlier.
+pub fn wake_timers(now_ns: u64) {
+    SCHED.with(|s| {
+        let Scheduler {
+            tasks,
+            runq,
+            sleeping,
+            ..
+        } = s;
+        sleeping.retain(|pid| {
+            let Some(t) = tasks.get_mut(*pid) else {
+                return false;
+            };
+            match t.state {
+                TaskState::Sleeping(WaitChannel::Timer) => {}
+                TaskState::Sleeping(WaitChannel::Until(d)) if d <= now_ns => {}
+                TaskState::Sleeping(_) => return true,
+                _ => return false, // woken by a signal meanwhile
+            }
+            t.state = TaskState::Runnable;
+            runq.push_back(*pid);
+            false
+        });
+    });
+}
+
 /// Sleep on `chan` until woken.
 pub fn sleep(chan: WaitChannel) {
     SCHED.with(|s| {
