@@ -81,8 +81,9 @@ bench: setup
 grade: setup
 	scripts/grade $(LAB)
 
-# Linux's x86 and vDSO selftests on our kernel and on Debian's i386 Linux
-# (CONFORMANCE_TESTS=REGEX, CONFORMANCE_CPU=max).
+# Linux's x86 and vDSO selftests, then BusyBox's own test suite, on our
+# kernel and on Debian's i386 Linux (CONFORMANCE_TESTS=REGEX,
+# CONFORMANCE_CPU=max; CONFORMANCE_TESTS=busybox for BusyBox's alone).
 conformance: setup
 	scripts/conformance
 

@@ -7,7 +7,7 @@ pub fn handle(irq: u32, regs: &mut PtRegs) {
     match irq as u8 {
         pic::IRQ_TIMER => {
             crate::time::tick();
-            crate::proc::sched::wake(crate::proc::task::WaitChannel::Timer, None);
+            crate::proc::sched::wake_timers(crate::time::uptime_ns());
             crate::proc::sched::timer_tick(regs.user_mode());
         }
         pic::IRQ_COM1 => crate::fs::tty::serial_interrupt(),

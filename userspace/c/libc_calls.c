@@ -3,8 +3,10 @@
  * `libc_calls: all ok` (exit 0) only when every check passes.
  *   c_libc_calls_* [PATH_OF_EXIT42]   (default /bin/exit42)
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,11 +249,56 @@ static void check_fork(const char *exit42)
     CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD, "waitpid with no children: errno %d, expected ECHILD", errno);
 }
 
+/* sethostname/setdomainname as kernel/sys.c has them: EINVAL past 64
+ * bytes, EPERM without CAP_SYS_ADMIN (checked first), EFAULT for a bad pointer; the name
+ * is what uname shows. In a child with a UTS namespace of its own where
+ * there is one (on the host, not to rename it). */
+static void check_sethostname(void)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        failures = 0;
+        if (unshare(CLONE_NEWUTS) != 0)
+            printf("sethostname: no UTS namespace (errno %d): the system's name changes\n", errno);
+        char big[65];
+        memset(big, 'x', sizeof big);
+        errno = 0;
+        CHECK(sethostname(big, 65) == -1 && errno == EINVAL, "sethostname of 65 bytes: errno %d, want EINVAL", errno);
+        const char *volatile bad = (const char *)8;
+        errno = 0;
+        CHECK(sethostname(bad, 4) == -1 && errno == EFAULT, "sethostname(bad pointer): errno %d, want EFAULT",
+              errno);
+        CHECK(sethostname("bb-test.local!", 7) == 0, "sethostname: errno %d", errno);
+        CHECK(setdomainname("example", 7) == 0, "setdomainname: errno %d", errno);
+        struct utsname u;
+        CHECK(uname(&u) == 0 && strcmp(u.nodename, "bb-test") == 0 && strcmp(u.domainname, "example") == 0,
+              "uname after sethostname/setdomainname: \"%s\" \"%s\"", u.nodename, u.domainname);
+        char h[65] = {0};
+        CHECK(gethostname(h, sizeof h) == 0 && strcmp(h, "bb-test") == 0, "gethostname: \"%s\"", h);
+        CHECK(sethostname(big, 64) == 0 && uname(&u) == 0 && strlen(u.nodename) == 64, "a 64-byte host name: %zu",
+              strlen(u.nodename));
+        CHECK(setresuid(1000, 1000, 1000) == 0, "setresuid(1000): errno %d", errno);
+        errno = 0;
+        CHECK(sethostname("x", 1) == -1 && errno == EPERM, "sethostname as uid 1000: errno %d, want EPERM", errno);
+        errno = 0;
+        CHECK(sethostname(big, 65) == -1 && errno == EPERM, "65 bytes as uid 1000: errno %d, want EPERM first", errno);
+        fflush(stdout);
+        _exit(failures ? 1 : 0);
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the sethostname checks failed (status 0x%x)", st);
+}
+
 int main(int argc, char **argv)
 {
     const char *exit42 = argc > 1 ? argv[1] : "/bin/exit42";
     check_ids();
     check_uname();
+    if (geteuid() == 0)
+        check_sethostname();
     check_time();
     check_float();
     check_malloc();

@@ -13,9 +13,12 @@
  *   stat     /proc/self/stat is "<pid> (<comm>) R <ppid> ...", 40+ fields;
  *   self     readlink /proc/self is "<pid>"; /proc/<pid>/status agrees; a
  *            child that exited shows state Z until it is reaped, then
- *            /proc/<pid> is gone (ENOENT);
+ *            /proc/<pid> is gone (ENOENT); a child in nanosleep is S in
+ *            every read for 300 ms while we run;
  *   fd       /proc/self/fd lists exactly the open fds, as symlinks: a file's
- *            gives its path, a pipe's "pipe:[N]"; a closed fd is ENOENT;
+ *            gives its path, a pipe's "pipe:[N]", and opening a pipe's
+ *            link opens another end of the same pipe (same inode, the data
+ *            written before, EOF when the writers close); a closed fd is ENOENT;
  *            /proc/self/cwd is a symlink to getcwd(), also after chdir;
  *   maps     every /proc/self/maps line parses as "%lx-%lx %4s %lx %x:%x
  *            %lu [path]", in order, page aligned; main() is in an r-x mapping
@@ -35,6 +38,7 @@
 #include <fcntl.h>
 #include <dirent.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +253,41 @@ static void g_self(void)
     struct stat sb;
     errno = 0;
     CHECK(stat(path, &sb) == -1 && errno == ENOENT, "%s of a reaped child: errno %d, expected ENOENT", path, errno);
+
+    /* A child in nanosleep is S the whole time, also while we run (its
+     * sleep is not a wake-up on every timer tick). */
+    fflush(stdout);
+    child = fork();
+    if (child == 0) {
+        struct timespec ts = {2, 0};
+        nanosleep(&ts, NULL);
+        _exit(0);
+    }
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)child);
+    state = '?';
+    for (int i = 0; i < 100 && state != 'S'; i++) { /* up to 1 s to fall asleep */
+        const char *c = slurp(path, st, sizeof st) > 0 ? strrchr(st, ')') : NULL;
+        if (!c || sscanf(c + 1, " %c", &state) != 1)
+            break;
+        if (state != 'S')
+            usleep(10000);
+    }
+    int reads = 0, awake = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do { /* 300 ms of reading it without sleeping ourselves */
+        const char *c = slurp(path, st, sizeof st) > 0 ? strrchr(st, ')') : NULL;
+        char s2 = '?';
+        if (c && sscanf(c + 1, " %c", &s2) == 1) {
+            reads++;
+            awake += s2 != 'S';
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+    } while ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) < 300000000L);
+    CHECK(state == 'S' && reads > 0 && awake == 0, "a child in nanosleep(2 s): state %c, then not S in %d of %d reads",
+          state, awake, reads);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
 }
 
 static void g_fd(void)
@@ -266,6 +305,30 @@ static void g_fd(void)
     snprintf(link, sizeof link, "/proc/self/fd/%d", p[0]);
     CHECK(rl(link, buf, sizeof buf) > 0 && strncmp(buf, "pipe:[", 6) == 0, "readlink(%s) = \"%s\", expected pipe:[N]",
           link, buf);
+
+    /* Opening a pipe's link opens another end of the same pipe (bash's
+     * <(...) hands out /dev/fd/63), even with no writer left: no FIFO wait. */
+    CHECK(write(p[1], "via", 3) == 3, "write to the pipe failed, errno %d", errno);
+    int again = open(link, O_RDONLY);
+    CHECK(again >= 0 && again != p[0], "open(%s) = %d, errno %d", link, again, errno);
+    struct stat a, b;
+    CHECK(again >= 0 && fstat(again, &a) == 0 && fstat(p[0], &b) == 0 && S_ISFIFO(a.st_mode) && a.st_ino == b.st_ino &&
+              a.st_dev == b.st_dev,
+          "the reopened pipe is another inode (mode 0%o ino %lu, pipe's %lu)", (unsigned)a.st_mode,
+          (unsigned long)a.st_ino, (unsigned long)b.st_ino);
+    snprintf(link, sizeof link, "/proc/self/fd/%d", p[1]);
+    int w2 = open(link, O_WRONLY);
+    CHECK(w2 >= 0 && write(w2, "!", 1) == 1, "open(%s, O_WRONLY)/write: errno %d", link, errno);
+    if (w2 >= 0)
+        close(w2);
+    close(p[1]);
+    char got[8] = {0};
+    CHECK(again >= 0 && read(again, got, sizeof got) == 4 && memcmp(got, "via!", 4) == 0,
+          "read of the reopened pipe: \"%s\"", got);
+    CHECK(again >= 0 && read(again, got, sizeof got) == 0, "no EOF on the reopened pipe once its writers closed");
+    if (again >= 0)
+        close(again);
+    close(p[0]);
 
     /* The listing is exactly the open fds (including the listing's own). */
     DIR *d = opendir("/proc/self/fd");

@@ -29,6 +29,9 @@ use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub type InodeRef = Arc<Inode>;
 
+/// The pipe file system's device number (anonymous pipes' `st_dev`).
+pub const PIPEFS_DEV: (u32, u32) = (0, 12);
+
 /// A point in time, as `struct timespec` holds it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Timespec {
@@ -279,6 +282,40 @@ impl Inode {
             kind,
         };
         crate::mm::heap::for_user(|| Arc::try_new(inode)).ok()
+    }
+
+    /// The pipe file system's inode of anonymous pipe `id`, owned by
+    /// `uid:gid` (`get_pipe_inode`: `S_IFIFO | 0600`, the pipe's id as its
+    /// number): what `/proc/<pid>/fd/<n>` leads to for a pipe, so opening
+    /// it opens another end of the same pipe, as `fifo_open` does on
+    /// Linux (bash's `<(...)` reads `/dev/fd/63` so). `None` if the heap
+    /// has no room.
+    pub fn new_pipe(id: u32, (uid, gid): (u32, u32)) -> Option<InodeRef> {
+        let now = Timespec::now();
+        let inode = Inode {
+            ino: u64::from(id),
+            dev: PIPEFS_DEV,
+            sb: None,
+            mounted: AtomicBool::new(false),
+            meta: UpCell::new(Meta {
+                mode: S_IFIFO | 0o600,
+                uid,
+                gid,
+                nlink: 1,
+                rdev: (0, 0),
+                atime: now,
+                mtime: now,
+                ctime: now,
+            }),
+            kind: InodeKind::Fifo(UpCell::new(Some(id))),
+        };
+        crate::mm::heap::for_user(|| Arc::try_new(inode)).ok()
+    }
+
+    /// Is this the pipe file system's inode of an anonymous pipe
+    /// ([`Inode::new_pipe`])?
+    pub fn is_pipefs(&self) -> bool {
+        self.dev == PIPEFS_DEV
     }
 
     /// A procfs inode for `node` (`proc_pid_make_inode`): its number and

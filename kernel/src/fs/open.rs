@@ -99,9 +99,10 @@ pub fn do_open(dirfd: DirFd, path: &[u8], flags: u32, mode: u32) -> Result<FileR
                 O_WRONLY => (false, true),
                 _ => (true, true),
             };
-            let id = pipe::fifo_open(slot, r, w, flags & O_NONBLOCK != 0)?;
+            let is_pipe = inode.is_pipefs();
+            let id = pipe::fifo_open(slot, r, w, flags & O_NONBLOCK != 0, is_pipe)?;
             let s = pipe::status(id);
-            let version = if r && !w && s.writers == 0 {
+            let version = if r && !w && s.writers == 0 && !is_pipe {
                 s.w_counter
             } else {
                 0

@@ -73,12 +73,16 @@ pub fn create() -> u32 {
 /// content), making the pipe if it has none (`fifo_open`). Blocking rules
 /// of fifo(7): a reader waits for a writer and a writer for a reader,
 /// unless `O_NONBLOCK` (then a writer with no reader gets `ENXIO`); `O_RDWR`
-/// never waits. Returns the pipe's id with the end counted.
+/// never waits. An anonymous pipe reopened through `/proc/<pid>/fd/<n>`
+/// (`is_pipe`, Linux's `PIPEFS_MAGIC` test) never waits nor fails so: its
+/// other side may have come and gone. Returns the pipe's id with the end
+/// counted.
 pub fn fifo_open(
     slot: &crate::sync::UpCell<Option<u32>>,
     read: bool,
     write: bool,
     nonblock: bool,
+    is_pipe: bool,
 ) -> Result<u32, Errno> {
     let existing = slot.with(|s| *s);
     let id = match existing {
@@ -103,7 +107,7 @@ pub fn fifo_open(
             id
         }
     };
-    if write && !read && nonblock && status(id).readers == 0 {
+    if write && !read && nonblock && !is_pipe && status(id).readers == 0 {
         drop_if_unused(id);
         return Err(abi::errno::ENXIO);
     }
@@ -120,7 +124,7 @@ pub fn fifo_open(
         (pipe.r_counter, pipe.w_counter)
     });
     sched::wake(WaitChannel::Pipe(id), None); // a waiting opener's peer came
-    if read != write && !nonblock {
+    if read != write && !nonblock && !is_pipe {
         // Wait for the other side to open (or to have opened since).
         loop {
             let (readers, writers, r_now, w_now) = PIPES.with(|p| {

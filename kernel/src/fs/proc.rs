@@ -913,8 +913,22 @@ fn link_target(t: &TaskView, node: Node) -> Result<(InodeRef, Option<PathRef>), 
     match node {
         Node::Fd(p, n) => {
             let f = task_file(p, n).ok_or(ENOENT)?;
-            let of = f.lock();
-            Ok((of.inode.clone().ok_or(ENOENT)?, of.path.clone()))
+            let (kind, inode, path) = {
+                let of = f.lock();
+                (of.kind, of.inode.clone(), of.path.clone())
+            };
+            drop(f);
+            match (kind, inode) {
+                (_, Some(i)) => Ok((i, path)),
+                // An anonymous pipe: its pipefs inode, which opens as a
+                // FIFO (`proc_fd_link` gives the file's own path).
+                (FileKind::Pipe { id, .. }, None) => {
+                    let c = namei::cred();
+                    let i = Inode::new_pipe(id, (c.fsuid, c.fsgid)).ok_or(ENOMEM)?;
+                    Ok((i, None))
+                }
+                _ => Err(ENOENT),
+            }
         }
         Node::PidEntry(..) => match node.what() {
             Some(What::Cwd) => Ok((t.cwd.clone(), None)),
@@ -951,7 +965,7 @@ pub fn readlink(node: Node) -> Result<Vec<u8>, Errno> {
             };
             drop(f);
             match (kind, inode) {
-                (FileKind::Pipe { id, .. }, None) => {
+                (FileKind::Pipe { id, .. }, i) if i.as_ref().is_none_or(|i| i.is_pipefs()) => {
                     let mut m = SeqFile::new();
                     m.put_decimal("pipe:[", u64::from(id));
                     m.putc(b']');

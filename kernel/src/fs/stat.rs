@@ -6,6 +6,7 @@
 //! console and pipes, and each call copies it out in its own layout.
 
 use super::file::{FileKind, FileRef};
+use super::inode::PIPEFS_DEV;
 use super::inode::{InodeKind, InodeRef, Timespec};
 use super::namei::{self, file, lookup_at};
 use crate::syscall::args::{DirFd, Fd, SysResult};
@@ -19,8 +20,6 @@ use alloc::vec::Vec;
 // ---------------------------------------------------------------------------
 // Kernel-internal constants (the Linux uapi ones are in `abi`).
 
-/// `st_dev` of pipes: an anonymous device, as Linux's `pipefs` has.
-const PIPEFS_DEV: (u32, u32) = (0, 12);
 /// `st_blksize`: one page, as `generic_fillattr()` reports
 /// (`1 << inode->i_blkbits`, `PAGE_SHIFT` for tmpfs and pipes).
 const BLKSIZE: u32 = 4096;

@@ -211,6 +211,34 @@ pub fn wake(chan: WaitChannel, only: Option<Pid>) {
     });
 }
 
+/// The timer interrupt's wake-up: those waiting for the next tick
+/// ([`WaitChannel::Timer`]) and those whose deadline ([`WaitChannel::Until`])
+/// is `now_ns` or earlier.
+pub fn wake_timers(now_ns: u64) {
+    SCHED.with(|s| {
+        let Scheduler {
+            tasks,
+            runq,
+            sleeping,
+            ..
+        } = s;
+        sleeping.retain(|pid| {
+            let Some(t) = tasks.get_mut(*pid) else {
+                return false;
+            };
+            match t.state {
+                TaskState::Sleeping(WaitChannel::Timer) => {}
+                TaskState::Sleeping(WaitChannel::Until(d)) if d <= now_ns => {}
+                TaskState::Sleeping(_) => return true,
+                _ => return false, // woken by a signal meanwhile
+            }
+            t.state = TaskState::Runnable;
+            runq.push_back(*pid);
+            false
+        });
+    });
+}
+
 /// Sleep on `chan` until woken.
 pub fn sleep(chan: WaitChannel) {
     SCHED.with(|s| {
@@ -280,12 +308,16 @@ pub fn timer_tick(from_user: bool) {
             TICKS_IDLE.fetch_add(1, Ordering::Relaxed);
             return (false, None);
         };
+        // A sleeper the idle loop ran for, woken by this very tick (the
+        // timer's sleepers are woken first), is queued, not running: the
+        // tick was idle, not its CPU time.
+        let queued = s.runq.contains(&cur);
         // A task released as it exits (nobody waits for it) stays
         // current, outside the table, until the switch away from it.
         let Some(t) = s.tasks.get_mut(cur) else {
             return (false, None);
         };
-        if t.state != TaskState::Runnable {
+        if t.state != TaskState::Runnable || queued {
             // The idle loop runs on a sleeper's behalf.
             TICKS_IDLE.fetch_add(1, Ordering::Relaxed);
             return (false, None);

@@ -26,8 +26,12 @@ pub enum WaitChannel {
     TtyInput,
     /// One of its children changing state.
     Child,
-    /// The next timer tick (`nanosleep`, `poll` timeouts).
+    /// The next timer tick (`poll` timeouts, `VTIME`: they look again).
     Timer,
+    /// The monotonic clock reaching this many ns (`nanosleep`): woken by
+    /// the first tick at or past it, asleep (`S` in `ps`) until then, as
+    /// Linux's hrtimer sleeps are.
+    Until(u64),
     /// Data or room in a pipe (by id).
     Pipe(u32),
     /// A file lock going away (`fs/locks.rs`).

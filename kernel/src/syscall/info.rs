@@ -1,15 +1,16 @@
 //! `uname`: who we say we are. "Linux" on "i686", with a 6.1 release
 //! number, because C libraries compare it against their minimum; and the
 //! other calls about the system as a whole: `reboot`, the resource limits,
-//! `getrandom`, `sysinfo`, `personality`, `prctl`. `/proc/version` and
+//! `getrandom`, `sysinfo`, `personality`, `prctl`, `sethostname` and
+//! `setdomainname`. `/proc/version` and
 //! `/proc/sys/kernel/*` show the same names (`fs/proc.rs`).
 
 use super::args::SysResult;
-use super::uaccess::{UserPtr, UserSlice, Write};
+use super::uaccess::{Read, UserPtr, UserSlice, Write};
 use crate::proc::cred::{capable, current_cred};
 use crate::proc::rlimit::{self, RLIM_INF, Rlimit, Rlimits, do_prlimit};
 use crate::proc::with_current;
-use abi::cred::{CAP_SYS_BOOT, CAP_SYS_RESOURCE};
+use abi::cred::{CAP_SYS_ADMIN, CAP_SYS_BOOT, CAP_SYS_RESOURCE};
 use abi::errno::{EFAULT, EINVAL, EPERM, ESRCH, Errno};
 use abi::prctl::*;
 use abi::random::{GRND_INSECURE, GRND_NONBLOCK, GRND_RANDOM};
@@ -54,6 +55,52 @@ pub fn set_hostname(name: &[u8]) {
     h.1 = n;
 }
 
+/// The NIS domain name (`utsname()->domainname`): "(none)" until
+/// `setdomainname`.
+static DOMAINNAME: spin::Mutex<([u8; UTS_LEN], usize)> = spin::Mutex::new({
+    let mut b = [0u8; UTS_LEN];
+    let none = *b"(none)";
+    let mut i = 0;
+    while i < none.len() {
+        b[i] = none[i];
+        i += 1;
+    }
+    (b, 6)
+});
+
+/// `sethostname(name, len)` and `setdomainname(name, len)` (kernel/sys.c):
+/// `EPERM` without `CAP_SYS_ADMIN`, `EINVAL` for a length past
+/// [`UTS_LEN`] (or negative), then the bytes are copied (`EFAULT`); the
+/// name is exactly those bytes, as Linux keeps it.
+fn set_uts_name(name: UserSlice<Read>, domain: bool) -> SysResult {
+    if !capable(CAP_SYS_ADMIN) {
+        return Err(EPERM);
+    }
+    if name.len() > UTS_LEN {
+        return Err(EINVAL);
+    }
+    let mut tmp = [0u8; UTS_LEN];
+    let n = name.len();
+    name.read_into(&mut tmp[..n])?;
+    if domain {
+        let mut d = DOMAINNAME.lock();
+        *d = (tmp, n);
+    } else {
+        set_hostname(&tmp[..n]);
+    }
+    Ok(0)
+}
+
+/// `sethostname(name, len)`.
+pub fn sys_sethostname(name: UserSlice<Read>) -> SysResult {
+    set_uts_name(name, false)
+}
+
+/// `setdomainname(name, len)`.
+pub fn sys_setdomainname(name: UserSlice<Read>) -> SysResult {
+    set_uts_name(name, true)
+}
+
 fn field(s: &[u8]) -> [u8; 65] {
     let mut f = [0u8; 65];
     f[..s.len()].copy_from_slice(s);
@@ -70,7 +117,10 @@ pub fn sys_uname(buf: UserPtr<Utsname>) -> SysResult {
         release: field(UTS_RELEASE.as_bytes()),
         version: field(UTS_VERSION.as_bytes()),
         machine: field(UTS_MACHINE.as_bytes()),
-        domainname: field(b"(none)"),
+        domainname: {
+            let d = DOMAINNAME.lock();
+            field(&d.0[..d.1])
+        },
     };
     buf.write(&u)?;
     Ok(0)

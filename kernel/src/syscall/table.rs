@@ -105,6 +105,8 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_PERSONALITY, info::sys_personality);
     sys!(NR_WAIT4, proc::sys_wait4);
     sys!(NR_UNAME, info::sys_uname);
+    sys!(NR_SETHOSTNAME, info::sys_sethostname);
+    sys!(NR_SETDOMAINNAME, info::sys_setdomainname);
     sys!(NR_MPROTECT, mem::sys_mprotect);
     sys!(NR__LLSEEK, read_write::sys_llseek);
     sys!(NR_READV, read_write::sys_readv);

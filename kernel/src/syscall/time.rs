@@ -179,14 +179,14 @@ pub fn sys_alarm(seconds: u32) -> SysResult {
     Ok(secs as usize)
 }
 
-/// Sleep until the monotonic clock reaches `deadline_ns` (waking on each
-/// timer tick to look); `Err(EINTR)` if a signal arrives first.
+/// Sleep until the monotonic clock reaches `deadline_ns` (the first timer
+/// tick past it wakes the task); `Err(EINTR)` if a signal arrives first.
 pub fn sleep_until(deadline_ns: u64) -> Result<(), Errno> {
     while time::uptime_ns() < deadline_ns {
         if crate::proc::signal::pending() {
             return Err(abi::errno::EINTR);
         }
-        sched::sleep(WaitChannel::Timer);
+        sched::sleep(WaitChannel::Until(deadline_ns));
     }
     Ok(())
 }

@@ -339,6 +339,12 @@ pub fn access(path: &CStr, mode: u32) -> isize {
     unsafe { syscall2(NR_ACCESS, path.as_ptr() as usize, mode as usize) }
 }
 
+/// `symlink(target, path)`: 0, or `-errno`.
+pub fn symlink(target: &CStr, path: &CStr) -> isize {
+    // SAFETY: the kernel only reads the two NUL-terminated strings.
+    unsafe { syscall2(NR_SYMLINK, target.as_ptr() as usize, path.as_ptr() as usize) }
+}
+
 /// `setsid()`: the new session's id (this process's pid), or `-errno`.
 pub fn setsid() -> isize {
     // SAFETY: no memory is passed.

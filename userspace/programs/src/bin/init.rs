@@ -108,7 +108,22 @@ fn session() -> i32 {
     }
 }
 
+/// The links to a process's own descriptors that programs expect in
+/// `/dev` (bash's `<(...)` passes `/dev/fd/63`). The kernel's devtmpfs
+/// does not make them on Linux either: early user space does
+/// (systemd's `dev_setup()`, Debian's initramfs `init`), so init does here.
+const DEV_LINKS: &[(&CStr, &CStr)] = &[
+    (c"/proc/self/fd", c"/dev/fd"),
+    (c"/proc/self/fd/0", c"/dev/stdin"),
+    (c"/proc/self/fd/1", c"/dev/stdout"),
+    (c"/proc/self/fd/2", c"/dev/stderr"),
+];
+
 fn main(args: &Args) -> i32 {
+    for (target, link) in DEV_LINKS {
+        // Already there (the archive has them) or no /dev: nothing to do.
+        let _ = sys::symlink(target, link);
+    }
     if args.len() <= 1 && sys::access(BUSYBOX, abi::fcntl::X_OK) == 0 {
         return session();
     }
