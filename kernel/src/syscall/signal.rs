@@ -349,7 +349,7 @@ fn sigtimedwait(set: u64, info: UserPtr<Siginfo>, timeout_ns: Option<u64>) -> Sy
                     timed_out = true;
                     break;
                 }
-                Some(_) => sched::sleep(WaitChannel::Timer),
+                Some(d) => sched::sleep(WaitChannel::Until(d)),
                 None => sched::sleep(WaitChannel::Signal),
             }
         }
