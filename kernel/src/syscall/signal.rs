@@ -377,6 +377,25 @@ fn timeout_ns(sec: i64, nsec: i64) -> Result<u64, Errno> {
     Ok((sec as u64).saturating_mul(1_000_000_000) + nsec as u64)
 }
 
+/// Both `rt_sigtimedwait`s, in Linux's order: the set's size, the set,
+/// then the timeout (`read_timeout`, in the caller's `timespec`), then
+/// the wait.
+fn sigtimedwait_from_user(
+    set: UserPtr<[u32; 2]>,
+    info: UserPtr<Siginfo>,
+    sigsetsize: usize,
+    read_timeout: impl FnOnce() -> Result<Option<(i64, i64)>, Errno>,
+) -> SysResult {
+    if sigsetsize != 8 {
+        return Err(EINVAL);
+    }
+    let s = set.read()?;
+    let t = read_timeout()?
+        .map(|(sec, nsec)| timeout_ns(sec, nsec))
+        .transpose()?;
+    sigtimedwait(u64::from(s[1]) << 32 | u64::from(s[0]), info, t)
+}
+
 /// `rt_sigtimedwait(*set, *info, *timeout, sigsetsize)`, 32-bit timespec.
 pub fn sys_rt_sigtimedwait(
     set: UserPtr<[u32; 2]>,
@@ -384,15 +403,11 @@ pub fn sys_rt_sigtimedwait(
     timeout: UserPtr<Timespec>,
     sigsetsize: usize,
 ) -> SysResult {
-    if sigsetsize != 8 {
-        return Err(EINVAL);
-    }
-    let s = set.read()?;
-    let t = match timeout.read_opt()? {
-        Some(t) => Some(timeout_ns(i64::from(t.tv_sec), i64::from(t.tv_nsec))?),
-        None => None,
-    };
-    sigtimedwait(u64::from(s[1]) << 32 | u64::from(s[0]), info, t)
+    sigtimedwait_from_user(set, info, sigsetsize, || {
+        Ok(timeout
+            .read_opt()?
+            .map(|t| (t.tv_sec.into(), t.tv_nsec.into())))
+    })
 }
 
 /// `rt_sigtimedwait_time64(*set, *info, *timeout, sigsetsize)`.
@@ -402,15 +417,9 @@ pub fn sys_rt_sigtimedwait_time64(
     timeout: UserPtr<Timespec64>,
     sigsetsize: usize,
 ) -> SysResult {
-    if sigsetsize != 8 {
-        return Err(EINVAL);
-    }
-    let s = set.read()?;
-    let t = match timeout.read_opt()? {
-        Some(t) => Some(timeout_ns(t.tv_sec, t.tv_nsec)?),
-        None => None,
-    };
-    sigtimedwait(u64::from(s[1]) << 32 | u64::from(s[0]), info, t)
+    sigtimedwait_from_user(set, info, sigsetsize, || {
+        Ok(timeout.read_opt()?.map(|t| (t.tv_sec, t.tv_nsec)))
+    })
 }
 
 /// `pause()`: sleep until a signal is delivered.
