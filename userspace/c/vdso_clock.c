@@ -309,6 +309,9 @@ static void check_signal48(void)
     struct k_sigaction kb;
     syscall(SYS_rt_sigaction, SIGUSR2, NULL, &kb, 8);
     CHECK(kb.handler == SIG_DFL, "signal(48) handler was not reset after one run (%p)", kb.handler);
+    /* Only the handler: SA_RESETHAND leaves the flags alone. */
+    CHECK((kb.flags & (SA_RESETHAND | SA_NODEFER)) == (SA_RESETHAND | SA_NODEFER),
+          "after one run the flags are %#lx, want SA_RESETHAND|SA_NODEFER kept", kb.flags);
     old = syscall(SYS_signal, SIGUSR2, (long)SIG_IGN);
     CHECK(old == (long)SIG_DFL, "signal(48) second call returned %#lx", old);
     old = syscall(SYS_signal, SIGUSR2, (long)SIG_DFL);

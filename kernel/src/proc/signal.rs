@@ -699,8 +699,10 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
             sigbit(sig)
         };
         t.sigmask |= (add | self_bit) & !(sigbit(SIGKILL) | sigbit(SIGSTOP));
+        // SA_RESETHAND (SA_ONESHOT) resets the handler only: the flags and
+        // the mask stay, as Linux's get_signal does.
         if act.sa_flags & SA_RESETHAND != 0 {
-            t.sigactions[sig as usize - 1] = KSigaction::ZERO;
+            t.sigactions[sig as usize - 1].sa_handler = SIG_DFL;
         }
         if rt && sas.flags & SS_AUTODISARM != 0 {
             t.sas = AltStack {
