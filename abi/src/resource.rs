@@ -44,6 +44,15 @@ pub const RLIM_INFINITY: u32 = u32::MAX;
 /// No limit, in `prlimit64`'s `struct rlimit64` (`include/uapi/linux/resource.h`).
 pub const RLIM64_INFINITY: u64 = u64::MAX;
 
+// include/uapi/linux/resource.h: getrusage(2)'s `who`.
+
+/// The calling process, all its threads.
+pub const RUSAGE_SELF: i32 = 0;
+/// Its children that it has waited for, and theirs.
+pub const RUSAGE_CHILDREN: i32 = -1;
+/// The calling thread.
+pub const RUSAGE_THREAD: i32 = 1;
+
 #[cfg(test)]
 mod tests {
     use super::*;

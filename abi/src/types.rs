@@ -180,6 +180,16 @@ abi_structs! {
         pub tv_usec: i32,
     }
 
+    /// `struct tms` for `times` (`include/uapi/linux/times.h`): clock
+    /// ticks (`USER_HZ`) as 32-bit `clock_t`s.
+    pub struct Tms (16 bytes) {
+        pub tms_utime: i32,
+        pub tms_stime: i32,
+        /// Of the children waited for, theirs included.
+        pub tms_cutime: i32,
+        pub tms_cstime: i32,
+    }
+
     /// `struct __kernel_old_itimerval` for `setitimer`/`getitimer`.
     pub struct Itimerval (16 bytes) {
         /// The period to start again from (zero: once).

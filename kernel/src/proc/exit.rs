@@ -61,8 +61,10 @@ pub fn exit(status: u32) -> ! {
         t.sigpending = 0;
         t.siginfo.clear();
         let me = t.pid;
+        let spent = super::thread::CpuTimes::of(t);
         let g = &mut *t.group;
         g.threads.retain(|&p| p != me);
+        g.dead_times = g.dead_times + spent;
         let group_dead = g.threads.is_empty();
         if group_dead {
             g.shared_pending = 0;
@@ -295,6 +297,9 @@ pub struct WaitInfo {
     pub si_status: u32,
     /// The child's real uid (`si_uid`).
     pub uid: u32,
+    /// Its CPU time, and its waited-for children's (`wait4`'s rusage;
+    /// for a zombie, what its parent adds to its own children's time).
+    pub times: super::thread::CpuTimes,
 }
 
 /// One look through the children (Linux's `__do_wait`).
@@ -316,6 +321,9 @@ pub fn do_wait(who: WaitWho, flags: u32) -> Result<Option<WaitInfo>, Errno> {
         match SCHED.with(|s| scan(s, who, flags)) {
             Scan::Found(info, reap) => {
                 if reap {
+                    // The child's time joins the waiter's children's
+                    // (Linux's wait_task_zombie: psig->cutime += ...).
+                    super::with_current(|t| t.group.child_times = t.group.child_times + info.times);
                     release(info.pid);
                 }
                 return Ok(Some(info));
@@ -384,12 +392,19 @@ fn scan(s: &mut sched::Scheduler, who: WaitWho, flags: u32) -> Scan {
 /// counts only for `WEXITED`).
 fn wait_consider_task(t: &mut Task, flags: u32, any: &mut bool) -> Option<(WaitInfo, bool)> {
     let nowait = flags & WNOWAIT != 0;
+    // Its exited threads' time and its children's, and the leader's own
+    // while it lives (other live threads' time is left out here).
+    let live = match t.state {
+        TaskState::Zombie(_) => super::thread::CpuTimes::default(),
+        _ => super::thread::CpuTimes::of(t),
+    };
     let mut info = WaitInfo {
         pid: t.pid,
         status: 0,
         code: 0,
         si_status: 0,
         uid: t.cred.uid,
+        times: t.group.dead_times + t.group.child_times + live,
     };
     if let TaskState::Zombie(status) = t.state {
         if flags & WEXITED == 0 {

@@ -93,9 +93,42 @@ impl FsStruct {
     }
 }
 
+/// CPU time in timer ticks: in user mode and in the kernel (Linux's
+/// `utime` and `stime`, in `USER_HZ` ticks, which `HZ` equals here).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CpuTimes {
+    pub utime: u64,
+    pub stime: u64,
+}
+
+impl CpuTimes {
+    /// The times a task has been charged (`sched::timer_tick`).
+    pub fn of(t: &super::task::Task) -> Self {
+        CpuTimes {
+            utime: t.cpu_ticks - t.stime_ticks,
+            stime: t.stime_ticks,
+        }
+    }
+}
+
+impl core::ops::Add for CpuTimes {
+    type Output = CpuTimes;
+    fn add(self, o: CpuTimes) -> CpuTimes {
+        CpuTimes {
+            utime: self.utime + o.utime,
+            stime: self.stime + o.stime,
+        }
+    }
+}
+
 /// What the threads of one process share (Linux's `signal_struct`).
 #[derive(Default)]
 pub struct ThreadGroup {
+    /// The CPU time of its threads that have exited (Linux's
+    /// `signal->utime`/`stime`), and of its children it has waited for,
+    /// theirs included (`cutime`/`cstime`): `times` and `getrusage`.
+    pub dead_times: CpuTimes,
+    pub child_times: CpuTimes,
     /// The threads that have not exited yet, in creation order.
     pub threads: Vec<Pid>,
     /// Process-directed signals (`kill`) not yet taken by a thread, and

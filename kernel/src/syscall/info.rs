@@ -9,6 +9,7 @@ use super::args::SysResult;
 use super::uaccess::{Read, UserPtr, UserSlice, Write};
 use crate::proc::cred::{capable, current_cred};
 use crate::proc::rlimit::{self, RLIM_INF, Rlimit, Rlimits, do_prlimit};
+use crate::proc::thread::CpuTimes;
 use crate::proc::with_current;
 use abi::cred::{CAP_SYS_ADMIN, CAP_SYS_BOOT, CAP_SYS_RESOURCE};
 use abi::errno::{EFAULT, EINVAL, EPERM, ESRCH, Errno};
@@ -16,7 +17,7 @@ use abi::prctl::*;
 use abi::random::{GRND_INSECURE, GRND_NONBLOCK, GRND_RANDOM};
 use abi::reboot::*;
 use abi::resource::*;
-use abi::types::{Sysinfo, Utsname};
+use abi::types::{Rusage, Sysinfo, Timeval, Tms, Utsname};
 
 /// The system's names (Linux's `init_uts_ns`, include/linux/uts.h and the
 /// generated compile.h).
@@ -343,4 +344,72 @@ pub fn sys_prctl(option: i32, arg2: u32, _arg3: u32, _arg4: u32, _arg5: u32) -> 
         }
         _ => Err(EINVAL),
     }
+}
+
+/// The CPU time of the calling process (`RUSAGE_SELF`: its live threads'
+/// and its exited ones'), of its waited-for children (`RUSAGE_CHILDREN`),
+/// or of the calling thread (`RUSAGE_THREAD`).
+fn cpu_times(who: i32) -> CpuTimes {
+    crate::proc::sched::SCHED.with(|s| {
+        let me = s.current.expect("no current task");
+        let t = s.tasks.get(me).expect("current task");
+        match who {
+            RUSAGE_THREAD => CpuTimes::of(t),
+            RUSAGE_CHILDREN => t.group.child_times,
+            _ => t
+                .group
+                .threads
+                .iter()
+                .filter_map(|&p| s.tasks.get(p))
+                .fold(t.group.dead_times, |acc, th| acc + CpuTimes::of(th)),
+        }
+    })
+}
+
+/// Clock ticks as a `timeval` (a tick is 1/HZ s).
+fn ticks_timeval(ticks: u64) -> Timeval {
+    let us = ticks * (1_000_000 / u64::from(crate::arch::x86::pit::HZ));
+    Timeval {
+        tv_sec: (us / 1_000_000) as i32,
+        tv_usec: (us % 1_000_000) as i32,
+    }
+}
+
+/// A `struct rusage` with CPU times `c` and the largest resident set
+/// `maxrss_kb` (the counters this kernel does not keep are 0).
+pub fn rusage_of(c: CpuTimes, maxrss_kb: usize) -> Rusage {
+    Rusage {
+        ru_utime: ticks_timeval(c.utime),
+        ru_stime: ticks_timeval(c.stime),
+        ru_maxrss: maxrss_kb as i32,
+        ..Rusage::ZERO
+    }
+}
+
+/// `getrusage(who, *usage)` (Linux's `kernel/sys.c`): `EINVAL` for any
+/// other `who`. The resident set reported is the current one, where
+/// Linux keeps its high-water mark.
+pub fn sys_getrusage(who: i32, usage: UserPtr<Rusage>) -> SysResult {
+    if !matches!(who, RUSAGE_SELF | RUSAGE_CHILDREN | RUSAGE_THREAD) {
+        return Err(EINVAL);
+    }
+    let rss = match who {
+        RUSAGE_CHILDREN => 0,
+        _ => crate::proc::current_mm().map_or(0, |mm| mm.with(|m| m.footprint_kb().1)),
+    };
+    usage.write(&rusage_of(cpu_times(who), rss))?;
+    Ok(0)
+}
+
+/// `times(*buf)`: the process's and its waited-for children's CPU time
+/// (`buf` may be NULL), and clock ticks since boot (`USER_HZ` = `HZ`).
+pub fn sys_times(buf: UserPtr<Tms>) -> SysResult {
+    let (me, children) = (cpu_times(RUSAGE_SELF), cpu_times(RUSAGE_CHILDREN));
+    buf.write_opt(&Tms {
+        tms_utime: me.utime as i32,
+        tms_stime: me.stime as i32,
+        tms_cutime: children.utime as i32,
+        tms_cstime: children.stime as i32,
+    })?;
+    Ok(crate::time::jiffies() as usize)
 }

@@ -448,7 +448,7 @@ pub fn sys_wait4(
     match do_wait(who, options | WEXITED)? {
         Some(info) => {
             status.write_opt(&info.status)?;
-            rusage.write_opt(&Rusage::ZERO)?;
+            rusage.write_opt(&super::info::rusage_of(info.times, 0))?;
             Ok(info.pid as usize)
         }
         None => Ok(0),
@@ -488,8 +488,8 @@ pub fn sys_waitid(
         _ => return Err(EINVAL),
     };
     let r = do_wait(who, options);
-    if let Ok(Some(_)) = r {
-        rusage.write_opt(&Rusage::ZERO)?;
+    if let Ok(Some(i)) = &r {
+        rusage.write_opt(&super::info::rusage_of(i.times, 0))?;
     }
     if !infop.is_null() {
         let i = match r {

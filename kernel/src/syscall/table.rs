@@ -196,6 +196,8 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_PRLIMIT64, info::sys_prlimit64);
     sys!(NR_GETRANDOM, info::sys_getrandom);
     sys!(NR_SYSINFO, info::sys_sysinfo);
+    sys!(NR_GETRUSAGE, info::sys_getrusage);
+    sys!(NR_TIMES, info::sys_times);
     sys!(NR_RT_SIGPENDING, signal::sys_rt_sigpending);
     sys!(NR_TKILL, signal::sys_tkill);
     sys!(NR_SIGRETURN, signal::sys_sigreturn);
