@@ -906,18 +906,21 @@ fn self_text() -> Result<Vec<u8>, Errno> {
     m.finish()
 }
 
+/// What descriptor `n` of process `p` is open on: its kind, inode and
+/// path, taken under the open file's lock and copied out of it.
+fn fd_target(p: Pid, n: u32) -> Result<(FileKind, Option<InodeRef>, Option<PathRef>), Errno> {
+    let f = task_file(p, n).ok_or(ENOENT)?;
+    let of = f.lock();
+    Ok((of.kind, of.inode.clone(), of.path.clone()))
+}
+
 /// What a process's link names: its working directory, root, program or
 /// the file open as a descriptor (`ENOENT` if there is none: a zombie's
 /// program, a pipe's inode).
 fn link_target(t: &TaskView, node: Node) -> Result<(InodeRef, Option<PathRef>), Errno> {
     match node {
         Node::Fd(p, n) => {
-            let f = task_file(p, n).ok_or(ENOENT)?;
-            let (kind, inode, path) = {
-                let of = f.lock();
-                (of.kind, of.inode.clone(), of.path.clone())
-            };
-            drop(f);
+            let (kind, inode, path) = fd_target(p, n)?;
             match (kind, inode) {
                 (_, Some(i)) => Ok((i, path)),
                 // An anonymous pipe: its pipefs inode, which opens as a
@@ -958,12 +961,7 @@ pub fn readlink(node: Node) -> Result<Vec<u8>, Errno> {
         Node::Fd(p, n) => {
             let t = task(p).ok_or(ENOENT)?;
             may_access(&t)?;
-            let f = task_file(p, n).ok_or(ENOENT)?;
-            let (kind, inode, path) = {
-                let of = f.lock();
-                (of.kind, of.inode.clone(), of.path.clone())
-            };
-            drop(f);
+            let (kind, inode, path) = fd_target(p, n)?;
             match (kind, inode) {
                 (FileKind::Pipe { id, .. }, i) if i.as_ref().is_none_or(|i| i.is_pipefs()) => {
                     let mut m = SeqFile::new();

@@ -218,12 +218,12 @@ pub fn wait(
                 }
             };
         }
-        // A timed wait looks at the clock on every tick; an untimed one
-        // sleeps until a wake or a signal.
-        sched::sleep(if timeout.is_some() {
-            WaitChannel::Timer
-        } else {
-            WaitChannel::Futex
+        // A wake makes the waiter runnable by its tid, whatever it sleeps
+        // on: a timed wait sleeps to its deadline, an untimed one until a
+        // wake or a signal.
+        sched::sleep(match timeout {
+            Some(t) => WaitChannel::Until(t.deadline_ns),
+            None => WaitChannel::Futex,
         });
     }
 }

@@ -180,10 +180,9 @@ pub fn add_task(task: Box<Task>) {
     });
 }
 
-/// Wake every task sleeping on `chan`; with `only`, just the task with
-/// that tid and the threads of the process with that pid (`Child`: a
-/// parent's threads all wait for its children).
-pub fn wake(chan: WaitChannel, only: Option<Pid>) {
+/// Wake every sleeping task whose state `due` accepts (its wait
+/// channel, its tid and tgid); the rest sleep on.
+fn wake_where(due: impl Fn(WaitChannel, Pid, Pid) -> bool) {
     SCHED.with(|s| {
         let Scheduler {
             tasks,
@@ -191,15 +190,12 @@ pub fn wake(chan: WaitChannel, only: Option<Pid>) {
             sleeping,
             ..
         } = s;
-        // Keep those that still sleep on something else.
         sleeping.retain(|pid| {
             let Some(t) = tasks.get_mut(*pid) else {
                 return false;
             };
             match t.state {
-                TaskState::Sleeping(c)
-                    if c == chan && only.is_none_or(|p| p == *pid || p == t.tgid) =>
-                {
+                TaskState::Sleeping(c) if due(c, *pid, t.tgid) => {
                     t.state = TaskState::Runnable;
                     runq.push_back(*pid);
                     false
@@ -211,31 +207,21 @@ pub fn wake(chan: WaitChannel, only: Option<Pid>) {
     });
 }
 
+/// Wake every task sleeping on `chan`; with `only`, just the task with
+/// that tid and the threads of the process with that pid (`Child`: a
+/// parent's threads all wait for its children).
+pub fn wake(chan: WaitChannel, only: Option<Pid>) {
+    wake_where(|c, tid, tgid| c == chan && only.is_none_or(|p| p == tid || p == tgid));
+}
+
 /// The timer interrupt's wake-up: those waiting for the next tick
 /// ([`WaitChannel::Timer`]) and those whose deadline ([`WaitChannel::Until`])
 /// is `now_ns` or earlier.
 pub fn wake_timers(now_ns: u64) {
-    SCHED.with(|s| {
-        let Scheduler {
-            tasks,
-            runq,
-            sleeping,
-            ..
-        } = s;
-        sleeping.retain(|pid| {
-            let Some(t) = tasks.get_mut(*pid) else {
-                return false;
-            };
-            match t.state {
-                TaskState::Sleeping(WaitChannel::Timer) => {}
-                TaskState::Sleeping(WaitChannel::Until(d)) if d <= now_ns => {}
-                TaskState::Sleeping(_) => return true,
-                _ => return false, // woken by a signal meanwhile
-            }
-            t.state = TaskState::Runnable;
-            runq.push_back(*pid);
-            false
-        });
+    wake_where(|c, _, _| match c {
+        WaitChannel::Timer => true,
+        WaitChannel::Until(d) => d <= now_ns,
+        _ => false,
     });
 }
 
