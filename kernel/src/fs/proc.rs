@@ -300,6 +300,9 @@ struct TaskView {
     cwd: InodeRef,
     root: InodeRef,
     sigpending: u64,
+    /// The process's pending signals and its queued `siginfo`s.
+    shared_pending: u64,
+    sigqueued: usize,
     sigmask: u64,
     sigign: u64,
     sigcgt: u64,
@@ -366,6 +369,8 @@ fn task(pid: Pid) -> Option<TaskView> {
             cwd: t.fs.cwd.clone(),
             root: t.fs.root.clone(),
             sigpending: t.sigpending,
+            shared_pending: t.group.shared_pending,
+            sigqueued: t.group.sigqueued,
             sigmask: t.sigmask,
             sigign,
             sigcgt,
@@ -1102,9 +1107,10 @@ fn show_status(m: &mut SeqFile, t: &TaskView) {
     m.put_decimal("Threads:\t", t.threads.max(1) as u64);
     m.puts(b"\n");
     let sigq = t.rlimits[abi::resource::RLIMIT_SIGPENDING as usize].cur;
-    let _ = writeln!(m, "SigQ:\t0/{}", sigq.min(u64::from(u32::MAX)));
+    let sigq = sigq.min(u64::from(u32::MAX));
+    let _ = writeln!(m, "SigQ:\t{}/{sigq}", t.sigqueued);
     hex64(m, "SigPnd:\t", t.sigpending);
-    hex64(m, "ShdPnd:\t", 0);
+    hex64(m, "ShdPnd:\t", t.shared_pending);
     hex64(m, "SigBlk:\t", t.sigmask);
     hex64(m, "SigIgn:\t", t.sigign);
     hex64(m, "SigCgt:\t", t.sigcgt);

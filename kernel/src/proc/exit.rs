@@ -59,7 +59,7 @@ pub fn exit(status: u32) -> ! {
         // nor timers to send more.
         t.itimers = Default::default();
         t.sigpending = 0;
-        t.siginfo.clear();
+        t.group.sigqueued -= t.siginfo.clear();
         let me = t.pid;
         let spent = super::thread::CpuTimes::of(t);
         let g = &mut *t.group;
@@ -68,7 +68,7 @@ pub fn exit(status: u32) -> ! {
         let group_dead = g.threads.is_empty();
         if group_dead {
             g.shared_pending = 0;
-            g.shared_info.clear();
+            g.sigqueued -= g.shared_info.clear();
             // The last thread out decides the status, unless a group exit
             // did (Linux's synchronize_group_exit).
             g.group_exit.get_or_insert(status);

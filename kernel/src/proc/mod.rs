@@ -254,7 +254,7 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             itimers: Default::default(),
             restart_block: None,
             sigpending: 0, // pending signals are not inherited
-            siginfo: alloc::collections::BTreeMap::new(),
+            siginfo: Default::default(),
             fault_trapno: 0,
             rlimits: parent.rlimits,
             cpu_ticks: 0,

@@ -40,6 +40,7 @@ use abi::errno::{
 };
 use abi::signal::*;
 use abi::types::{KSigaction, Sigcontext, Siginfo, SignalStack, Ucontext};
+use alloc::vec::Vec;
 use core::mem::size_of;
 use core::sync::atomic::{AtomicBool, Ordering};
 
@@ -165,6 +166,56 @@ pub fn do_sigaltstack(new: Option<SignalStack>, sp: usize) -> Result<SignalStack
     })
 }
 
+/// The `siginfo`s of a thread's or a process's pending signals, oldest
+/// first (Linux's `sigpending.list` of `sigqueue`s): one per standard
+/// signal, as many as were sent of a real-time one. Entries count against
+/// `RLIMIT_SIGPENDING` through `ThreadGroup::sigqueued`.
+#[derive(Default)]
+pub struct SigQueue(Vec<Siginfo>);
+
+impl SigQueue {
+    /// Queue `info` at the end; fails only for want of memory.
+    fn push(&mut self, info: Siginfo) -> Result<(), crate::mm::heap::NoMemory> {
+        self.0.try_reserve(1)?;
+        self.0.push(info);
+        Ok(())
+    }
+
+    /// Put `info` in place of the entry for its signal, or queue it if
+    /// there is none and memory allows: true when an entry was added.
+    fn replace(&mut self, info: Siginfo) -> bool {
+        match self.0.iter_mut().find(|q| q.si_signo == info.si_signo) {
+            Some(q) => {
+                *q = info;
+                false
+            }
+            None => self.push(info).is_ok(),
+        }
+    }
+
+    /// Take the oldest entry for `sig`, and say whether another remains.
+    fn take(&mut self, sig: i32) -> (Option<Siginfo>, bool) {
+        let mut of_sig = self.0.iter().enumerate().filter(|(_, q)| q.si_signo == sig);
+        let first = of_sig.next().map(|(i, _)| i);
+        let more = of_sig.next().is_some();
+        (first.map(|i| self.0.remove(i)), more)
+    }
+
+    /// Drop the entries of the signals in `mask`; how many went.
+    fn discard(&mut self, mask: u64) -> usize {
+        let before = self.0.len();
+        self.0.retain(|q| sigbit(q.si_signo) & mask == 0);
+        before - self.0.len()
+    }
+
+    /// Drop every entry; how many went.
+    pub fn clear(&mut self) -> usize {
+        let n = self.0.len();
+        self.0.clear();
+        n
+    }
+}
+
 /// A `siginfo_t` for a signal sent by process `pid` (`SI_USER`/`SI_TKILL`).
 /// Its `si_uid` (`fields[1]`) is 0; `kill` and `tkill` put the sender's
 /// real uid there.
@@ -281,15 +332,14 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Err
             };
             let t = s.tasks.get_mut(pid).expect("checked above");
             t.group.shared_pending &= !drop_mask;
-            t.group
-                .shared_info
-                .retain(|&k, _| sigbit(k) & drop_mask == 0);
+            let g = &mut *t.group;
+            g.sigqueued -= g.shared_info.discard(drop_mask);
             for i in 0..n {
                 if let Some(p) = thread(s, i)
                     && let Some(th) = s.tasks.get_mut(p)
                 {
                     th.sigpending &= !drop_mask;
-                    th.siginfo.retain(|&k, _| sigbit(k) & drop_mask == 0);
+                    th.group.sigqueued -= th.siginfo.discard(drop_mask);
                 }
             }
             let t = s.tasks.get_mut(pid).expect("checked above");
@@ -306,16 +356,28 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Err
         let t = s.tasks.get_mut(pid).expect("checked above");
         if !sig_ignored(t, sig) {
             let bit = sigbit(sig);
+            // Linux's __send_signal: a standard signal already pending is
+            // merged into it (legacy_queue); any other gets a queue entry,
+            // within RLIMIT_SIGPENDING unless a standard signal comes from
+            // the kernel (override_rlimit). An RT signal sent with
+            // information that cannot be queued is -EAGAIN; a plain one
+            // is still marked pending, its siginfo lost.
+            let limit = t.rlimits[abi::resource::RLIMIT_SIGPENDING as usize].cur;
+            let g = &mut *t.group;
             let (pending, infos) = if group {
-                let g = &mut *t.group;
                 (&mut g.shared_pending, &mut g.shared_info)
             } else {
                 (&mut t.sigpending, &mut t.siginfo)
             };
-            let queued = *pending & bit != 0 && sig < SIGRTMIN;
-            if !queued {
+            if *pending & bit == 0 || sig >= SIGRTMIN {
+                let limited = sig >= SIGRTMIN || info.si_code < 0;
+                let room = !limited || (g.sigqueued as u64) < limit;
+                if room && infos.push(info).is_ok() {
+                    g.sigqueued += 1;
+                } else if sig >= SIGRTMIN && info.si_code != SI_USER {
+                    return Err(abi::errno::EAGAIN);
+                }
                 *pending |= bit;
-                infos.insert(sig, info);
             }
             let handler = t.sigactions[sig as usize - 1].sa_handler;
             // Not for a signal rt_sigtimedwait waits for (it takes it).
@@ -384,14 +446,23 @@ pub fn dequeue(set: u64) -> Option<(i32, Siginfo)> {
             return None;
         }
         let sig = ready.trailing_zeros() as i32 + 1;
-        let info = if own != 0 {
-            t.sigpending &= !sigbit(sig);
-            t.siginfo.remove(&sig)
+        let g = &mut *t.group;
+        let (pending, infos) = if own != 0 {
+            (&mut t.sigpending, &mut t.siginfo)
         } else {
-            t.group.shared_pending &= !sigbit(sig);
-            t.group.shared_info.remove(&sig)
+            (&mut g.shared_pending, &mut g.shared_info)
         };
-        Some((sig, info.unwrap_or_else(|| priv_info(sig))))
+        // Linux's collect_signal: the oldest entry; the bit stays while
+        // another of the same number is queued. One whose entry could not
+        // be queued reads as SI_USER from no one.
+        let (info, more) = infos.take(sig);
+        if !more {
+            *pending &= !sigbit(sig);
+        }
+        if info.is_some() {
+            g.sigqueued -= 1;
+        }
+        Some((sig, info.unwrap_or_else(|| user_info(sig, SI_USER, 0))))
     })
 }
 
@@ -407,8 +478,12 @@ pub fn force_fault(sig: i32, code: i32, addr: usize, trapno: u32, what: core::fm
             i.si_signo = sig;
             i.si_code = code;
             i.fields[0] = addr as u32; // si_addr
+            // The fault's own siginfo replaces one a `kill` may have
+            // queued, so the handler sees the faulting address.
+            if t.siginfo.replace(i) {
+                t.group.sigqueued += 1;
+            }
             t.sigpending |= sigbit(sig);
-            t.siginfo.insert(sig, i);
             t.fault_trapno = trapno;
         }
         ok

@@ -11,9 +11,8 @@ use crate::fs::file::FdTable;
 use crate::mm::MmRef;
 use crate::mm::vmap::KernelStack;
 use abi::signal::NSIG;
-use abi::types::{KSigaction, Siginfo};
+use abi::types::KSigaction;
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 
@@ -187,7 +186,7 @@ pub struct Task {
     /// Signals sent to this thread but not yet delivered, and their
     /// `siginfo` (the process's are in `group`).
     pub sigpending: u64,
-    pub siginfo: BTreeMap<i32, Siginfo>,
+    pub siginfo: super::signal::SigQueue,
     /// The exception vector behind a pending fault signal (for the frame).
     pub fault_trapno: u32,
     /// Resource limits (`proc/rlimit.rs`).

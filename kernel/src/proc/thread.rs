@@ -17,8 +17,6 @@ use crate::fs::file::FdTable;
 use crate::fs::inode::InodeRef;
 use crate::mm::heap::{self, NoMemory};
 use crate::sync::UpCell;
-use abi::types::Siginfo;
-use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
@@ -134,7 +132,10 @@ pub struct ThreadGroup {
     /// Process-directed signals (`kill`) not yet taken by a thread, and
     /// their `siginfo` (Linux's `shared_pending`).
     pub shared_pending: u64,
-    pub shared_info: BTreeMap<i32, Siginfo>,
+    pub shared_info: super::signal::SigQueue,
+    /// Queued `siginfo`s of the process and its threads, held against
+    /// `RLIMIT_SIGPENDING` (Linux counts them per user, in `ucounts`).
+    pub sigqueued: usize,
     /// Set once the whole group is ending (`exit_group`, a fatal signal,
     /// `execve`): its wait status (`SIGNAL_GROUP_EXIT`, `group_exit_code`).
     pub group_exit: Option<u32>,
