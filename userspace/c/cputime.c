@@ -4,14 +4,20 @@
  * then in the parent's children's time (times' tms_cutime and
  * RUSAGE_CHILDREN), grandchildren's included once both were waited for;
  * the parent's own spin shows in RUSAGE_SELF and tms_utime. Bad `who` is
- * EINVAL, a bad pointer EFAULT. Prints `FAIL: ...` for each broken check
- * and `cputime: all ok`. Validated on Linux (both libcs).
+ * EINVAL, a bad pointer EFAULT. With threads, CLOCK_PROCESS_CPUTIME_ID
+ * counts all of them, and the interval timers belong to the process: one
+ * a thread set outlives it and shows in another thread's getitimer, and
+ * ITIMER_PROF counts any thread's CPU time. Prints `FAIL: ...` for each
+ * broken check and `cputime: all ok`. Validated on Linux (both libcs).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -33,6 +39,77 @@ static void spin(long long ms)
     while (cpu_ms() < end)
         for (int i = 0; i < 10000; i++)
             x += i;
+}
+
+static long long thread_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
+/* A thread that spins for 150 ms of its own CPU time. */
+static void *spinner(void *arg)
+{
+    (void)arg;
+    volatile unsigned x = 0;
+    while (thread_ms() < 150)
+        for (int i = 0; i < 10000; i++)
+            x += i;
+    return NULL;
+}
+
+static volatile sig_atomic_t alarms, profs;
+static void on_alarm(int sig)
+{
+    (void)sig;
+    alarms++;
+}
+static void on_prof(int sig)
+{
+    (void)sig;
+    profs++;
+}
+
+/* Arms the process's ITIMER_REAL for 100 ms, then exits. */
+static void *set_alarm(void *arg)
+{
+    (void)arg;
+    struct itimerval it = {{0, 0}, {0, 100000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    return NULL;
+}
+
+static void check_threads(void)
+{
+    long long p0 = cpu_ms();
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, spinner, NULL);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    long long grew = cpu_ms() - p0;
+    CHECK(grew >= 250 && grew < 10000, "CLOCK_PROCESS_CPUTIME_ID grew %lld ms over two threads' 150 ms each", grew);
+
+    signal(SIGALRM, on_alarm);
+    pthread_create(&th[0], NULL, set_alarm, NULL);
+    pthread_join(th[0], NULL);
+    struct itimerval left;
+    getitimer(ITIMER_REAL, &left);
+    CHECK(left.it_value.tv_sec == 0 && left.it_value.tv_usec > 0,
+          "another thread's ITIMER_REAL is not the process's: %ld.%06ld left", (long)left.it_value.tv_sec,
+          (long)left.it_value.tv_usec);
+    for (int i = 0; i < 100 && !alarms; i++)
+        usleep(10000);
+    CHECK(alarms == 1, "the timer an exited thread set fired %d times", (int)alarms);
+
+    /* ITIMER_PROF counts a thread's CPU time while this one sleeps. */
+    signal(SIGPROF, on_prof);
+    struct itimerval prof = {{0, 0}, {0, 50000}};
+    setitimer(ITIMER_PROF, &prof, NULL);
+    pthread_create(&th[0], NULL, spinner, NULL);
+    pthread_join(th[0], NULL);
+    CHECK(profs == 1, "ITIMER_PROF fired %d times while a thread spun 150 ms", (int)profs);
 }
 
 static long tv_ms(struct timeval tv)
@@ -118,6 +195,7 @@ int main(void)
     errno = 0;
     CHECK(syscall(SYS_times, (void *)16) == -1 && errno == EFAULT, "times bad pointer: errno %d", errno);
     CHECK(syscall(SYS_times, NULL) > 0, "times(NULL) failed");
+    check_threads();
     if (failures)
         return 1;
     printf("cputime: all ok\n");

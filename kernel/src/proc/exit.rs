@@ -55,9 +55,7 @@ pub fn exit(status: u32) -> ! {
         // process directory does.
         unsafe { paging::switch_pd(paging::kernel_pd_phys()) };
         t.mm = None;
-        // A dying thread keeps no signals (nothing will deliver them),
-        // nor timers to send more.
-        t.itimers = Default::default();
+        // A dying thread keeps no signals (nothing will deliver them).
         t.sigpending = 0;
         t.group.sigqueued -= t.siginfo.clear();
         let me = t.pid;
@@ -69,6 +67,8 @@ pub fn exit(status: u32) -> ! {
         if group_dead {
             g.shared_pending = 0;
             g.sigqueued -= g.shared_info.clear();
+            // Nor timers to send more.
+            g.itimers = Default::default();
             // The last thread out decides the status, unless a group exit
             // did (Linux's synchronize_group_exit).
             g.group_exit.get_or_insert(status);

@@ -3,7 +3,9 @@
 //! `SIGALRM`; `ITIMER_VIRTUAL` counts the process's user time
 //! (`SIGVTALRM`); `ITIMER_PROF` its user and system time (`SIGPROF`). Each
 //! fires when its value runs out, and starts again from its interval if it
-//! has one. The timers survive `execve`; a child of `fork` starts without.
+//! has one. They belong to the process (Linux's `signal_struct`), shared
+//! by its threads, and count the CPU time of all of them. The timers
+//! survive `execve`; a child of `fork` starts without.
 //!
 //! A real timer keeps its deadline; the timer tick ([`tick`]) looks at the
 //! tasks only when the earliest deadline of all ([`REAL_NEXT`]) has come,
@@ -26,7 +28,7 @@ pub struct Itimer {
     pub interval: u64,
 }
 
-/// A task's three timers, indexed by `ITIMER_*`.
+/// A process's three timers, indexed by `ITIMER_*`.
 pub type Itimers = [Itimer; 3];
 
 /// The earliest real-timer deadline of any task (`u64::MAX`: none), so
@@ -38,7 +40,7 @@ fn signal_of(which: usize) -> i32 {
     [SIGALRM, SIGVTALRM, SIGPROF][which]
 }
 
-/// The current task's timer `which` as (nanoseconds left, interval), and
+/// The current process's timer `which` as (nanoseconds left, interval), and
 /// the timer set to `new` (same units) if given (Linux's `do_setitimer`
 /// and `do_getitimer`). A real timer that is due but has not fired yet
 /// shows 1 µs left, as Linux's `itimer_get_remtime` does.
@@ -46,9 +48,9 @@ pub fn get_set(which: i32, new: Option<(u64, u64)>) -> (u64, u64) {
     let which = which as usize;
     let now = crate::time::uptime_ns();
     let old = with_current(|t| {
-        let old = t.itimers[which];
+        let old = t.group.itimers[which];
         if let Some((value, interval)) = new {
-            t.itimers[which] = Itimer {
+            t.group.itimers[which] = Itimer {
                 value: match (value, which as i32) {
                     (0, _) => 0,
                     (v, ITIMER_REAL) => now.saturating_add(v),
@@ -57,7 +59,7 @@ pub fn get_set(which: i32, new: Option<(u64, u64)>) -> (u64, u64) {
                 interval,
             };
             if which as i32 == ITIMER_REAL && value != 0 {
-                REAL_NEXT.fetch_min(t.itimers[which].value, Ordering::Relaxed);
+                REAL_NEXT.fetch_min(t.group.itimers[which].value, Ordering::Relaxed);
             }
         }
         old
@@ -96,8 +98,9 @@ impl Fired {
     }
 }
 
-/// The timer tick: charge the running task's CPU-time timers `tick_ns`
-/// (`user`: of user time), and fire the real timers that are due.
+/// The timer tick: charge the running task's process's CPU-time timers
+/// `tick_ns` (`user`: of user time), and fire the real timers that are
+/// due. The signals go to the process (`send_process`).
 pub fn tick(
     s: &mut super::sched::Scheduler,
     current: Option<Pid>,
@@ -110,13 +113,13 @@ pub fn tick(
     let running = current.and_then(|p| s.tasks.get_mut(p));
     if let Some(t) = running.filter(|t| t.state == super::task::TaskState::Runnable) {
         for which in [ITIMER_VIRTUAL, ITIMER_PROF] {
-            let it = &mut t.itimers[which as usize];
+            let it = &mut t.group.itimers[which as usize];
             if it.value == 0 || (which == ITIMER_VIRTUAL && !user) {
                 continue;
             }
             if it.value > tick_ns {
                 it.value -= tick_ns;
-            } else if fired.push(t.pid, signal_of(which as usize)) {
+            } else if fired.push(t.tgid, signal_of(which as usize)) {
                 // Overrun carries into the next period, as Linux's
                 // bump_cpu_timer keeps the period exact over time.
                 let over = tick_ns - it.value;
@@ -132,9 +135,11 @@ pub fn tick(
         return;
     }
     let mut next = u64::MAX;
-    for t in s.tasks.iter_mut() {
-        let it = &mut t.itimers[ITIMER_REAL as usize];
-        if it.value != 0 && it.value <= now && fired.push(t.pid, SIGALRM) {
+    // Each process once, through its leader (which stays, a zombie if it
+    // must, while other threads live).
+    for t in s.tasks.iter_mut().filter(|t| t.pid == t.tgid) {
+        let it = &mut t.group.itimers[ITIMER_REAL as usize];
+        if it.value != 0 && it.value <= now && fired.push(t.tgid, SIGALRM) {
             // Linux's it_real_fn: signal, then start the next period from
             // the deadline (not from now), skipping periods already gone.
             it.value = match it.interval {

@@ -251,7 +251,6 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             } else {
                 parent.sas
             },
-            itimers: Default::default(),
             restart_block: None,
             sigpending: 0, // pending signals are not inherited
             siginfo: Default::default(),

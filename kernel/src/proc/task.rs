@@ -175,9 +175,6 @@ pub struct Task {
     /// frame saves this one instead of the temporary mask (Linux's
     /// `saved_sigmask` with `TIF_RESTORE_SIGMASK`).
     pub saved_sigmask: Option<u64>,
-    /// `setitimer`'s three timers (`proc/itimer.rs`): kept by `execve`, not
-    /// inherited by `fork`.
-    pub itimers: super::itimer::Itimers,
     /// The alternate signal stack (`proc/signal.rs`): inherited by `fork`,
     /// gone after `execve`.
     pub sas: AltStack,

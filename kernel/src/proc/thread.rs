@@ -109,6 +109,16 @@ impl CpuTimes {
     }
 }
 
+/// The CPU time of `t`'s whole process: its threads that exited and
+/// those still running (Linux's `thread_group_cputime`).
+pub fn process_times(s: &Scheduler, t: &super::task::Task) -> CpuTimes {
+    t.group
+        .threads
+        .iter()
+        .filter_map(|&p| s.tasks.get(p))
+        .fold(t.group.dead_times, |acc, th| acc + CpuTimes::of(th))
+}
+
 impl core::ops::Add for CpuTimes {
     type Output = CpuTimes;
     fn add(self, o: CpuTimes) -> CpuTimes {
@@ -136,6 +146,9 @@ pub struct ThreadGroup {
     /// Queued `siginfo`s of the process and its threads, held against
     /// `RLIMIT_SIGPENDING` (Linux counts them per user, in `ucounts`).
     pub sigqueued: usize,
+    /// The interval timers (`proc/itimer.rs`): kept by `execve`, not
+    /// inherited by `fork`.
+    pub itimers: super::itimer::Itimers,
     /// Set once the whole group is ending (`exit_group`, a fatal signal,
     /// `execve`): its wait status (`SIGNAL_GROUP_EXIT`, `group_exit_code`).
     pub group_exit: Option<u32>,

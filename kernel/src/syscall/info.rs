@@ -356,12 +356,7 @@ fn cpu_times(who: i32) -> CpuTimes {
         match who {
             RUSAGE_THREAD => CpuTimes::of(t),
             RUSAGE_CHILDREN => t.group.child_times,
-            _ => t
-                .group
-                .threads
-                .iter()
-                .filter_map(|&p| s.tasks.get(p))
-                .fold(t.group.dead_times, |acc, th| acc + CpuTimes::of(th)),
+            _ => crate::proc::thread::process_times(s, t),
         }
     })
 }

@@ -30,10 +30,18 @@ fn clock(id: i32) -> Result<(u64, u32), Errno> {
             Ok(time::split_ns(time::uptime_ns()))
         }
         CLOCK_MONOTONIC_COARSE => Ok(time::split_ns(time::coarse_ns())),
-        // The CPU time this process (one thread) has used, counted in
-        // timer ticks (Linux counts exactly; a tick is 1/HZ here).
-        CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID => {
+        // The CPU time this thread, or all of its process, has used,
+        // counted in timer ticks (Linux counts exactly; a tick is 1/HZ).
+        CLOCK_THREAD_CPUTIME_ID => {
             let ticks = with_current(|t| t.cpu_ticks);
+            Ok(time::split_ns(ticks * u64::from(time::tick_ns())))
+        }
+        CLOCK_PROCESS_CPUTIME_ID => {
+            let c = crate::proc::sched::SCHED.with(|s| {
+                let t = s.tasks.get(s.current?)?;
+                Some(crate::proc::thread::process_times(s, t))
+            });
+            let ticks = c.map_or(0, |c| c.utime + c.stime);
             Ok(time::split_ns(ticks * u64::from(time::tick_ns())))
         }
         _ => Err(EINVAL),
