@@ -143,6 +143,20 @@ pub const SI_KERNEL: i32 = 0x80;
 pub const SI_QUEUE: i32 = -1;
 /// Sent by `tkill` or `tgkill`.
 pub const SI_TKILL: i32 = -6;
+/// Sent by a POSIX timer's expiry (`timer_create`).
+pub const SI_TIMER: i32 = -2;
+
+// include/uapi/asm-generic/siginfo.h: sigevent's sigev_notify.
+
+/// Notify by sending `sigev_signo` to the process.
+pub const SIGEV_SIGNAL: i32 = 0;
+/// No notification (the timer is polled with `timer_gettime`).
+pub const SIGEV_NONE: i32 = 1;
+/// Notify by a new thread: the C library's business; the kernel treats
+/// it as `SIGEV_SIGNAL`.
+pub const SIGEV_THREAD: i32 = 2;
+/// With `SIGEV_SIGNAL`: send to the thread `sigev_notify_thread_id`.
+pub const SIGEV_THREAD_ID: i32 = 4;
 /// `SIGILL`: illegal opcode.
 pub const ILL_ILLOPC: i32 = 1;
 /// `SIGILL`: illegal operand.

@@ -190,6 +190,33 @@ abi_structs! {
         pub tms_cstime: i32,
     }
 
+    /// The 32-bit `struct itimerspec` (`struct old_itimerspec32`) of
+    /// `timer_settime` and `timer_gettime` (260, 261).
+    pub struct Itimerspec (16 bytes) {
+        /// The period to start again from (zero: once).
+        pub it_interval: Timespec,
+        /// Time until the timer fires (zero: disarmed).
+        pub it_value: Timespec,
+    }
+
+    /// `struct __kernel_itimerspec` of the `*_time64` timer calls (408, 409).
+    pub struct Itimerspec64 (32 bytes) {
+        pub it_interval: Timespec64,
+        pub it_value: Timespec64,
+    }
+
+    /// `struct sigevent` of i386 (`include/uapi/asm-generic/siginfo.h`,
+    /// `SIGEV_MAX_SIZE` 64 bytes), as `timer_create` reads it: the value
+    /// the signal carries, the signal, how to notify (`SIGEV_*`), and for
+    /// `SIGEV_THREAD_ID` the thread (the first word of the union).
+    pub struct Sigevent (64 bytes) {
+        pub sigev_value: u32,
+        pub sigev_signo: i32,
+        pub sigev_notify: i32,
+        pub sigev_notify_thread_id: i32,
+        pub pad: [u32; 12],
+    }
+
     /// `struct __kernel_old_itimerval` for `setitimer`/`getitimer`.
     pub struct Itimerval (16 bytes) {
         /// The period to start again from (zero: once).

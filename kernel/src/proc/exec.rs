@@ -608,6 +608,8 @@ pub fn exec_current(
         }
         // The alternate stack was in the old image (sigaltstack(2)).
         t.sas = super::task::AltStack::default();
+        // POSIX timers do not survive exec (Linux's exit_itimers).
+        super::posix_timers::exit_timers(&mut t.group);
         closed
     });
     let pid = with_current(|t| t.tgid);

@@ -69,6 +69,7 @@ pub fn exit(status: u32) -> ! {
             g.sigqueued -= g.shared_info.clear();
             // Nor timers to send more.
             g.itimers = Default::default();
+            super::posix_timers::exit_timers(g);
             // The last thread out decides the status, unless a group exit
             // did (Linux's synchronize_group_exit).
             g.group_exit.get_or_insert(status);

@@ -11,6 +11,7 @@ pub mod futex;
 pub mod itimer;
 pub mod jobctl;
 pub mod pid;
+pub mod posix_timers;
 pub mod rlimit;
 pub mod sched;
 pub mod signal;

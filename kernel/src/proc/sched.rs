@@ -275,10 +275,12 @@ pub fn any_live_signal_pending() -> bool {
 /// slice in user mode.
 pub fn timer_tick(from_user: bool) {
     let mut fired = super::itimer::Fired::default();
+    let mut timers_fired = super::posix_timers::Fired::default();
     let (expired, cpu_signal) = SCHED.with(|s| {
         let tick_ns = u64::from(crate::time::tick_ns());
         let running = s.current;
         super::itimer::tick(s, running, from_user, tick_ns, &mut fired);
+        super::posix_timers::tick(s, running, tick_ns, &mut timers_fired);
         // Every LOAD_FREQ ticks, the load averages take in how many tasks
         // could run (`calc_global_load`).
         if crate::time::jiffies().is_multiple_of(LOAD_FREQ) {
@@ -327,6 +329,7 @@ pub fn timer_tick(from_user: bool) {
     for &(pid, sig) in fired.iter() {
         let _ = super::signal::send_process(pid, sig, super::signal::priv_info(sig));
     }
+    super::posix_timers::send_fired(&timers_fired);
     if let Some((pid, sig)) = cpu_signal {
         let info = super::signal::user_info(sig, abi::signal::SI_KERNEL, 0);
         let _ = super::signal::send_process(pid, sig, info);

@@ -169,48 +169,58 @@ pub fn do_sigaltstack(new: Option<SignalStack>, sp: usize) -> Result<SignalStack
 /// The `siginfo`s of a thread's or a process's pending signals, oldest
 /// first (Linux's `sigpending.list` of `sigqueue`s): one per standard
 /// signal, as many as were sent of a real-time one. Entries count against
-/// `RLIMIT_SIGPENDING` through `ThreadGroup::sigqueued`.
+/// `RLIMIT_SIGPENDING` through `ThreadGroup::sigqueued`, except a POSIX
+/// timer's (marked `true`: Linux's `SIGQUEUE_PREALLOC`), which its timer
+/// holds from creation.
 #[derive(Default)]
-pub struct SigQueue(Vec<Siginfo>);
+pub struct SigQueue(Vec<(Siginfo, bool)>);
 
 impl SigQueue {
     /// Queue `info` at the end; fails only for want of memory.
-    fn push(&mut self, info: Siginfo) -> Result<(), crate::mm::heap::NoMemory> {
+    fn push(&mut self, info: Siginfo, timer: bool) -> Result<(), crate::mm::heap::NoMemory> {
         self.0.try_reserve(1)?;
-        self.0.push(info);
+        self.0.push((info, timer));
         Ok(())
     }
 
     /// Put `info` in place of the entry for its signal, or queue it if
-    /// there is none and memory allows: true when an entry was added.
+    /// there is none and memory allows: true when a counted entry was
+    /// added.
     fn replace(&mut self, info: Siginfo) -> bool {
-        match self.0.iter_mut().find(|q| q.si_signo == info.si_signo) {
+        match self.0.iter_mut().find(|q| q.0.si_signo == info.si_signo) {
             Some(q) => {
-                *q = info;
-                false
+                let was_counted = !q.1;
+                *q = (info, false);
+                !was_counted
             }
-            None => self.push(info).is_ok(),
+            None => self.push(info, false).is_ok(),
         }
     }
 
     /// Take the oldest entry for `sig`, and say whether another remains.
-    fn take(&mut self, sig: i32) -> (Option<Siginfo>, bool) {
-        let mut of_sig = self.0.iter().enumerate().filter(|(_, q)| q.si_signo == sig);
+    fn take(&mut self, sig: i32) -> (Option<(Siginfo, bool)>, bool) {
+        let mut of_sig = self
+            .0
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.0.si_signo == sig);
         let first = of_sig.next().map(|(i, _)| i);
         let more = of_sig.next().is_some();
         (first.map(|i| self.0.remove(i)), more)
     }
 
-    /// Drop the entries of the signals in `mask`; how many went.
+    /// Drop the entries of the signals in `mask`; how many counted ones
+    /// went.
     fn discard(&mut self, mask: u64) -> usize {
-        let before = self.0.len();
-        self.0.retain(|q| sigbit(q.si_signo) & mask == 0);
-        before - self.0.len()
+        let counted = |q: &(Siginfo, bool)| !q.1 && sigbit(q.0.si_signo) & mask != 0;
+        let n = self.0.iter().filter(|q| counted(q)).count();
+        self.0.retain(|q| sigbit(q.0.si_signo) & mask == 0);
+        n
     }
 
-    /// Drop every entry; how many went.
+    /// Drop every entry; how many counted ones went.
     pub fn clear(&mut self) -> usize {
-        let n = self.0.len();
+        let n = self.0.iter().filter(|q| !q.1).count();
         self.0.clear();
         n
     }
@@ -283,14 +293,20 @@ pub fn send_self(sig: i32) {
 /// `tgkill`, `tkill`, and the signals a call raises for its caller):
 /// `-ESRCH` if there is no such task. See [`send_signal`].
 pub fn send(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
-    send_signal(pid, sig, info, false)
+    send_signal(pid, sig, info, false, false).map(|_| ())
 }
 
 /// Send `sig` to the process task `pid` belongs to (Linux's
 /// `group_send_sig_info`: `kill`, `SIGCHLD`, the terminal's signals): any
 /// of its threads not blocking it takes it, `pid` first.
 pub fn send_process(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
-    send_signal(pid, sig, info, true)
+    send_signal(pid, sig, info, true, false).map(|_| ())
+}
+
+/// Send a POSIX timer's signal (Linux's `send_sigqueue`) to thread `pid`
+/// or (`group`) its process: `Ok(false)` if the target ignores it.
+pub fn send_queued(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<bool, Errno> {
+    send_signal(pid, sig, info, group, true)
 }
 
 /// Linux's `send_signal_locked`, with `prepare_signal` and
@@ -301,12 +317,13 @@ pub fn send_process(pid: u32, sig: i32, info: Siginfo) -> Result<(), Errno> {
 /// `siginfo`) and wake a thread that does not block it. A fatal signal (one
 /// whose default action kills, unblocked, no core dump) ends the whole
 /// process at once, as Linux's group-exit shortcut does; a stopped one
-/// only for `SIGKILL`.
-fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Errno> {
+/// only for `SIGKILL`. `timer`: a POSIX timer's signal, whose queue entry
+/// its timer holds. `Ok(false)`: dropped as ignored.
+fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool, timer: bool) -> Result<bool, Errno> {
     if !(0..=NSIG as i32).contains(&sig) {
         return Err(abi::errno::EINVAL);
     }
-    sched::SCHED.with(|s| -> Result<(), Errno> {
+    let queued = sched::SCHED.with(|s| -> Result<bool, Errno> {
         let t = s.tasks.get(pid).ok_or(abi::errno::ESRCH)?;
         let tgid = t.tgid;
         let dead = if group {
@@ -315,7 +332,7 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Err
             matches!(t.state, TaskState::Zombie(_))
         };
         if dead || sig == 0 {
-            return Ok(());
+            return Ok(false);
         }
         let n = t.group.threads.len();
         let thread = |s: &sched::Scheduler, i: usize| {
@@ -354,7 +371,8 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Err
             }
         }
         let t = s.tasks.get_mut(pid).expect("checked above");
-        if !sig_ignored(t, sig) {
+        let queued = !sig_ignored(t, sig);
+        if queued {
             let bit = sigbit(sig);
             // Linux's __send_signal: a standard signal already pending is
             // merged into it (legacy_queue); any other gets a queue entry,
@@ -369,10 +387,20 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Err
             } else {
                 (&mut t.sigpending, &mut t.siginfo)
             };
-            if *pending & bit == 0 || sig >= SIGRTMIN {
+            // A POSIX timer's entry was counted when the timer was made
+            // (`proc/posix_timers.rs`), as Linux preallocates it, and is
+            // queued even behind a pending standard signal
+            // (send_sigqueue); without memory for it, the timer counts an
+            // overrun instead.
+            if timer {
+                if infos.push(info, true).is_err() {
+                    return Ok(false);
+                }
+                *pending |= bit;
+            } else if *pending & bit == 0 || sig >= SIGRTMIN {
                 let limited = sig >= SIGRTMIN || info.si_code < 0;
                 let room = !limited || (g.sigqueued as u64) < limit;
-                if room && infos.push(info).is_ok() {
+                if room && infos.push(info, false).is_ok() {
                     g.sigqueued += 1;
                 } else if sig >= SIGRTMIN && info.si_code != SI_USER {
                     return Err(abi::errno::EAGAIN);
@@ -416,10 +444,10 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool) -> Result<(), Err
                 }
             }
         }
-        Ok(())
+        Ok(queued)
     })?;
     IN_FLIGHT.store(true, Ordering::Relaxed);
-    Ok(())
+    Ok(queued)
 }
 
 /// Is a signal pending that the current task does not block? (Sleeping
@@ -459,10 +487,20 @@ pub fn dequeue(set: u64) -> Option<(i32, Siginfo)> {
         if !more {
             *pending &= !sigbit(sig);
         }
-        if info.is_some() {
-            g.sigqueued -= 1;
-        }
-        Some((sig, info.unwrap_or_else(|| user_info(sig, SI_USER, 0))))
+        Some((
+            sig,
+            match info {
+                Some((mut i, true)) => {
+                    super::posix_timers::dequeued(g, &mut i);
+                    i
+                }
+                Some((i, false)) => {
+                    g.sigqueued -= 1;
+                    i
+                }
+                None => user_info(sig, SI_USER, 0),
+            },
+        ))
     })
 }
 

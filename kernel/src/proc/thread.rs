@@ -149,6 +149,9 @@ pub struct ThreadGroup {
     /// The interval timers (`proc/itimer.rs`): kept by `execve`, not
     /// inherited by `fork`.
     pub itimers: super::itimer::Itimers,
+    /// The POSIX timers (`proc/posix_timers.rs`) and the next id to try.
+    pub posix_timers: Vec<super::posix_timers::PosixTimer>,
+    pub next_timer_id: i32,
     /// Set once the whole group is ending (`exit_group`, a fatal signal,
     /// `execve`): its wait status (`SIGNAL_GROUP_EXIT`, `group_exit_code`).
     pub group_exit: Option<u32>,

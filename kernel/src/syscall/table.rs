@@ -153,6 +153,13 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_CLOCK_GETTIME64, time::sys_clock_gettime64);
     sys!(NR_CLOCK_GETRES, time::sys_clock_getres);
     sys!(NR_SETITIMER, time::sys_setitimer);
+    sys!(NR_TIMER_CREATE, time::sys_timer_create);
+    sys!(NR_TIMER_SETTIME, time::sys_timer_settime);
+    sys!(NR_TIMER_GETTIME, time::sys_timer_gettime);
+    sys!(NR_TIMER_GETOVERRUN, time::sys_timer_getoverrun);
+    sys!(NR_TIMER_DELETE, time::sys_timer_delete);
+    sys!(NR_TIMER_SETTIME64, time::sys_timer_settime64);
+    sys!(NR_TIMER_GETTIME64, time::sys_timer_gettime64);
     sys!(NR_GETITIMER, time::sys_getitimer);
     sys!(NR_ALARM, time::sys_alarm);
     sys!(NR_CLOCK_GETRES_TIME64, time::sys_clock_getres_time64);

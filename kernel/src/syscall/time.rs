@@ -1,4 +1,5 @@
-//! Time system calls: time, gettimeofday, clock_gettime(64), nanosleep.
+//! Time system calls: time, gettimeofday, clock_gettime(64), nanosleep,
+//! the interval timers and the POSIX timers (`proc/posix_timers.rs`).
 //!
 //! A relative sleep a signal interrupts writes the time left and asks to be
 //! resumed through `restart_syscall` (Linux's restart block): stopped by
@@ -7,20 +8,21 @@
 use super::args::SysResult;
 use super::uaccess::UserPtr;
 use crate::proc::itimer;
+use crate::proc::posix_timers;
 use crate::proc::task::RestartBlock;
 use crate::proc::with_current;
 use crate::proc::{sched, task::WaitChannel};
 use crate::time;
 use abi::errno::{EINVAL, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, Errno};
 use abi::time::*;
-use abi::types::{Itimerval, Timespec, Timespec64, Timeval};
+use abi::types::{Itimerspec, Itimerspec64, Itimerval, Sigevent, Timespec, Timespec64, Timeval};
 
 /// (seconds, nanoseconds) of clock `id`, or `-EINVAL` (Linux's
 /// `clockid_to_kclock` and each clock's `clock_get_timespec`). The vDSO
 /// (`userspace/vdso/vclock_gettime.c`) answers the same clocks from the
 /// same numbers (`time.rs::VVAR`) without a system call; what it cannot
 /// answer comes here.
-fn clock(id: i32) -> Result<(u64, u32), Errno> {
+pub(crate) fn clock(id: i32) -> Result<(u64, u32), Errno> {
     match id {
         // TAI: CLOCK_REALTIME plus the TAI offset, 0 until adjtimex sets it.
         CLOCK_REALTIME | CLOCK_TAI | CLOCK_REALTIME_ALARM => Ok(time::realtime()),
@@ -305,4 +307,126 @@ pub fn sys_clock_nanosleep_time64(
     rem: UserPtr<Timespec64>,
 ) -> SysResult {
     clock_nanosleep(clock_id, flags, req.read()?, rem.addr(), true)
+}
+
+/// `timer_create(clock, *sevp, *timerid)`: a POSIX timer
+/// (`proc/posix_timers.rs`); a NULL `sevp` is `SIGALRM` carrying the id.
+/// The id is written last; if that faults the timer goes again.
+pub fn sys_timer_create(
+    clock_id: i32,
+    sevp: UserPtr<Sigevent>,
+    timerid: UserPtr<i32>,
+) -> SysResult {
+    let ev = sevp.read_opt()?;
+    let id = posix_timers::create(clock_id, ev)?;
+    if let Err(e) = timerid.write(&id) {
+        let _ = posix_timers::delete(id);
+        return Err(e);
+    }
+    Ok(0)
+}
+
+/// A `timespec64` as nanoseconds for a timer (Linux's
+/// `timespec64_valid`: `-EINVAL` for negative or out-of-range parts).
+fn timer_ns(t: &Timespec64) -> Result<u64, Errno> {
+    duration_ns(t)
+}
+
+fn widen(t: &Timespec) -> Timespec64 {
+    Timespec64 {
+        tv_sec: t.tv_sec.into(),
+        tv_nsec: t.tv_nsec.into(),
+    }
+}
+
+fn split64(ns: u64) -> Timespec64 {
+    Timespec64 {
+        tv_sec: (ns / 1_000_000_000) as i64,
+        tv_nsec: (ns % 1_000_000_000) as i64,
+    }
+}
+
+fn split32(ns: u64) -> Timespec {
+    Timespec {
+        tv_sec: (ns / 1_000_000_000).min(i32::MAX as u64) as i32,
+        tv_nsec: (ns % 1_000_000_000) as i32,
+    }
+}
+
+/// `timer_settime`'s common part: arm timer `id` from (interval, value),
+/// returning the old (left, interval). A NULL new setting is `-EINVAL`.
+fn timer_settime(
+    id: i32,
+    flags: u32,
+    new: Option<(Timespec64, Timespec64)>,
+) -> Result<(u64, u64), Errno> {
+    let (interval, value) = new.ok_or(EINVAL)?;
+    let (interval, value) = (timer_ns(&interval)?, timer_ns(&value)?);
+    posix_timers::set(id, flags & TIMER_ABSTIME != 0, value, interval)
+}
+
+/// `timer_settime(id, flags, *new, *old)` with 32-bit `timespec`s.
+pub fn sys_timer_settime(
+    id: i32,
+    flags: u32,
+    new: UserPtr<Itimerspec>,
+    old: UserPtr<Itimerspec>,
+) -> SysResult {
+    let n = new
+        .read_opt()?
+        .map(|n| (widen(&n.it_interval), widen(&n.it_value)));
+    let (left, interval) = timer_settime(id, flags, n)?;
+    old.write_opt(&Itimerspec {
+        it_interval: split32(interval),
+        it_value: split32(left),
+    })?;
+    Ok(0)
+}
+
+/// `timer_settime64(id, flags, *new, *old)`.
+pub fn sys_timer_settime64(
+    id: i32,
+    flags: u32,
+    new: UserPtr<Itimerspec64>,
+    old: UserPtr<Itimerspec64>,
+) -> SysResult {
+    let n = new.read_opt()?.map(|n| (n.it_interval, n.it_value));
+    let (left, interval) = timer_settime(id, flags, n)?;
+    old.write_opt(&Itimerspec64 {
+        it_interval: split64(interval),
+        it_value: split64(left),
+    })?;
+    Ok(0)
+}
+
+/// `timer_gettime(id, *cur)`: time left and the interval.
+pub fn sys_timer_gettime(id: i32, cur: UserPtr<Itimerspec>) -> SysResult {
+    let (left, interval) = posix_timers::get(id)?;
+    cur.write(&Itimerspec {
+        it_interval: split32(interval),
+        it_value: split32(left),
+    })?;
+    Ok(0)
+}
+
+/// `timer_gettime64(id, *cur)`.
+pub fn sys_timer_gettime64(id: i32, cur: UserPtr<Itimerspec64>) -> SysResult {
+    let (left, interval) = posix_timers::get(id)?;
+    cur.write(&Itimerspec64 {
+        it_interval: split64(interval),
+        it_value: split64(left),
+    })?;
+    Ok(0)
+}
+
+/// `timer_getoverrun(id)`: the expiries the last signal taken stood for,
+/// beyond the first.
+pub fn sys_timer_getoverrun(id: i32) -> SysResult {
+    Ok(posix_timers::overrun(id)? as usize)
+}
+
+/// `timer_delete(id)`.
+pub fn sys_timer_delete(id: i32) -> SysResult {
+    posix_timers::delete(id)?;
+    Ok(0)
 }
