@@ -420,6 +420,8 @@ fn build_stack(
         auxv.push((AT_SYSINFO, vdso::kernel_vsyscall()));
     }
     auxv.push((AT_SYSINFO_EHDR, vdso::VDSO_BASE));
+    // Linux's ARCH_DLINFO: how big an alternate signal stack must be.
+    auxv.push((AT_MINSIGSTKSZ, super::signal::max_frame_size()));
     auxv.push((AT_HWCAP, hwcap as usize));
     auxv.push((AT_PAGESZ, PAGE_SIZE));
     auxv.push((AT_CLKTCK, crate::arch::x86::pit::HZ as usize));
@@ -594,7 +596,7 @@ pub fn exec_current(
         for i in 0..GDT_ENTRY_TLS_ENTRIES {
             set_tls(i, 0);
         }
-        *t.fpu = fpu::initial_state();
+        fpu::reset(&mut t.fpu);
         fpu::restore(&t.fpu);
         let closed = t.files.close_on_exec();
         // Its parent can no longer move it to another group (setpgid).
@@ -671,7 +673,7 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         saved_sp,
         mm: Some(Mm::new(loaded.mm)),
         files: Shared::try_new(FdTable::with_console())?,
-        fpu: Box::new(fpu::initial_state()),
+        fpu: fpu::try_initial_box()?,
         io_bitmap: None,
         iopl: 0,
         tls: [0; GDT_ENTRY_TLS_ENTRIES],

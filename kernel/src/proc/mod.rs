@@ -169,7 +169,7 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
         // Every piece a user's fork asks the heap for may fail: -ENOMEM,
         // with what was built so far dropped (no file's last reference is
         // among it: the parent holds them all).
-        let mut fpu_state = heap::try_box((*parent.fpu).clone())?;
+        let mut fpu_state = fpu::try_initial_box()?;
         fpu::save(&mut fpu_state);
         let files = if has(CLONE_FILES) {
             parent.files.share()

@@ -29,7 +29,7 @@ use super::cred::Cred;
 use super::exit::do_group_exit;
 use super::task::{AltStack, JobCtl, Pid, TaskState};
 use super::{current_mm, exit, sched, vdso, with_current};
-use crate::arch::x86::fpu;
+use crate::arch::x86::fpu_signal;
 use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, USER_CS, USER_DS};
 use crate::arch::x86::ptregs::{
     PtRegs, X86_EFLAGS_AC, X86_EFLAGS_CF, X86_EFLAGS_DF, X86_EFLAGS_RF, X86_EFLAGS_TF,
@@ -640,9 +640,22 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
                     None => {}
                 }
                 if setup_frame(regs, sig, &act, &info).is_err() {
-                    // No room on the user stack for the frame: as on Linux.
-                    super::fault::kill_current(SIGSEGV, format_args!("bad stack for signal {sig}"));
-                    do_group_exit(SIGSEGV as u32);
+                    // No room on the user stack for the frame: SIGSEGV in
+                    // its place (Linux's signal_setup_done and
+                    // force_sigsegv), delivered as any other if it has a
+                    // handler it does not block (a stack too small for an
+                    // SA_ONSTACK handler leaves the ordinary one), fatal
+                    // if it was SIGSEGV's own frame that did not fit.
+                    let what = format_args!("bad stack for signal {sig}");
+                    if sig == SIGSEGV {
+                        super::fault::kill_current(SIGSEGV, what);
+                        do_group_exit(SIGSEGV as u32);
+                    }
+                    force_fault(SIGSEGV, SI_KERNEL, 0, 0, what);
+                    if with_current(|t| t.exit_pending.is_some()) {
+                        do_group_exit(SIGSEGV as u32);
+                    }
+                    continue;
                 }
                 // Every deliverable signal gets its frame now, each on
                 // top of the last (Linux's exit_to_user_mode_loop): the
@@ -683,6 +696,14 @@ const RT_SIZE: usize = RT_RETCODE + 8;
 const UC_STACK: usize = 8;
 const UC_MCONTEXT: usize = 20;
 const UC_SIGMASK: usize = UC_MCONTEXT + size_of::<Sigcontext>();
+
+/// `AT_MINSIGSTKSZ`: the most a signal frame can take, as Linux's
+/// `init_sigframe_size` counts it (the larger, old-style frame, 15 bytes to
+/// align it, the FPU part and 63 to align that, rounded up to 16): 1440
+/// with FXSAVE, more with XSAVE's components.
+pub fn max_frame_size() -> usize {
+    (SIGFRAME_SIZE + 15 + fpu_signal::frame_bytes() + 63).next_multiple_of(16)
+}
 
 fn bytes_of<T: abi::Pod>(v: &T) -> &[u8] {
     // SAFETY: Pod types are plain bytes without padding.
@@ -731,10 +752,10 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
     if entering {
         sp = sas.sp.wrapping_add(sas.size);
     }
-    // The interrupted FPU state goes on the user stack first (FXSAVE wants
-    // 16-byte alignment), as Linux does: a handler that never returns (it
+    // The interrupted FPU state goes on the user stack first, in Linux's
+    // layout (`arch/x86/fpu_signal.rs`): a handler that never returns (it
     // longjmps out) then leaves nothing behind in the kernel.
-    let fx = sp.checked_sub(FPSTATE_SIZE).ok_or(())? & !63;
+    let fx = fpu_signal::alloc_mathframe(sp).ok_or(())?;
     // Linux's align_sigframe: (sp + 4) is 16-aligned at the handler's entry.
     let frame = (fx.checked_sub(size).ok_or(())? + 4) & !15;
     let frame = frame.checked_sub(4).ok_or(())?;
@@ -754,10 +775,8 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
     };
     let mut sc = sigcontext_of(regs, oldmask as u32, trapno, cr2);
     sc.fpstate = fx as u32;
-    let mut fpu_now = fpu::initial_state();
-    fpu::save(&mut fpu_now);
     let mm = current_mm().map_err(|_| ())?;
-    copy_to_user(&mm, fx, &fpu_now.0).map_err(|_| ())?;
+    fpu_signal::save_to_sigframe(&mm, fx).map_err(|_| ())?;
     let mut buf = crate::mm::heap::try_zeroed(size).map_err(|_| ())?;
     let mut put = |off: usize, b: &[u8]| buf[off..off + b.len()].copy_from_slice(b);
     let retcode_off = if rt { RT_RETCODE } else { SIGFRAME_RETCODE };
@@ -825,7 +844,7 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
             };
         }
     });
-    fpu::restore(&fpu::initial_state());
+    fpu_signal::restore_from_sigframe(&mm, 0).map_err(|_| ())?;
     regs.sp = frame as u32;
     regs.ip = act.sa_handler;
     regs.ax = sig as u32;
@@ -857,25 +876,11 @@ fn data_selector_ok(sel: u32) -> bool {
         })
 }
 
-/// Bytes of the FPU state saved in a signal frame (an FXSAVE image).
-const FPSTATE_SIZE: usize = 512;
-
-/// Load the FPU state saved at user address `at` (or a clean one if there
-/// is none or it cannot be read). MXCSR is masked first: reserved bits set
-/// by a tampered frame would make FXRSTOR fault in the kernel.
-fn restore_fpu(at: usize) {
-    let mut state = fpu::initial_state();
-    let read = |s: &mut [u8]| crate::mm::usercopy::copy_from_user(&*current_mm()?, s, at);
-    if at != 0 && read(&mut state.0).is_err() {
-        state = fpu::initial_state();
-    }
-    let mask = match u32::from_le_bytes([state.0[28], state.0[29], state.0[30], state.0[31]]) {
-        0 => 0xFFBF, // MXCSR_MASK 0 means the default mask (SDM Vol. 1, 11.6.6)
-        m => m & 0xFFFF,
-    };
-    let mxcsr = u32::from_le_bytes([state.0[24], state.0[25], state.0[26], state.0[27]]) & mask;
-    state.0[24..28].copy_from_slice(&mxcsr.to_le_bytes());
-    fpu::restore(&state);
+/// Load the FPU state saved at user address `at` (a clean one if `at` is
+/// 0): `false` if the frame cannot be read, a bad frame as in Linux's
+/// `fpu__restore_sig`.
+fn restore_fpu(at: usize) -> bool {
+    current_mm().is_ok_and(|mm| fpu_signal::restore_from_sigframe(&mm, at).is_ok())
 }
 
 /// Restore the registers a signal frame saved; validates everything the
@@ -925,7 +930,9 @@ fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, Errno
         // (Linux's restore_sigcontext: no restart_syscall after this).
         t.restart_block = None;
     });
-    restore_fpu(sc.fpstate as usize);
+    if !restore_fpu(sc.fpstate as usize) {
+        return bad_frame();
+    }
     IN_FLIGHT.store(true, Ordering::Relaxed); // unblocked signals may be waiting
     Ok(sc.ax as usize)
 }

@@ -8,6 +8,7 @@ pub mod entry;
 pub mod extable;
 pub mod floor;
 pub mod fpu;
+pub mod fpu_signal;
 pub mod gdt;
 pub mod idt;
 pub mod instructions;
