@@ -130,6 +130,7 @@ pub fn kernel_init(magic: u32, info_phys: u32) -> ! {
     pit::init();
     time::init();
     fpu::init();
+    arch::x86::cpuinfo::init();
 
     let stack =
         KernelStack::with_pages(mm::vmap::KSTACK_PAGES).expect("no memory for the boot stack");

@@ -442,6 +442,7 @@ fn build_stack(
     let secure = cred.euid != cred.uid || cred.egid != cred.gid;
     auxv.push((AT_SECURE, usize::from(secure)));
     auxv.push((AT_RANDOM, random));
+    auxv.push((AT_HWCAP2, crate::arch::x86::cpuinfo::elf_hwcap2() as usize));
     auxv.push((AT_EXECFN, execfn_addr));
     auxv.push((AT_PLATFORM, platform));
     auxv.push((AT_NULL, 0));

@@ -10,6 +10,34 @@
 
 use super::instructions::cpuid;
 use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicU32, Ordering};
+
+/// `elf_hwcap2` (Linux's arch/x86/kernel/cpu/common.c): what the kernel
+/// turned on for user space beyond CPUID, passed as `AT_HWCAP2`.
+static HWCAP2: AtomicU32 = AtomicU32::new(0);
+/// `HWCAP2_FSGSBASE` (arch/x86/include/uapi/asm/hwcap2.h).
+const HWCAP2_FSGSBASE: u32 = 1 << 1;
+
+/// At boot, as Linux's `identify_cpu`: where CPUID.7:EBX says the CPU has
+/// the FSGSBASE instructions, CR4.FSGSBASE on and `HWCAP2_FSGSBASE` told
+/// (they work only in 64-bit mode; Linux sets both on 32-bit kernels too).
+pub fn init() {
+    let (max_leaf, _, _, _) = cpuid(0, 0);
+    if max_leaf >= 7 && cpuid(7, 0).1 & 1 != 0 {
+        // SAFETY: CPUID says the bit exists; it only allows instructions
+        // that 32-bit code cannot run anyway.
+        unsafe {
+            use x86::controlregs::{Cr4, cr4, cr4_write};
+            cr4_write(cr4() | Cr4::CR4_ENABLE_FSGSBASE);
+        }
+        HWCAP2.store(HWCAP2_FSGSBASE, Ordering::Relaxed);
+    }
+}
+
+/// `AT_HWCAP2`'s value.
+pub fn elf_hwcap2() -> u32 {
+    HWCAP2.load(Ordering::Relaxed)
+}
 
 /// Names of CPUID 1 EDX (word 0).
 const WORD0: [&str; 32] = [
