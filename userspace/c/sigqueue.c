@@ -11,12 +11,15 @@
  *     while kill() of a real-time signal still marks it pending (its
  *     siginfo lost: SI_USER from pid 0), and a standard signal sent with
  *     kill() (si_code >= 0) is never refused;
- *   - SIGCONT discards queued stop signals.
+ *   - SIGCONT discards queued stop signals;
+ *   - rt_tgsigqueueinfo queues to one thread, with -EINVAL, -EPERM and
+ *     -ESRCH as Linux.
  * Prints `FAIL: ...` for each broken check and `sigqueue: all ok`.
  * Validated on Linux (both libcs).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -260,6 +263,69 @@ static int stop_discard_child(void)
     return bad;
 }
 
+static volatile int waiter_tid, waiter_value;
+static void *waiter(void *arg)
+{
+    (void)arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGRTMIN + 7);
+    siginfo_t si;
+    waiter_tid = gettid();
+    struct timespec ts = {5, 0};
+    if (sigtimedwait(&set, &si, &ts) == SIGRTMIN + 7 && si.si_code == SI_QUEUE)
+        waiter_value = si.si_value.sival_int;
+    return NULL;
+}
+
+static long tgsigqueue(int tgid, int tid, int sig, int code, int value)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    si.si_signo = sig;
+    si.si_code = code;
+    si.si_pid = getpid();
+    si.si_value.sival_int = value;
+    return syscall(SYS_rt_tgsigqueueinfo, tgid, tid, sig, &si);
+}
+
+static void check_tgsigqueueinfo(void)
+{
+    int rt = SIGRTMIN + 7;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, rt);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    pthread_t th;
+    pthread_create(&th, NULL, waiter, NULL);
+    while (!waiter_tid)
+        usleep(1000);
+    usleep(20000);
+    CHECK(tgsigqueue(getpid(), waiter_tid, rt, SI_QUEUE, 4242) == 0, "rt_tgsigqueueinfo: %s", strerror(errno));
+    pthread_join(th, NULL);
+    CHECK(waiter_value == 4242, "the thread got value %d, not 4242", waiter_value);
+    sigset_t p;
+    sigpending(&p);
+    CHECK(!sigismember(&p, rt), "a thread-directed signal is pending in another thread");
+    errno = 0;
+    CHECK(tgsigqueue(0, gettid(), rt, SI_QUEUE, 1) == -1 && errno == EINVAL, "tgid 0: errno %d", errno);
+    errno = 0;
+    CHECK(tgsigqueue(getpid(), -1, rt, SI_QUEUE, 1) == -1 && errno == EINVAL, "tid -1: errno %d", errno);
+    errno = 0;
+    CHECK(tgsigqueue(getpid(), waiter_tid, rt, SI_USER, 1) == -1 && errno == EPERM,
+          "SI_USER to another thread: errno %d", errno);
+    errno = 0;
+    CHECK(tgsigqueue(getpid() + 100000, gettid(), rt, SI_QUEUE, 1) == -1 && errno == ESRCH,
+          "a thread of another process: errno %d", errno);
+    /* To itself, even SI_USER is allowed. */
+    CHECK(tgsigqueue(getpid(), gettid(), rt, SI_USER, 9) == 0, "SI_USER to itself: %s", strerror(errno));
+    siginfo_t si;
+    int got = take(&set, &si);
+    CHECK(got == rt && si.si_value.sival_int == 9, "the self-sent signal: %d (%s) value %d code %d", got,
+          got < 0 ? strerror(errno) : "", si.si_value.sival_int, si.si_code);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -267,6 +333,7 @@ int main(void)
     check_standard_merges();
     check_order();
     check_handler_runs_per_instance();
+    check_tgsigqueueinfo();
     int st = in_child(limit_child);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "RLIMIT_SIGPENDING checks (status %#x)", st);
     st = in_child(stop_discard_child);

@@ -291,6 +291,33 @@ pub fn sys_rt_sigqueueinfo(pid: i32, sig: i32, uinfo: UserPtr<Siginfo>) -> SysRe
     queue(target, sig, info, true)
 }
 
+/// `rt_tgsigqueueinfo(tgid, tid, sig, *info)` (glibc's `pthread_sigqueue`):
+/// `rt_sigqueueinfo` to one thread of process `tgid` (Linux's
+/// `do_rt_tgsigqueueinfo`): `-EINVAL` for a non-positive id, the same
+/// `-EPERM` rule with the thread as the target, `-ESRCH` if the thread is
+/// not in that process.
+pub fn sys_rt_tgsigqueueinfo(tgid: i32, tid: i32, sig: i32, uinfo: UserPtr<Siginfo>) -> SysResult {
+    if tgid <= 0 || tid <= 0 {
+        return Err(EINVAL);
+    }
+    let mut info = uinfo.read()?;
+    info.si_signo = sig;
+    let me = with_current(|t| t.pid);
+    if (info.si_code >= 0 || info.si_code == SI_TKILL) && tid != me as i32 {
+        return Err(EPERM);
+    }
+    let in_group = SCHED.with(|s| {
+        s.tasks
+            .get(tid as Pid)
+            .is_some_and(|t| t.tgid == tgid as Pid)
+    });
+    if !in_group {
+        return Err(ESRCH);
+    }
+    signal::check_kill_permission(sig, tid as Pid)?;
+    queue(tid as Pid, sig, info, false)
+}
+
 /// Sleep until a signal comes that is not blocked by `mask`, then let it
 /// be delivered with the old mask saved for its handler's return (Linux's
 /// `sigsuspend`): never returns success (`EINTR` after a handler; a

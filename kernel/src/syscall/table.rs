@@ -191,6 +191,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SIGSUSPEND, signal::sys_sigsuspend);
     sys!(NR_RT_SIGSUSPEND, signal::sys_rt_sigsuspend);
     sys!(NR_RT_SIGQUEUEINFO, signal::sys_rt_sigqueueinfo);
+    sys!(NR_RT_TGSIGQUEUEINFO, signal::sys_rt_tgsigqueueinfo);
     sys!(NR_RT_SIGTIMEDWAIT, signal::sys_rt_sigtimedwait);
     sys!(
         NR_RT_SIGTIMEDWAIT_TIME64,
