@@ -163,6 +163,8 @@ pub const ILL_ILLOPC: i32 = 1;
 pub const ILL_ILLOPN: i32 = 2;
 /// `SIGILL`: privileged opcode.
 pub const ILL_PRVOPC: i32 = 5;
+/// `SIGILL`: internal stack error (a faulting `iret`).
+pub const ILL_BADSTK: i32 = 8;
 /// `SIGFPE`: integer divide by zero.
 pub const FPE_INTDIV: i32 = 1;
 /// `SIGFPE`: integer overflow.

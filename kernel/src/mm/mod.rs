@@ -30,6 +30,8 @@ pub struct Mm {
     /// life: the scheduler loads CR3 from it without borrowing the rest.
     pd_phys: usize,
     space: UpCell<AddressSpace>,
+    /// The mm's LDT (`modify_ldt`), shared by its threads.
+    pub ldt: crate::arch::x86::ldt::MmLdt,
 }
 
 /// The reference tasks keep (threads will share one).
@@ -40,6 +42,7 @@ impl Mm {
         Arc::new(Mm {
             pd_phys: space.pd_phys(),
             space: UpCell::new(space),
+            ldt: crate::arch::x86::ldt::MmLdt::new(),
         })
     }
 
@@ -49,8 +52,20 @@ impl Mm {
         let mm = Mm {
             pd_phys: space.pd_phys(),
             space: UpCell::new(space),
+            ldt: crate::arch::x86::ldt::MmLdt::new(),
         };
         Ok(heap::for_user(|| Arc::try_new(mm))?)
+    }
+
+    /// A copy for `fork` (Linux's `dup_mm`): the address space and the LDT.
+    pub fn try_fork(&self) -> Result<MmRef, abi::errno::Errno> {
+        let space = self.with(|m| m.duplicate()).map_err(|_| abi::errno::ENOMEM)?;
+        let mm = Mm {
+            pd_phys: space.pd_phys(),
+            space: UpCell::new(space),
+            ldt: self.ldt.try_clone()?,
+        };
+        heap::for_user(|| Arc::try_new(mm)).map_err(|_| abi::errno::ENOMEM)
     }
 
     /// The CR3 value.

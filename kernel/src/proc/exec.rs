@@ -592,6 +592,9 @@ pub fn exec_current(
         // SAFETY: the new directory maps the kernel half like every other.
         unsafe { paging::switch_pd(loaded.mm.pd_phys()) };
         t.mm = Some(Mm::new(loaded.mm)); // the old address space is freed here
+        // No LDT in a new mm (Linux's destroy_context on the old one); the
+        // old one may live on in a vfork parent or other threads.
+        crate::arch::x86::ldt::load(0);
         t.comm = comm_of(path);
         t.tls = [0; GDT_ENTRY_TLS_ENTRIES];
         for i in 0..GDT_ENTRY_TLS_ENTRIES {

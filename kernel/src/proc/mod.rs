@@ -22,7 +22,7 @@ pub mod vdso;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::arch::x86::{fpu, switch};
 use crate::mm::vmap::KernelStack;
-use crate::mm::{Mm, MmRef, heap};
+use crate::mm::{MmRef, heap};
 use abi::errno::{ENOMEM, Errno};
 use alloc::boxed::Box;
 pub use exit::exit;
@@ -153,7 +153,7 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
     let child = with_current(|parent| -> Result<Box<Task>, Errno> {
         let mm = match &parent.mm {
             Some(m) if has(CLONE_VM) => Some(m.clone()),
-            Some(m) => Some(Mm::try_new(m.with(|m| m.duplicate()).map_err(|_| ENOMEM)?)?),
+            Some(m) => Some(m.try_fork()?),
             None => None,
         };
         if let (Some(addr), Some(m)) = (args.child_settid, mm.as_ref()) {

@@ -403,6 +403,7 @@ pub fn schedule() {
                 .as_ref()
                 .map_or(paging::kernel_pd_phys(), |m| m.pd_phys());
             let tls = next_task.tls;
+            let ldt = next_task.mm.as_ref().map_or(0, |m| m.ldt.descriptor());
             // Only a task with ports copies its bitmap in (rare: root
             // programs that called ioperm or iopl).
             tss::set_io_ports(crate::arch::x86::ioport::ports_of(next_task));
@@ -415,17 +416,18 @@ pub fn schedule() {
                 Some(_) => return Some(None), // the same task again: nothing to switch
                 None => &mut s.idle_sp,
             };
-            Some(Some((prev_sp, next_sp, top, pd, tls, next_fpu)))
+            Some(Some((prev_sp, next_sp, top, pd, tls, ldt, next_fpu)))
         });
         match plan {
             Some(None) => return,
-            Some(Some((prev_sp, next_sp, top, pd, tls, next_fpu))) => {
+            Some(Some((prev_sp, next_sp, top, pd, tls, ldt, next_fpu))) => {
                 tss::set_esp0(top);
                 sysenter::set_stack(top);
                 for (i, d) in tls.iter().enumerate() {
                     gdt::set_tls(i, *d);
                 }
                 gdt::forget_cached_fs_gs();
+                crate::arch::x86::ldt::load(ldt);
                 // SAFETY: `pd` is the next task's directory (with the kernel
                 // half), `next_fpu` points into its boxed state, and
                 // `next_sp` was saved by switch_to/prepare_new_stack on its

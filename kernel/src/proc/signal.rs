@@ -30,7 +30,7 @@ use super::exit::do_group_exit;
 use super::task::{AltStack, JobCtl, Pid, TaskState};
 use super::{current_mm, exit, sched, vdso, with_current};
 use crate::arch::x86::fpu_signal;
-use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, USER_CS, USER_DS};
+use crate::arch::x86::gdt::{USER_CS, USER_DS};
 use crate::arch::x86::ptregs::{
     PtRegs, X86_EFLAGS_AC, X86_EFLAGS_CF, X86_EFLAGS_DF, X86_EFLAGS_RF, X86_EFLAGS_TF,
 };
@@ -858,24 +858,6 @@ fn setup_frame(regs: &mut PtRegs, sig: i32, act: &KSigaction, info: &Siginfo) ->
     Ok(())
 }
 
-/// Can user code load `sel` into a data segment register right now?
-fn data_selector_ok(sel: u32) -> bool {
-    let sel = sel & 0xFFFF;
-    if sel == 0 || sel == u32::from(USER_DS) || sel == u32::from(USER_CS) {
-        return true;
-    }
-    let idx = (sel >> 3) as usize;
-    // RPL 3, in the GDT (TI clear: there is no LDT), a TLS slot, and a
-    // present data segment (set_thread_area makes nothing else).
-    sel & 3 == 3
-        && sel & 4 == 0
-        && (GDT_ENTRY_TLS_MIN..GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES).contains(&idx)
-        && with_current(|t| {
-            let access = (t.tls[idx - GDT_ENTRY_TLS_MIN] >> 40) as u8;
-            access & 0x80 != 0 && access & 0x18 == 0x10 // present, S=1, data
-        })
-}
-
 /// Load the FPU state saved at user address `at` (a clean one if `at` is
 /// 0): `false` if the frame cannot be read, a bad frame as in Linux's
 /// `fpu__restore_sig`.
@@ -886,14 +868,12 @@ fn restore_fpu(at: usize) -> bool {
 /// Restore the registers a signal frame saved; validates everything the
 /// user could have tampered with, since the frame lives in user memory.
 fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, Errno> {
-    // CS/SS that iret could not load: SIGSEGV, as Linux's iret fault.
-    let bad = sc.cs & 0xFFFF != u32::from(USER_CS) || sc.ss & 0xFFFF != u32::from(USER_DS);
-    // A data selector that cannot be loaded becomes the null selector, as
-    // Linux's segment-load fixups do.
-    let seg = |s: u32| if data_selector_ok(s) { s & 0xFFFF } else { 0 };
-    if bad {
-        return bad_frame();
-    }
+    // The selectors as the frame has them, CS and SS with RPL 3 (Linux's
+    // restore_sigcontext): the return path loads them. A data selector
+    // that cannot be loaded becomes the null selector there (the loads'
+    // exception-table fixups, as Linux's); a CS or SS that cannot be
+    // loaded makes the iret fault, which is SIGILL (traps.rs iret_error).
+    let seg = |s: u32| s & 0xFFFF;
     // Only the flags user code may change (Linux's FIX_EFLAGS).
     const FIX: u32 = X86_EFLAGS_AC
         | 0x800
@@ -919,10 +899,10 @@ fn restore(regs: &mut PtRegs, sc: &Sigcontext, mask: u64) -> Result<usize, Errno
         gs: seg(sc.gs),
         orig_ax: u32::MAX, // not a system call: nothing to restart
         ip: sc.ip,
-        cs: u32::from(USER_CS),
+        cs: (sc.cs & 0xFFFF) | 3,
         flags: (regs.flags & !FIX) | (sc.flags & FIX),
         sp: sc.sp,
-        ss: u32::from(USER_DS),
+        ss: (sc.ss & 0xFFFF) | 3,
     };
     with_current(|t| {
         t.sigmask = mask & !(sigbit(SIGKILL) | sigbit(SIGSTOP));

@@ -559,32 +559,31 @@ fn forget_unloadable_selectors(regs: &mut crate::arch::x86::ptregs::PtRegs, idx:
     }
 }
 
-/// Encode a `user_desc` as a segment descriptor; an "empty" one clears.
+/// Encode a `user_desc` as a TLS descriptor (Linux's `tls_desc_okay`, then
+/// `fill_ldt`); an empty or all-zero one clears the slot.
 fn tls_descriptor(u: &UserDesc) -> Result<u64, Errno> {
-    let empty = u.base_addr == 0
-        && u.limit == 0
-        && u.contents() == 0
-        && u.read_exec_only()
-        && u.seg_not_present();
-    if empty || (u.base_addr == 0 && u.limit == 0 && u.flags == 0) {
+    use crate::arch::x86::ldt::{fill_ldt, ldt_empty, ldt_zero};
+    if ldt_empty(u) || ldt_zero(u) {
         return Ok(0);
     }
-    // Linux's tls_desc_okay: 32-bit data (or stack) segments only. A code
-    // segment here would let user code put CS on a descriptor it can later
-    // change under the kernel's iret.
-    if !u.seg_32bit() || u.contents() > 1 {
+    // 32-bit data (or stack) segments only (espfix works only for LDT
+    // stacks; a code segment would let user code put CS on a descriptor it
+    // can later change under the kernel's iret), and present: "no segment"
+    // is asked for by clearing it.
+    if !u.seg_32bit() || u.contents() > 1 || u.seg_not_present() {
         return Err(EINVAL);
     }
-    // Type: data/code per `contents`, writable unless read_exec_only, accessed.
-    let typ = (u32::from(!u.read_exec_only()) << 1) | (u.contents() << 2) | 1;
-    let access = (u32::from(!u.seg_not_present()) << 7) | 0x60 | 0x10 | typ;
-    let flags = (u32::from(u.limit_in_pages()) << 3)
-        | (u32::from(u.seg_32bit()) << 2)
-        | u32::from(u.useable());
-    Ok(crate::arch::x86::gdt::descriptor(
-        u.base_addr,
-        u.limit,
-        access as u8,
-        flags as u8,
-    ))
+    Ok(fill_ldt(u))
+}
+
+/// `get_thread_area(*u_info)`: the TLS slot `u_info->entry_number` names,
+/// as a `user_desc` (Linux's `do_get_thread_area`).
+pub fn sys_get_thread_area(u_info: UserPtr<UserDesc>) -> SysResult {
+    let idx = UserPtr::<u32>::new(u_info.addr()).read()? as usize;
+    if !(GDT_ENTRY_TLS_MIN..GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES).contains(&idx) {
+        return Err(EINVAL);
+    }
+    let d = with_current(|t| t.tls[idx - GDT_ENTRY_TLS_MIN]);
+    u_info.write(&crate::arch::x86::ldt::user_desc_of(idx as u32, d))?;
+    Ok(0)
 }

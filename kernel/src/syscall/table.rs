@@ -145,6 +145,8 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_GETRESGID, cred::sys_getresgid16);
     sys!(NR_GETTID, proc::sys_gettid);
     sys!(NR_SET_THREAD_AREA, proc::sys_set_thread_area);
+    sys!(NR_GET_THREAD_AREA, proc::sys_get_thread_area);
+    sys!(NR_MODIFY_LDT, crate::arch::x86::ldt::sys_modify_ldt);
     sys!(NR_EXIT_GROUP, proc::sys_exit_group);
     sys!(NR_SET_TID_ADDRESS, proc::sys_set_tid_address);
     sys!(NR_CLOCK_GETTIME, time::sys_clock_gettime);

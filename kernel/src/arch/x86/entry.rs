@@ -9,10 +9,10 @@
 //! `offset_of!` on [`PtRegs`](super::ptregs::PtRegs), every flag bit and
 //! selector from its Rust constant, passed below as named operands.
 
-use super::gdt::{USER_CS, USER_DS};
+use super::gdt::{ESPFIX_SS, GDT_ENTRY_ESPFIX_SS, KERNEL_DS, USER_CS, USER_DS};
 use super::idt::{IRQ_BASE, STUB_VECTORS};
 use super::ptregs::{
-    PT_CS, PT_CX, PT_DS, PT_ES, PT_FLAGS, PT_FS, PT_GS, PT_IP, PT_SI, PT_SP, X86_EFLAGS_AC,
+    PT_CS, PT_CX, PT_DS, PT_ES, PT_FLAGS, PT_FS, PT_GS, PT_IP, PT_SI, PT_SP, PT_SS, X86_EFLAGS_AC,
     X86_EFLAGS_FIXED, X86_EFLAGS_IF, X86_EFLAGS_IF_BIT, X86_EFLAGS_NT, X86_EFLAGS_TF,
 };
 use core::arch::global_asm;
@@ -29,8 +29,14 @@ global_asm!(
     pt_flags = const PT_FLAGS,
     pt_sp = const PT_SP,
     pt_cs = const PT_CS,
+    pt_ss = const PT_SS,
     user_cs = const USER_CS as u32,
     user_ds = const USER_DS as u32,
+    kernel_ds = const KERNEL_DS as u32,
+    espfix_ss = const ESPFIX_SS as u32,
+    gdt_espfix_off = const GDT_ENTRY_ESPFIX_SS * 8,
+    gdt = sym super::gdt::GDT,
+    iret_error_vector = const super::traps::IRET_ERROR_VECTOR,
     eflags_fixed = const X86_EFLAGS_FIXED,
     eflags_tf = const X86_EFLAGS_TF,
     eflags_if = const X86_EFLAGS_IF,
@@ -43,7 +49,6 @@ global_asm!(
     do_int80_syscall_32 = sym super::common::do_int80_syscall_32,
     do_fast_syscall_32 = sym super::common::do_fast_syscall_32,
     do_trap = sym super::traps::do_trap,
-    iret_fault = sym super::traps::iret_fault,
     frame_dirty = sym super::common::FRAME_DIRTY,
     options(att_syntax),
 );

@@ -52,10 +52,13 @@
 .set PT_FLAGS,	{pt_flags}
 .set PT_SP,	{pt_sp}
 .set PT_CS,	{pt_cs}
+.set PT_SS,	{pt_ss}
 
 /* Selectors (gdt.rs) and EFLAGS bits (ptregs.rs). */
 .set USER_CS,	{user_cs}
 .set USER_DS,	{user_ds}
+.set KERNEL_DS,	{kernel_ds}
+.set ESPFIX_SS,	{espfix_ss}
 .set X86_EFLAGS_FIXED,	{eflags_fixed}
 .set X86_EFLAGS_TF,	{eflags_tf}
 .set X86_EFLAGS_IF,	{eflags_if}
@@ -67,6 +70,7 @@
 .set TRAP_STUB_SIZE,	{trap_stub_size}
 .set STUB_VECTORS,	{stub_vectors}
 .set FIRST_EXTERNAL_VECTOR,	{irq_base}
+.set IRET_ERROR_VECTOR,	{iret_error_vector}
 
 /*
  * An exception-table entry (extable.rs): if the instruction at `from`
@@ -187,13 +191,44 @@ restore_all:
 	 * may have changed them or the frame since entry; that something set
 	 * frame_dirty (common.rs FRAME_DIRTY says who).
 	 */
-	cmpb	$0, {frame_dirty}
+	cmpb	$0, %ss:{frame_dirty}
 	jne	restore_segments
 restore_regs:
+	testb	$3, PT_CS(%esp)		/* to user mode ... */
+	jz	restore_regs_now
+	testb	$4, PT_SS(%esp)		/* ... with a stack segment in the LDT? */
+	jnz	switch_to_espfix
+restore_regs_now:
 	RESTORE_REGS
 	addl	$PT_IP-PT_DS, %esp	/* ds, es, fs, gs, orig_ax */
 9:	iret
 	_ASM_EXTABLE 9b, iret_exc
+
+/*
+ * espfix (Linux's CONFIG_X86_ESPFIX32): iret to a 16-bit stack segment
+ * loads only SP, the low half of ESP, and leaves the high half as it was:
+ * the kernel's, leaked to the user, and the user's lost. So, for a return
+ * to an LDT stack segment (the only place a 16-bit one can be; a 32-bit
+ * one does no harm), run the iret on a ring-0 stack segment (ESPFIX_SS)
+ * whose base makes ESP's high half the user's while addressing the same
+ * kernel stack: base = kernel esp - new esp, new esp = the user's high
+ * half : the kernel's low half. The base goes into the GDT entry's base
+ * bytes (16..23 at +4, 24..31 at +7; 0..15 stay 0). EAX and EDX are
+ * restored from the frame afterwards. An iret fault taken there comes
+ * back to the flat stack in trap_common.
+ */
+switch_to_espfix:
+	movl	%esp, %edx		/* kernel esp */
+	movl	PT_SP(%esp), %eax	/* user esp */
+	movw	%dx, %ax		/* new esp */
+	subl	%eax, %edx		/* segment base (low word 0) */
+	shrl	$16, %edx
+	movb	%dl, %ss:{gdt}+{gdt_espfix_off}+4
+	movb	%dh, %ss:{gdt}+{gdt_espfix_off}+7
+	pushl	$ESPFIX_SS
+	pushl	%eax
+	lss	(%esp), %esp		/* the same memory, through ESPFIX_SS */
+	jmp	restore_regs_now
 
 /*
  * The dirty case, out of line: reload each segment register whose saved
@@ -208,17 +243,23 @@ restore_segments:
 	RELOAD_SEG gs, PT_GS
 	testb	$3, PT_CS(%esp)		/* returning to ring 3? */
 	jz	restore_regs
-	movb	$0, {frame_dirty}
+	movb	$0, %ss:{frame_dirty}	/* DS may be the user's now */
 	jmp	restore_regs
 
 /*
- * The iret itself faulted: the frame it was to restore is unusable. End
- * that process (Linux's iret_error: SIGILL).
+ * The iret itself faulted (#GP, #NP, #SS: a CS or SS the frame names
+ * cannot be loaded, e.g. after sigreturn or modify_ldt): the kernel-mode
+ * fault went to its fixup here, back on the flat stack with %esp at the
+ * user's iret frame and every user register still loaded. Make that a
+ * user-mode trap, as Linux's asm_iret_error does: orig_ax 0 (no error
+ * code), then the exception path, whose do_trap sends SIGILL (traps.rs
+ * iret_error) and delivers it.
  */
 	.pushsection .fixup, "ax"
 iret_exc:
-	call	{iret_fault}
-	ud2
+	pushl	$0			/* pt_regs->orig_ax */
+	pushl	$IRET_ERROR_VECTOR	/* in the gs slot, for trap_common */
+	jmp	trap_common
 	.popsection
 
 /* sysenter: the CPU saved nothing, so build the iret frame by hand. */
@@ -257,11 +298,11 @@ sysexit_to_user:
 	 * frame: then frame_dirty is set, and each is reloaded if it
 	 * differs.
 	 */
-	cmpb	$0, {frame_dirty}
+	cmpb	$0, %ss:{frame_dirty}
 	je	4f
 	RELOAD_SEG fs, PT_FS-PT_FS
 	RELOAD_SEG gs, PT_GS-PT_FS
-	movb	$0, {frame_dirty}
+	movb	$0, %ss:{frame_dirty}
 4:	movl	PT_IP-PT_FS(%esp), %edx	/* SYSEXIT: EIP = EDX, ESP = ECX */
 	movl	PT_SP-PT_FS(%esp), %ecx
 	addl	$PT_FLAGS-PT_FS, %esp	/* now at pt_regs->flags */
@@ -277,7 +318,7 @@ sysexit_to_user:
  */
 	.global sysenter_fix_flags
 sysenter_fix_flags:
-	movb	$1, {frame_dirty}	/* the frame's flags bar sysexit: check them */
+	movb	$1, %ss:{frame_dirty}	/* (DS is still the user's) */	/* the frame's flags bar sysexit: check them */
 	pushl	$X86_EFLAGS_FIXED
 	popfl
 	jmp	sysenter_flags_ok
@@ -291,8 +332,15 @@ sysenter_fix_flags_end:
  */
 	.global trap_common
 trap_common:
+	pushl	%eax
+	movl	%ss, %eax
+	cmpw	$ESPFIX_SS, %ax		/* an iret fault on the espfix stack? */
+	je	unwind_espfix
+espfix_unwound:
+	popl	%eax
 	PUSH_REGS_BELOW_GS
-	movb	$1, {frame_dirty}	/* a trap may switch tasks or rewrite the frame */
+	/* through SS: DS is still whatever the user (or a faulting iret) left */
+	movb	$1, %ss:{frame_dirty}	/* a trap may switch tasks or rewrite the frame */
 	movl	%gs, %ecx
 	movl	PT_GS(%esp), %eax	/* the vector */
 	movl	%ecx, PT_GS(%esp)	/* the real gs */
@@ -301,6 +349,21 @@ trap_common:
 	movl	%esp, %ecx		/* &PtRegs */
 	call	{do_trap}
 	jmp	restore_all
+
+/*
+ * Back from the espfix stack to the flat one (Linux's FIXUP_ESPFIX_STACK):
+ * the same memory, at base + esp; the base is read from the GDT through
+ * CS, the one segment known to be flat here. Only EAX (saved) is used.
+ */
+unwind_espfix:
+	movb	%cs:{gdt}+{gdt_espfix_off}+4, %al
+	movb	%cs:{gdt}+{gdt_espfix_off}+7, %ah
+	shll	$16, %eax
+	addl	%esp, %eax		/* the flat address of the saved EAX */
+	pushl	$KERNEL_DS
+	pushl	%eax
+	lss	(%esp), %esp
+	jmp	espfix_unwound
 
 /* A new task's first return to user space (see proc/task.rs). */
 	.global ret_from_fork

@@ -19,7 +19,13 @@ pub const GDT_ENTRY_TSS: usize = 5;
 pub const GDT_ENTRY_TLS_MIN: usize = 6;
 pub const GDT_ENTRY_TLS_ENTRIES: usize = 3;
 pub const GDT_ENTRY_DOUBLEFAULT_TSS: usize = 9;
-const GDT_ENTRIES: usize = 10;
+/// The descriptor of the running task's LDT (`ldt.rs`).
+pub const GDT_ENTRY_LDT: usize = 10;
+/// The espfix stack segment: a ring-0 stack whose base the return path
+/// sets so that `iret` to a 16-bit stack keeps the user's high half of ESP
+/// (Linux's `GDT_ENTRY_ESPFIX_SS`; `entry_32.S` `switch_to_espfix`).
+pub const GDT_ENTRY_ESPFIX_SS: usize = 11;
+const GDT_ENTRIES: usize = 12;
 
 /// Selectors (index << 3 | RPL).
 pub const KERNEL_CS: u16 = (GDT_ENTRY_KERNEL_CS << 3) as u16;
@@ -28,6 +34,7 @@ pub const USER_CS: u16 = (GDT_ENTRY_USER_CS << 3) as u16 | 3;
 pub const USER_DS: u16 = (GDT_ENTRY_USER_DS << 3) as u16 | 3;
 pub const TSS_SEL: u16 = (GDT_ENTRY_TSS << 3) as u16;
 pub const DOUBLEFAULT_TSS_SEL: u16 = (GDT_ENTRY_DOUBLEFAULT_TSS << 3) as u16;
+pub const ESPFIX_SS: u16 = (GDT_ENTRY_ESPFIX_SS << 3) as u16;
 
 // SYSEXIT's arithmetic, checked at compile time.
 const _: () = assert!(USER_CS & !3 == KERNEL_CS + 16 && USER_DS & !3 == KERNEL_CS + 24);
@@ -52,7 +59,8 @@ pub const fn descriptor(base: u32, limit: u32, access: u8, flags: u8) -> u64 {
         | (((base as u64 >> 24) & 0xFF) << 56)
 }
 
-static mut GDT: [u64; GDT_ENTRIES] = [
+/// The table (`entry_32.S` writes the espfix entry's base bytes).
+pub(super) static mut GDT: [u64; GDT_ENTRIES] = [
     0,
     descriptor(0, 0xFFFFF, ACCESS_KERNEL_CODE, FLAGS_4K_32),
     descriptor(0, 0xFFFFF, ACCESS_KERNEL_DATA, FLAGS_4K_32),
@@ -63,6 +71,10 @@ static mut GDT: [u64; GDT_ENTRIES] = [
     0,
     0,
     0,
+    0,
+    // Linux's GDT_ENTRY_INIT(0xc092, 0, 0xfffff): 32-bit, 4 GiB, DPL 0
+    // data; only the base changes.
+    descriptor(0, 0xFFFFF, ACCESS_KERNEL_DATA, FLAGS_4K_32),
 ];
 
 #[repr(C, packed)]
@@ -142,6 +154,12 @@ pub fn forget_cached_fs_gs() {
     unsafe {
         core::arch::asm!("mov fs, {0:x}", "mov gs, {0:x}", in(reg) 0u32, options(nostack, preserves_flags))
     };
+}
+
+/// Write the LDT slot (`ldt::load`, just before `lldt`).
+pub fn set_ldt(desc: u64) {
+    // SAFETY: as for `set_tls`; the slot is used only by `lldt`.
+    unsafe { GDT[GDT_ENTRY_LDT] = desc };
 }
 
 /// Read one TLS slot.

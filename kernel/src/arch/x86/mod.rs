@@ -13,6 +13,7 @@ pub mod gdt;
 pub mod idt;
 pub mod instructions;
 pub mod ioport;
+pub mod ldt;
 pub mod paging;
 pub mod pathtrace;
 pub mod pic;

@@ -50,6 +50,7 @@ pub const PT_IP: usize = offset_of!(PtRegs, ip);
 pub const PT_CS: usize = offset_of!(PtRegs, cs);
 pub const PT_FLAGS: usize = offset_of!(PtRegs, flags);
 pub const PT_SP: usize = offset_of!(PtRegs, sp);
+pub const PT_SS: usize = offset_of!(PtRegs, ss);
 
 /// EFLAGS bits (SDM Vol. 1, 3.4.3).
 pub const X86_EFLAGS_CF: u32 = 1 << 0;

@@ -54,6 +54,12 @@ pub const X86_TRAP_BP: u32 = 3;
 pub const X86_TRAP_UD: u32 = 6;
 pub const X86_TRAP_GP: u32 = 13;
 pub const X86_TRAP_PF: u32 = 14;
+/// Linux's software trap number for a faulting `iret` (`X86_TRAP_IRET`):
+/// what a signal frame's `trapno` says then.
+pub const X86_TRAP_IRET: u32 = 32;
+/// What `iret_exc` (`entry_32.S`) passes `do_trap` as the vector: above
+/// every real vector, so it is told from IRQ 0 (also 32).
+pub const IRET_ERROR_VECTOR: u32 = 0x100 | X86_TRAP_IRET;
 
 /// Name of an exception vector.
 pub fn exception_name(vector: u32) -> &'static str {
@@ -79,7 +85,9 @@ fn exception_signal(vector: u32) -> i32 {
 /// as the system-call entries in `common.rs`: the frame in ECX, the vector
 /// in EDX).
 pub extern "fastcall" fn do_trap(regs: &mut PtRegs, vector: u32) {
-    if vector as usize >= IRQ_BASE {
+    if vector == IRET_ERROR_VECTOR {
+        iret_error(regs);
+    } else if vector as usize >= IRQ_BASE {
         let irq = vector - IRQ_BASE as u32;
         // Acknowledge first: the handler may switch to another task (timer
         // preemption) and must not leave the PIC waiting meanwhile.
@@ -190,13 +198,26 @@ fn kernel_exception(regs: &mut PtRegs, vector: u32) {
     );
 }
 
-/// `iret_exc` in `entry_32.S`: the `iret` back to user mode faulted, so the
-/// user frame was unusable. Only the process ends (SIGILL, as Linux's
-/// `iret_error`).
-pub extern "C" fn iret_fault() -> ! {
-    crate::proc::fault::kill_current(SIGILL, format_args!("iret exception"));
-    // The stub that called us has nothing on the stack to unwind: end here.
-    crate::proc::exit(SIGILL as u32)
+/// `iret_exc` in `entry_32.S`: the `iret` back to user mode faulted, so
+/// the frame names a CS or SS that cannot be loaded (a `sigreturn` asked
+/// for it, or `modify_ldt` changed the entry under it). `regs` is that user
+/// frame. Linux's 32-bit `iret_error`: SIGILL, `ILL_BADSTK`, no address,
+/// `trapno` 32 and error code 0 in the signal frame; its handler can
+/// repair the frame, and without one the process dies of it.
+fn iret_error(regs: &mut PtRegs) {
+    // A frame from the kernel itself cannot fault (a bug: the exception
+    // table sent a kernel return here).
+    assert!(regs.user_mode(), "iret to the kernel faulted\n{regs}");
+    crate::proc::signal::force_fault(
+        SIGILL,
+        abi::signal::ILL_BADSTK,
+        0,
+        X86_TRAP_IRET,
+        format_args!(
+            "iret exception ip:{:x} cs:{:x} sp:{:x} ss:{:x}",
+            regs.ip, regs.cs, regs.sp, regs.ss
+        ),
+    );
 }
 
 /// Entered through the task gate at vector 8, on the double-fault TSS's own
