@@ -59,7 +59,9 @@ impl Mm {
 
     /// A copy for `fork` (Linux's `dup_mm`): the address space and the LDT.
     pub fn try_fork(&self) -> Result<MmRef, abi::errno::Errno> {
-        let space = self.with(|m| m.duplicate()).map_err(|_| abi::errno::ENOMEM)?;
+        let space = self
+            .with(|m| m.duplicate())
+            .map_err(|_| abi::errno::ENOMEM)?;
         let mm = Mm {
             pd_phys: space.pd_phys(),
             space: UpCell::new(space),

@@ -257,3 +257,65 @@ fn write_ldt(ptr: usize, bytecount: usize, oldmode: bool) -> Result<usize, Errno
     gdt::forget_cached_fs_gs();
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn desc(base: u32, limit: u32, flags: u32) -> UserDesc {
+        UserDesc {
+            entry_number: 0,
+            base_addr: base,
+            limit,
+            flags,
+        }
+    }
+
+    #[test_case]
+    fn fill_ldt_encodes_as_linux() {
+        // 32-bit RW data, 4 bytes: P, DPL 3, S, type 3 (RW, accessed), D.
+        assert_eq!(
+            fill_ldt(&desc(0x1234_5678, 3, UserDesc::SEG_32BIT)),
+            0x1240_F334_5678_0003
+        );
+        // AVL and G; not present.
+        let d = fill_ldt(&desc(
+            0,
+            0xFFFFF,
+            UserDesc::SEG_32BIT
+                | UserDesc::LIMIT_IN_PAGES
+                | UserDesc::USEABLE
+                | UserDesc::SEG_NOT_PRESENT,
+        ));
+        assert_eq!(d, 0x00DF_7300_0000_FFFF);
+    }
+
+    #[test_case]
+    fn user_desc_round_trips() {
+        for flags in [
+            UserDesc::SEG_32BIT,
+            UserDesc::SEG_32BIT | (2 << UserDesc::CONTENTS_SHIFT) | UserDesc::READ_EXEC_ONLY,
+            UserDesc::LIMIT_IN_PAGES | UserDesc::USEABLE | UserDesc::SEG_NOT_PRESENT,
+        ] {
+            let u = desc(0xBEEF_0000, 0x12345, flags);
+            let back = user_desc_of(7, fill_ldt(&u));
+            assert_eq!(
+                (back.entry_number, back.base_addr, back.limit, back.flags),
+                (7, u.base_addr, u.limit, u.flags)
+            );
+        }
+        // An empty slot reads back as LDT_empty.
+        assert!(ldt_empty(&user_desc_of(6, 0)));
+    }
+
+    #[test_case]
+    fn empty_and_zero() {
+        assert!(ldt_zero(&desc(0, 0, 0)));
+        assert!(!ldt_empty(&desc(0, 0, 0)));
+        assert!(ldt_empty(&desc(
+            0,
+            0,
+            UserDesc::READ_EXEC_ONLY | UserDesc::SEG_NOT_PRESENT
+        )));
+    }
+}
