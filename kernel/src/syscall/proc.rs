@@ -537,8 +537,9 @@ pub fn sys_set_thread_area(ctx: &mut SyscallContext, u_info: UserPtr<UserDesc>) 
 /// After TLS slot `idx` changed: a saved DS/ES/FS/GS that names it but can
 /// no longer be loaded (cleared, or execute-only code) would make the
 /// return path's segment load fault inside the kernel. Linux then loads the
-/// null selector instead; so do we, ahead of time. CS/SS on a TLS slot (a
-/// far jump into a code descriptor) cannot be fixed up: that process dies.
+/// null selector instead; so do we, ahead of time. An SS on a cleared slot
+/// is left to `iret`, whose fault is SIGILL as on 32-bit Linux (`traps.rs`
+/// `iret_error`); CS cannot be on a TLS slot (data segments only).
 fn forget_unloadable_selectors(regs: &mut crate::arch::x86::ptregs::PtRegs, idx: usize, desc: u64) {
     let sel = ((GDT_ENTRY_TLS_MIN + idx) << 3) as u32;
     let access = (desc >> 40) as u8;
@@ -550,12 +551,6 @@ fn forget_unloadable_selectors(regs: &mut crate::arch::x86::ptregs::PtRegs, idx:
         if *r & 0xFFFC == sel && !loadable {
             *r = 0;
         }
-    }
-    if (regs.cs & 0xFFFC == sel || regs.ss & 0xFFFC == sel) && !(present && desc != 0) {
-        crate::proc::fault::kill_current(
-            abi::signal::SIGSEGV,
-            format_args!("set_thread_area removed the segment CS/SS use"),
-        );
     }
 }
 
