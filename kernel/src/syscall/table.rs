@@ -123,6 +123,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SIGALTSTACK, signal::sys_sigaltstack);
     sys!(NR_VFORK, proc::sys_vfork);
     sys!(NR_MMAP2, mem::sys_mmap2);
+    sys!(NR_MSYNC, mem::sys_msync);
     sys!(NR_GETUID32, cred::sys_getuid);
     sys!(NR_GETGID32, cred::sys_getgid);
     sys!(NR_GETEUID32, cred::sys_geteuid);
