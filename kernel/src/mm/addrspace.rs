@@ -159,6 +159,17 @@ impl SharedAnon {
         })
     }
 
+    /// Its size in pages.
+    pub fn pages(&self) -> usize {
+        self.pages.with(|p| p.len())
+    }
+
+    /// How many of its pages have a frame (its resident set: SysV shared
+    /// memory's `shm_rss`).
+    pub fn resident(&self) -> usize {
+        self.pages.with(|p| p.iter().filter(|&&pa| pa != 0).count())
+    }
+
     /// The frame of page `i`, allocated zeroed on first use (`None`: no
     /// memory, or past the end).
     fn page(&self, i: usize) -> Option<usize> {
@@ -640,6 +651,23 @@ impl AddressSpace {
             .meeting(addr, addr + 1)
             .next()
             .map(|s| &s.item.mem)
+    }
+
+    /// The pieces of shared anonymous memory shown in `[start, end)`: each
+    /// range, its memory and the page of it at the range's start (for
+    /// `shmdt`, which takes out a whole attached segment).
+    pub fn shared_anon_ranges(
+        &self,
+        start: usize,
+        end: usize,
+    ) -> Result<Vec<(usize, usize, Arc<SharedAnon>, usize)>, MapError> {
+        let mut v = Vec::new();
+        for s in self.shared.meeting(start, end) {
+            super::heap::for_user(|| v.try_reserve(1)).map_err(|_| MapError::NoMemory)?;
+            let page = (s.start / PAGE_SIZE).wrapping_add(s.item.delta);
+            v.push((s.start, s.end, s.item.mem.clone(), page));
+        }
+        Ok(v)
     }
 
     /// The region containing `addr`.

@@ -152,7 +152,7 @@ pub fn sys_mmap2(
     if ty != MAP_PRIVATE && ty != MAP_SHARED && ty != MAP_SHARED_VALIDATE {
         return Err(EINVAL);
     }
-    let mut file = if flags.any(MAP_ANONYMOUS) {
+    let file = if flags.any(MAP_ANONYMOUS) {
         None
     } else {
         mapped_file(fd, prot, ty != MAP_PRIVATE)?
@@ -174,7 +174,6 @@ pub fn sys_mmap2(
     if fixed && addr < MMAP_MIN_ADDR {
         return Err(abi::errno::EPERM);
     }
-    let limits = vm_limits();
     // Shared anonymous memory (MAP_ANONYMOUS or /dev/zero, MAP_SHARED):
     // one object whose pages every process the mapping is forked into
     // sees (Linux's shmem_zero_setup).
@@ -185,6 +184,25 @@ pub fn sys_mmap2(
         }
         _ => None,
     };
+    do_mmap(addr, len, prot, flags, file, shared_anon, offset)
+}
+
+/// Make a mapping of `len` bytes (page aligned) at `addr` (exactly there
+/// if `MAP_FIXED` or `MAP_FIXED_NOREPLACE` is in `flags`, else there if
+/// free, else where there is room): of `file` from `offset`, of the shared
+/// memory `shared_anon`, or anonymous. Linux's `do_mmap` after its
+/// argument checks; SysV `shmat` maps its segments through it too.
+pub fn do_mmap(
+    addr: usize,
+    len: usize,
+    prot: ProtFlags,
+    flags: MapFlags,
+    mut file: Option<Arc<MappedFile>>,
+    shared_anon: Option<Arc<SharedAnon>>,
+    offset: usize,
+) -> SysResult {
+    let fixed = flags.any(MAP_FIXED | MAP_FIXED_NOREPLACE);
+    let limits = vm_limits();
     let kind = match (&file, &shared_anon) {
         (Some(f), _) if f.shared => RegionKind::SharedFile,
         (Some(_), _) => RegionKind::File,
