@@ -3,7 +3,7 @@
  * shmat (SHM_RDONLY, SHM_RND, SHM_REMAP, placement errors), shmdt, the
  * attach count across fork and exit, shmctl's IPC_STAT, IPC_SET,
  * IPC_RMID (the segment lives on until its last detach), IPC_INFO,
- * SHM_INFO, SHM_STAT, SHM_LOCK/UNLOCK, permissions for another user, the
+ * SHM_INFO, SHM_STAT, SHM_LOCK/UNLOCK, /proc/sysvipc/shm, permissions for another user, the
  * `ipc` multiplexer and the direct system calls with the kernel's own
  * structures; and shm_open/ftruncate/mmap(MAP_SHARED)/shm_unlink on the
  * tmpfs at /dev/shm, shared across fork. Prints `FAIL: ...` for each
@@ -197,6 +197,24 @@ static void sysv(void)
     errno = 0;
     CHECK(shmget(key + 1, 4096, 0) == -1 && errno == ENOENT, "a missing key: errno %d", errno);
     CHECK(shmctl(k, IPC_STAT, &ds) == 0 && ds.shm_perm.__key == key, "the key in IPC_STAT");
+
+    /* /proc/sysvipc/shm lists it: key, id, perms, size, cpid. */
+    FILE *f = fopen("/proc/sysvipc/shm", "r");
+    CHECK(f != NULL, "/proc/sysvipc/shm: errno %d", errno);
+    if (f) {
+        char line[256];
+        int listed = 0;
+        CHECK(fgets(line, sizeof line, f) && strstr(line, "key") && strstr(line, "nattch"), "the header");
+        while (fgets(line, sizeof line, f)) {
+            int lkey, lid, lcpid;
+            unsigned perms;
+            unsigned long size;
+            if (sscanf(line, "%d %d %o %lu %d", &lkey, &lid, &perms, &size, &lcpid) == 5 && lid == k)
+                listed = lkey == key && perms == 0640 && size == 4096 && lcpid == getpid();
+        }
+        fclose(f);
+        CHECK(listed, "/proc/sysvipc/shm does not list the segment right");
+    }
 
     /* IPC_SET. */
     ds.shm_perm.mode = 0604;

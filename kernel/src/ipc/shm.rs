@@ -245,7 +245,8 @@ fn newseg(cred: &Cred, key: i32, size: usize, flg: u32) -> Result<i32, Errno> {
             ids.segs.push(None);
         }
         if ids.last_idx.is_some_and(|l| idx <= l) {
-            ids.seq = if ids.seq >= SEQ_MAX { 0 } else { ids.seq + 1 };
+            // ipc_idr_alloc: counted up to `ipcid_seq_max()`, then 0.
+            ids.seq = (ids.seq + 1) % SEQ_MAX;
         }
         ids.last_idx = Some(idx);
         let seq = ids.seq;

@@ -199,6 +199,10 @@ impl Drop for SharedAnon {
     }
 }
 
+/// A piece of shared anonymous memory in an address space: start, end,
+/// the memory, and its page shown at start.
+pub type SharedPiece = (usize, usize, Arc<SharedAnon>, usize);
+
 /// Shared anonymous memory shown over a range: page `addr / PAGE_SIZE +
 /// delta` (wrapping) of `mem` is at `addr`, so a cut range keeps its
 /// pages where they were.
@@ -660,7 +664,7 @@ impl AddressSpace {
         &self,
         start: usize,
         end: usize,
-    ) -> Result<Vec<(usize, usize, Arc<SharedAnon>, usize)>, MapError> {
+    ) -> Result<Vec<SharedPiece>, MapError> {
         let mut v = Vec::new();
         for s in self.shared.meeting(start, end) {
             super::heap::for_user(|| v.try_reserve(1)).map_err(|_| MapError::NoMemory)?;
@@ -1437,6 +1441,63 @@ mod tests {
             assert_eq!(&buf, b"parent");
         }
         // The last mapping gone, every frame is back.
+        assert_eq!(frame::free_frames(), free);
+    }
+
+    #[test_case]
+    fn file_pages_are_the_page_cache_and_go_with_the_file() {
+        use crate::fs::inode::Data;
+        use crate::fs::tmpfs;
+        let free = frame::free_frames();
+        {
+            let inode = tmpfs::root_sb()
+                .new_inode(
+                    abi::stat::S_IFREG | 0o644,
+                    (0, 0),
+                    (0, 0),
+                    Data::Static(b"hello"),
+                )
+                .unwrap();
+            let mut a = AddressSpace::new().unwrap();
+            let (sh, pr) = (0x1000_0000, 0x1000_4000);
+            let f = Arc::new(MappedFile::new(inode.clone(), None, true, sh, 0));
+            a.add_file(sh, sh + P, f).unwrap();
+            a.add_region(Region::new(sh, sh + P, R, RegionKind::SharedFile))
+                .unwrap();
+            let f = Arc::new(MappedFile::new(inode.clone(), None, false, pr, 0));
+            a.add_file(pr, pr + P, f).unwrap();
+            a.add_region(Region::new(pr, pr + P, R, RegionKind::File))
+                .unwrap();
+            assert_eq!(a.vm_pages(), (2, 1)); // the shared one is not data
+            // A write through the shared mapping is the file's, and the
+            // file's write shows in the mapping.
+            assert_eq!(a.handle_fault(sh, true, false), Fault::Served);
+            a.write_bytes(sh, b"J").unwrap();
+            let mut buf = [0u8; 5];
+            tmpfs::read_at(&inode, 0, &mut buf);
+            assert_eq!(&buf, b"Jello");
+            tmpfs::write_at(&inode, 1, b"E").unwrap();
+            a.read_bytes(sh, &mut buf);
+            assert_eq!(&buf, b"JEllo");
+            // The private mapping reads the same page, read-only; its
+            // first write copies it.
+            assert_eq!(a.handle_fault(pr, false, false), Fault::Served);
+            assert_eq!(a.translate(pr), Some((a.translate(sh).unwrap().0, false)));
+            assert_eq!(a.handle_fault(pr, true, true), Fault::Served);
+            a.write_bytes(pr, b"p").unwrap();
+            tmpfs::read_at(&inode, 0, &mut buf);
+            assert_eq!(&buf, b"JEllo");
+            a.read_bytes(pr, &mut buf);
+            assert_eq!(&buf, b"pEllo");
+            // Cut to nothing: both pages leave, and come back as SIGBUS.
+            a.zap_file(&inode, 0);
+            tmpfs::truncate(&inode, 0).unwrap();
+            assert_eq!(a.handle_fault(sh, false, false), Fault::Bus);
+            assert_eq!(a.handle_fault(pr, true, false), Fault::Bus);
+            tmpfs::write_at(&inode, 0, b"again").unwrap();
+            assert_eq!(a.handle_fault(sh, false, false), Fault::Served);
+        }
+        // The file and its mappings gone, every frame is back.
         assert_eq!(frame::free_frames(), free);
     }
 
