@@ -152,13 +152,15 @@ fn now() -> i64 {
 }
 
 /// Linux's `ipcperms`: may `cred` access `seg` as the permission bits of
-/// `flag` ask (read 4, write 2 in any of the three places)?
+/// `flag` ask (read 4, write 2 in any of the three places)? The owner by
+/// the effective uid, the group by `in_group_p` (the filesystem gid and
+/// the supplementary groups), as Linux.
 fn ipcperms(cred: &Cred, seg: &Segment, flag: u32) -> Result<(), Errno> {
     let requested = (flag >> 6 | flag >> 3 | flag) & 0o7;
     let mut granted = seg.mode;
     if cred.euid == seg.cuid || cred.euid == seg.uid {
         granted >>= 6;
-    } else if cred.in_egroup_p(seg.cgid) || cred.in_egroup_p(seg.gid) {
+    } else if cred.in_group_p(seg.cgid) || cred.in_group_p(seg.gid) {
         granted >>= 3;
     }
     if requested & !granted & 0o7 != 0 && !cred.capable(CAP_IPC_OWNER) {
