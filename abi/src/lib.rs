@@ -30,6 +30,7 @@ pub mod cred;
 pub mod errno;
 pub mod fcntl;
 pub mod ioctl;
+pub mod ipc;
 pub mod ldt;
 pub mod magic;
 pub mod mman;

@@ -854,3 +854,95 @@ mod tests {
         assert_pod::<[Iovec; 4]>();
     }
 }
+
+abi_structs! {
+    /// `struct ipc64_perm` (include/uapi/asm-generic/ipcbuf.h, i386's
+    /// 16-bit `__kernel_mode_t`): owner, creator and mode of an IPC object.
+    pub struct Ipc64Perm (36 bytes) {
+        pub key: i32,
+        pub uid: u32,
+        pub gid: u32,
+        pub cuid: u32,
+        pub cgid: u32,
+        pub mode: u16,
+        pub pad1: u16,
+        pub seq: u16,
+        pub pad2: u16,
+        pub unused1: u32,
+        pub unused2: u32,
+    }
+
+    /// `struct shmid64_ds` (include/uapi/asm-generic/shmbuf.h, 32-bit):
+    /// what `shmctl(IPC_STAT)` reports with `IPC_64`.
+    pub struct Shmid64Ds (84 bytes) {
+        pub shm_perm: Ipc64Perm,
+        pub shm_segsz: u32,
+        pub shm_atime: u32,
+        pub shm_atime_high: u32,
+        pub shm_dtime: u32,
+        pub shm_dtime_high: u32,
+        pub shm_ctime: u32,
+        pub shm_ctime_high: u32,
+        pub shm_cpid: i32,
+        pub shm_lpid: i32,
+        pub shm_nattch: u32,
+        pub unused4: u32,
+        pub unused5: u32,
+    }
+
+    /// The old `struct ipc_perm` (include/uapi/linux/ipc.h, i386's 16-bit
+    /// ids and mode): `shmctl` without `IPC_64`.
+    pub struct IpcPermOld (16 bytes) {
+        pub key: i32,
+        pub uid: u16,
+        pub gid: u16,
+        pub cuid: u16,
+        pub cgid: u16,
+        pub mode: u16,
+        pub seq: u16,
+    }
+
+    /// The old `struct shmid_ds` (include/uapi/linux/shm.h).
+    pub struct ShmidDsOld (48 bytes) {
+        pub shm_perm: IpcPermOld,
+        pub shm_segsz: i32,
+        pub shm_atime: i32,
+        pub shm_dtime: i32,
+        pub shm_ctime: i32,
+        pub shm_cpid: u16,
+        pub shm_lpid: u16,
+        pub shm_nattch: u16,
+        pub shm_unused: u16,
+        pub shm_unused2: u32,
+        pub shm_unused3: u32,
+    }
+
+    /// `struct shminfo64`: the limits `shmctl(IPC_INFO)` reports.
+    pub struct Shminfo64 (36 bytes) {
+        pub shmmax: u32,
+        pub shmmin: u32,
+        pub shmmni: u32,
+        pub shmseg: u32,
+        pub shmall: u32,
+        pub unused: [u32; 4],
+    }
+
+    /// The old `struct shminfo` (`int`s).
+    pub struct ShminfoOld (20 bytes) {
+        pub shmmax: i32,
+        pub shmmin: i32,
+        pub shmmni: i32,
+        pub shmseg: i32,
+        pub shmall: i32,
+    }
+
+    /// `struct shm_info`: what `shmctl(SHM_INFO)` reports (pages).
+    pub struct ShmInfo (24 bytes) {
+        pub used_ids: i32,
+        pub shm_tot: u32,
+        pub shm_rss: u32,
+        pub shm_swp: u32,
+        pub swap_attempts: u32,
+        pub swap_successes: u32,
+    }
+}

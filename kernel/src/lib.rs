@@ -19,6 +19,7 @@ pub mod boot;
 pub mod cmdline;
 pub mod drivers;
 pub mod fs;
+pub mod ipc;
 pub mod irq;
 pub mod mm;
 pub mod panic;

@@ -40,6 +40,7 @@ fn kmain(boot: &'static BootInfo) -> ! {
     }
     // What an init would do first (see `mount_proc_at_boot`).
     kernel::fs::namespace::mount_proc_at_boot();
+    kernel::fs::namespace::mount_shm_at_boot();
 
     let mut argv: Vec<Vec<u8>> = Vec::from([cmdline.init.as_bytes().to_vec()]);
     argv.extend(cmdline.init_args.iter().map(|a| a.as_bytes().to_vec()));

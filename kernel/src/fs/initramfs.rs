@@ -168,7 +168,7 @@ fn add_entry(root: &InodeRef, e: &Entry<'static>, made: &[Option<InodeRef>]) -> 
         {
             let old = d.with(|d| d.len());
             if tmpfs::root_sb().charge(old, data.len()).is_ok() {
-                d.with(|d| *d = Data::Static(data));
+                d.with(|d| *d = crate::mm::filemap::PageCache::new(data));
             }
         }
         if tmpfs::lookup(&dir, name).ok()?.is_none() {
@@ -257,7 +257,12 @@ mod tests {
 
     fn bytes(i: &InodeRef) -> Vec<u8> {
         match &i.kind {
-            InodeKind::File(d) | InodeKind::Symlink(d) => d.with(|d| d.bytes().to_vec()),
+            InodeKind::File(d) => d.with(|d| {
+                let mut v = alloc::vec![0; d.len()];
+                d.read_at(0, &mut v);
+                v
+            }),
+            InodeKind::Symlink(d) => d.with(|d| d.bytes().to_vec()),
             _ => Vec::new(),
         }
     }

@@ -19,6 +19,7 @@
 
 use super::proc;
 use super::tmpfs::Tmpfs;
+use crate::mm::filemap::PageCache;
 use crate::sync::UpCell;
 use abi::errno::{ENOENT, ENOTDIR, Errno};
 use abi::stat::{S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG};
@@ -70,9 +71,9 @@ pub struct Meta {
     pub ctime: Timespec,
 }
 
-/// A file's or symlink's bytes: borrowed from the boot archive until the
-/// first change, then owned (copy on write: unpacking the initramfs copies
-/// nothing).
+/// A symlink's target, or what a new file starts with: borrowed from the
+/// boot archive (unpacking the initramfs copies nothing) or owned. A
+/// regular file keeps its bytes in a `PageCache`.
 #[derive(Debug)]
 pub enum Data {
     Static(&'static [u8]),
@@ -200,10 +201,23 @@ impl Dir {
     }
 }
 
+/// A regular file's page cache holding `data`: the archive's bytes in
+/// place, owned bytes copied into frames (`None` if they cannot be had).
+fn cache_of_data(data: Data) -> Option<PageCache> {
+    match data {
+        Data::Static(s) => Some(PageCache::new(s)),
+        Data::Owned(v) => {
+            let mut c = PageCache::new(&[]);
+            c.write_at(0, &v).then_some(c)
+        }
+    }
+}
+
 /// What an inode is, with its contents.
 pub enum InodeKind {
     Dir(UpCell<Dir>),
-    File(UpCell<Data>),
+    /// A regular file: its bytes, in the page cache.
+    File(UpCell<PageCache>),
     Symlink(UpCell<Data>),
     /// A character device node; which one is `Meta::rdev`.
     CharDev,
@@ -258,7 +272,7 @@ impl Inode {
     ) -> Option<InodeRef> {
         let kind = match mode & S_IFMT {
             S_IFDIR => InodeKind::Dir(UpCell::new(Dir::default())),
-            S_IFREG => InodeKind::File(UpCell::new(data)),
+            S_IFREG => InodeKind::File(UpCell::new(cache_of_data(data)?)),
             S_IFLNK => InodeKind::Symlink(UpCell::new(data)),
             S_IFCHR => InodeKind::CharDev,
             S_IFIFO => InodeKind::Fifo(UpCell::new(None)),
@@ -364,7 +378,8 @@ impl Inode {
     /// contents exist only when read).
     pub fn size(&self) -> usize {
         match &self.kind {
-            InodeKind::File(d) | InodeKind::Symlink(d) => d.with(|d| d.len()),
+            InodeKind::File(d) => d.with(|d| d.len()),
+            InodeKind::Symlink(d) => d.with(|d| d.len()),
             InodeKind::Dir(d) => d.with(|d| 20 * (2 + d.entries.len())),
             _ => 0,
         }

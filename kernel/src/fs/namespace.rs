@@ -498,6 +498,40 @@ pub fn mount_proc_at_boot() {
     }
 }
 
+/// Mount a tmpfs on `/dev/shm` at boot (`rw,nosuid,nodev`, as systemd and
+/// the init scripts mount it), making the directory if `/dev` lacks it:
+/// POSIX shared memory (`shm_open`, `sem_open`) lives there in both C
+/// libraries. Nothing is done if the tree has no `/dev` directory.
+pub fn mount_shm_at_boot() {
+    let root = namei::root();
+    let Ok(dev) = namei::lookup(&root, b"/dev", true) else {
+        return;
+    };
+    if !dev.is_dir() || dev.is_proc() {
+        return;
+    }
+    let shm = match namei::lookup(&root, b"/dev/shm", true) {
+        Ok(d) => d,
+        Err(_) => match namei::create_in(
+            &dev,
+            b"shm",
+            abi::stat::S_IFDIR | 0o1777,
+            (0, 0),
+            super::inode::Data::Static(&[]),
+        ) {
+            Ok(d) => d,
+            Err(e) => {
+                log::warn!("could not make /dev/shm: {e}");
+                return;
+            }
+        },
+    };
+    let flags = mnt_flags_of(MS_NOSUID | MS_NODEV);
+    if let Err(e) = do_new_mount(&shm, b"tmpfs", b"tmpfs".to_vec(), flags, b"") {
+        log::warn!("could not mount tmpfs on /dev/shm: {e}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // umount(2), umount2(2)
 

@@ -99,6 +99,7 @@ enum What {
     Stat,
     Version,
     Filesystems,
+    SysvShm,
     MountsLink,
     Hostname,
     Ostype,
@@ -145,7 +146,8 @@ const DIR: u32 = S_IFDIR | 0o555;
 const RO: u32 = S_IFREG | 0o444;
 const LNK: u32 = S_IFLNK | 0o777;
 const SYS: Option<u8> = Some(0);
-const KERNEL: Option<u8> = Some(9);
+const SYSVIPC: Option<u8> = Some(7);
+const KERNEL: Option<u8> = Some(10);
 
 /// The fixed tree: `/proc`'s entries in the order Linux lists them (its
 /// `proc_dir_entry` tree is ordered by name length, then bytes), and
@@ -158,6 +160,7 @@ const BASE: &[Entry] = &[
     e("cpuinfo", None, RO, What::Cpuinfo),
     e("loadavg", None, RO, What::Loadavg),
     e("meminfo", None, RO, What::Meminfo),
+    e("sysvipc", None, DIR, What::Dir),
     e("version", None, RO, What::Version),
     e("filesystems", None, RO, What::Filesystems),
     e("kernel", SYS, DIR, What::Dir),
@@ -165,6 +168,7 @@ const BASE: &[Entry] = &[
     e("osrelease", KERNEL, RO, What::Osrelease),
     e("ostype", KERNEL, RO, What::Ostype),
     e("pid_max", KERNEL, S_IFREG | 0o644, What::PidMax),
+    e("shm", SYSVIPC, RO, What::SysvShm),
 ];
 
 /// A process's directory, in `tgid_base_stuff`'s order and modes.
@@ -835,6 +839,7 @@ fn show(node: Node) -> Result<Vec<u8>, Errno> {
     }
     match what {
         What::Meminfo => show_meminfo(&mut m),
+        What::SysvShm => show_sysvipc_shm(&mut m),
         What::Cpuinfo => {
             let _ = crate::arch::x86::cpuinfo::show_cpuinfo(&mut m);
         }
@@ -1484,6 +1489,38 @@ fn show_meminfo(m: &mut SeqFile) {
 }
 
 /// `loadavg_proc_show`: the three averages, running/all tasks, last pid.
+/// `/proc/sysvipc/shm` (Linux's `sysvipc_shm_proc_show`, its 32-bit
+/// layout): a header, then a line per segment.
+fn show_sysvipc_shm(m: &mut SeqFile) {
+    let _ = writeln!(
+        m,
+        "       key      shmid perms       size  cpid  lpid nattch   uid   gid  cuid  cgid      \
+         atime      dtime      ctime        rss       swap"
+    );
+    for s in crate::ipc::shm::all().unwrap_or_default() {
+        let _ = writeln!(
+            m,
+            "{:10} {:10}  {:4o} {:10} {:5} {:5}  {:5} {:5} {:5} {:5} {:5} {:10} {:10} {:10} {:10} {:10}",
+            s.key,
+            s.id,
+            s.mode,
+            s.size,
+            s.cpid,
+            s.lpid,
+            s.nattch,
+            s.uid,
+            s.gid,
+            s.cuid,
+            s.cgid,
+            s.atime,
+            s.dtime,
+            s.ctime,
+            s.rss * crate::mm::PAGE_SIZE,
+            0
+        );
+    }
+}
+
 fn show_loadavg(m: &mut SeqFile) {
     let fixed_1 = sched::FIXED_1;
     let (running, all, last) = SCHED.with(|s| (s.tasks.len(), s.tasks.len(), s.tasks.last_pid()));
@@ -1559,7 +1596,7 @@ mod tests {
         assert_eq!(r.ino, PROC_ROOT_INO);
         let n = names(&r);
         assert_eq!(
-            &n[..11],
+            &n[..12],
             [
                 ".",
                 "..",
@@ -1570,12 +1607,13 @@ mod tests {
                 "cpuinfo",
                 "loadavg",
                 "meminfo",
+                "sysvipc",
                 "version",
                 "filesystems"
             ]
         );
         // No process runs the unit tests: no `self`, no pid directories.
-        assert_eq!(n.len(), 11);
+        assert_eq!(n.len(), 12);
         assert_eq!(lookup(&r, b"self").err(), Some(ENOENT));
         assert_eq!(lookup(&r, b"1").err(), Some(ENOENT));
         assert_eq!(lookup(&r, b"nope").err(), Some(ENOENT));
@@ -1606,7 +1644,7 @@ mod tests {
         assert_eq!(up.ino, sys.ino);
         assert_eq!(up.parent().unwrap().ino, PROC_ROOT_INO);
         assert_eq!(nlink(Node::Base(0)), 3);
-        assert_eq!(name_of(Node::Base(13)).unwrap(), b"pid_max");
+        assert_eq!(name_of(Node::Base(14)).unwrap(), b"pid_max");
         // Nothing can be made in procfs.
         assert!(r.tmpfs().is_err());
     }

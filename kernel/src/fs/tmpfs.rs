@@ -260,10 +260,12 @@ pub fn evict(inode: &Inode) {
     let Some(sb) = &inode.sb else {
         return;
     };
-    if let InodeKind::File(d) | InodeKind::Symlink(d) = &inode.kind {
-        let len = d.with(|d| d.len());
-        let _ = sb.charge(len, 0);
-    }
+    let len = match &inode.kind {
+        InodeKind::File(d) => d.with(|d| d.len()),
+        InodeKind::Symlink(d) => d.with(|d| d.len()),
+        _ => 0,
+    };
+    let _ = sb.charge(len, 0);
     sb.inodes.fetch_sub(1, Ordering::Relaxed);
 }
 
@@ -427,38 +429,30 @@ pub fn exchange(dir_a: &InodeRef, a: &[u8], dir_b: &InodeRef, b: &[u8]) -> Resul
 }
 
 /// Set a regular file's size (`shmem_setattr` with `ATTR_SIZE`): cut, or
-/// grow with zeros. `ENOSPC` past the limit, `ENOMEM`-like failure of the
-/// heap as `ENOSPC` too. Times change only if the size does (the caller
-/// decides for `O_TRUNC`).
+/// grow with zeros. `ENOSPC` past the limit. Times change only if the size
+/// does (the caller decides for `O_TRUNC`). A cut first takes the pages
+/// past the new end out of every mapping (`truncate_pagecache`): touching
+/// them again is `SIGBUS`.
 pub fn truncate(inode: &Inode, len: usize) -> Result<(), Errno> {
     let (InodeKind::File(data), Some(sb)) = (&inode.kind, &inode.sb) else {
         return Err(EINVAL);
     };
-    data.with(|d| {
-        let old = d.len();
-        if old == len {
-            return Ok(());
-        }
-        sb.charge(old, len)?;
-        let Some(v) = d.owned() else {
-            let _ = sb.charge(len, old);
-            return Err(ENOSPC);
-        };
-        if len > old && crate::mm::heap::for_user(|| v.try_reserve(len - old)).is_err() {
-            let _ = sb.charge(len, old);
-            return Err(ENOSPC);
-        }
-        v.resize(len, 0);
-        if len < old {
-            v.shrink_to(len.next_multiple_of(PAGE_SIZE).max(len));
-        }
-        Ok(())
-    })
+    let old = data.with(|d| d.len());
+    if old == len {
+        return Ok(());
+    }
+    sb.charge(old, len)?;
+    if len < old {
+        crate::mm::filemap::unmap_mapping_range(inode, len.next_multiple_of(PAGE_SIZE));
+    }
+    data.with(|d| d.set_len(len));
+    Ok(())
 }
 
 /// Write `src` at byte `pos` of a regular file, growing it (zeros fill a
-/// gap): `shmem_write_begin`/`end`. `ENOSPC` when full. Returns the bytes
-/// written (all of them).
+/// gap): `shmem_write_begin`/`end`, into the page cache, where every
+/// mapping of the file sees it. `ENOSPC` when full (or out of frames).
+/// Returns the bytes written (all of them).
 pub fn write_at(inode: &Inode, pos: usize, src: &[u8]) -> Result<usize, Errno> {
     let (InodeKind::File(data), Some(sb)) = (&inode.kind, &inode.sb) else {
         return Err(EINVAL);
@@ -468,18 +462,11 @@ pub fn write_at(inode: &Inode, pos: usize, src: &[u8]) -> Result<usize, Errno> {
         let old = d.len();
         let new = old.max(end);
         sb.charge(old, new)?;
-        let Some(v) = d.owned() else {
-            let _ = sb.charge(new, old);
-            return Err(ENOSPC);
-        };
-        if new > old && crate::mm::heap::for_user(|| v.try_reserve(new - old)).is_err() {
-            let _ = sb.charge(new, old);
+        if !d.write_at(pos, src) {
+            // What was written stays (the size may have grown part way).
+            let _ = sb.charge(new, d.len());
             return Err(ENOSPC);
         }
-        if new > old {
-            v.resize(new, 0);
-        }
-        v[pos..end].copy_from_slice(src);
         Ok(src.len())
     })
 }
@@ -487,13 +474,7 @@ pub fn write_at(inode: &Inode, pos: usize, src: &[u8]) -> Result<usize, Errno> {
 /// Copy up to `dst.len()` bytes from byte `pos` of a file: the count.
 pub fn read_at(inode: &Inode, pos: usize, dst: &mut [u8]) -> usize {
     match &inode.kind {
-        InodeKind::File(data) => data.with(|d| {
-            let b = d.bytes();
-            let start = pos.min(b.len());
-            let n = (b.len() - start).min(dst.len());
-            dst[..n].copy_from_slice(&b[start..start + n]);
-            n
-        }),
+        InodeKind::File(data) => data.with(|d| d.read_at(pos, dst)),
         _ => 0,
     }
 }

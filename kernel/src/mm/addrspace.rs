@@ -4,8 +4,9 @@
 //!
 //! Pages of ELF segments are mapped when the program is loaded; anonymous
 //! regions (the stack, the heap behind `brk`, `mmap2` mappings) are mapped on
-//! first touch by the page-fault handler, and so are file mappings, each
-//! page a copy of the file's bytes then. User PTEs carry U/S, and W only
+//! first touch by the page-fault handler, and so are file mappings, whose
+//! pages are the file's page-cache pages (`mm/filemap.rs`): shared ones
+//! as they are, private ones read-only until a write copies the page. User PTEs carry U/S, and W only
 //! where the region allows writing. A page an address space owns (PTE
 //! bit `PTE_OWNED`) is put when unmapped, and freed by its last owner:
 //! `fork` shares the frames copy-on-write, read-only until the first
@@ -71,9 +72,15 @@ pub enum RegionKind {
     /// The stack: anonymous, but not data (`RLIMIT_DATA` leaves it out, as
     /// Linux's `is_data_mapping` does for `VM_STACK`) and never merged.
     Stack,
-    /// A file mapping (`mmap2` of a file): each page a copy of the file's
-    /// bytes at first touch, zeros past its end.
+    /// A private file mapping (`mmap2` of a file, an ELF segment's file
+    /// part): the file's page-cache pages, read-only, until the first
+    /// write to one copies it (so `write(2)`s to pages not yet written
+    /// show, as on Linux).
     File,
+    /// A `MAP_SHARED` file mapping: the file's page-cache pages
+    /// themselves, writable if the mapping is, the same frames in every
+    /// process and under `read(2)`/`write(2)`.
+    SharedFile,
     /// The vDSO page, shared by every process (`[vdso]`).
     Vdso,
     /// The kernel's time page the vDSO reads, shared read-only (`[vvar]`).
@@ -94,6 +101,9 @@ pub struct MappedFile {
     pub path: Option<PathRef>,
     /// `MAP_SHARED` (`VM_MAYSHARE`): `maps` shows `s`.
     pub shared: bool,
+    /// The file was open for writing (`VM_MAYWRITE` of a shared mapping):
+    /// `mprotect` may add `PROT_WRITE`.
+    pub may_write: bool,
     /// The file offset of address 0, were the mapping to reach it: the
     /// offset of an address is `address + delta` (wrapping).
     pub delta: usize,
@@ -113,6 +123,7 @@ impl MappedFile {
             inode,
             path,
             shared,
+            may_write: false,
             delta: offset.wrapping_sub(start),
         }
     }
@@ -148,6 +159,17 @@ impl SharedAnon {
         })
     }
 
+    /// Its size in pages.
+    pub fn pages(&self) -> usize {
+        self.pages.with(|p| p.len())
+    }
+
+    /// How many of its pages have a frame (its resident set: SysV shared
+    /// memory's `shm_rss`).
+    pub fn resident(&self) -> usize {
+        self.pages.with(|p| p.iter().filter(|&&pa| pa != 0).count())
+    }
+
     /// The frame of page `i`, allocated zeroed on first use (`None`: no
     /// memory, or past the end).
     fn page(&self, i: usize) -> Option<usize> {
@@ -176,6 +198,10 @@ impl Drop for SharedAnon {
         });
     }
 }
+
+/// A piece of shared anonymous memory in an address space: start, end,
+/// the memory, and its page shown at start.
+pub type SharedPiece = (usize, usize, Arc<SharedAnon>, usize);
 
 /// Shared anonymous memory shown over a range: page `addr / PAGE_SIZE +
 /// delta` (wrapping) of `mem` is at `addr`, so a cut range keeps its
@@ -289,10 +315,19 @@ impl Region {
     }
 
     /// Private and writable, not the stack: what `RLIMIT_DATA` counts
-    /// (Linux's `is_data_mapping`; a shared file mapping is never writable
-    /// here).
+    /// (Linux's `is_data_mapping`).
     pub fn is_data(&self) -> bool {
-        self.prot.write && !matches!(self.kind, RegionKind::Stack | RegionKind::SharedAnon)
+        self.prot.write
+            && !matches!(
+                self.kind,
+                RegionKind::Stack | RegionKind::SharedAnon | RegionKind::SharedFile
+            )
+    }
+
+    /// Are its pages someone else's, shared with whoever else maps them
+    /// (never copied on write)?
+    fn is_shared(&self) -> bool {
+        matches!(self.kind, RegionKind::SharedAnon | RegionKind::SharedFile)
     }
 }
 
@@ -343,8 +378,8 @@ pub enum MapError {
     OutOfRange,
     /// The page is shared with other address spaces.
     Shared,
-    /// A shared file mapping cannot be written through (its pages are
-    /// copies of the file's).
+    /// A shared mapping of a file not open for writing cannot be made
+    /// writable.
     ReadOnlyFile,
 }
 
@@ -386,6 +421,20 @@ pub struct AddressSpace {
     /// what `/proc/<pid>/exe` leads to).
     pub layout: Layout,
     pub exe: Option<Arc<MappedFile>>,
+}
+
+/// A new frame with the bytes of frame `pa` (`None`: no memory).
+fn copy_of(pa: usize) -> Option<usize> {
+    let dst = frame::alloc_user()?;
+    // SAFETY: both frames are in the direct map; dst is fresh.
+    unsafe {
+        core::ptr::copy_nonoverlapping(
+            phys_to_virt(pa) as *const u8,
+            phys_to_virt(dst) as *mut u8,
+            PAGE_SIZE,
+        )
+    };
+    Some(dst)
 }
 
 fn table<'a>(pa: usize) -> &'a mut PageTable {
@@ -608,6 +657,23 @@ impl AddressSpace {
             .map(|s| &s.item.mem)
     }
 
+    /// The pieces of shared anonymous memory shown in `[start, end)`: each
+    /// range, its memory and the page of it at the range's start (for
+    /// `shmdt`, which takes out a whole attached segment).
+    pub fn shared_anon_ranges(
+        &self,
+        start: usize,
+        end: usize,
+    ) -> Result<Vec<SharedPiece>, MapError> {
+        let mut v = Vec::new();
+        for s in self.shared.meeting(start, end) {
+            super::heap::for_user(|| v.try_reserve(1)).map_err(|_| MapError::NoMemory)?;
+            let page = (s.start / PAGE_SIZE).wrapping_add(s.item.delta);
+            v.push((s.start, s.end, s.item.mem.clone(), page));
+        }
+        Ok(v)
+    }
+
     /// The region containing `addr`.
     pub fn region_at(&self, addr: usize) -> Option<&Region> {
         let i = self.regions.partition_point(|o| o.end <= addr);
@@ -697,14 +763,20 @@ impl AddressSpace {
     }
 
     /// Change the protection of `[start, end)` (`mprotect`): split regions,
-    /// and set or clear W on the pages already mapped. A shared file
-    /// mapping never becomes writable (its pages are copies, which could
-    /// not carry writes back to the file): `Shared`.
+    /// and set or clear W on the pages already mapped. A shared mapping of
+    /// a file not open for writing never becomes writable (Linux's
+    /// `VM_MAYWRITE`): `ReadOnlyFile`. A private file mapping's page-cache
+    /// pages stay read-only: the first write copies them.
     pub fn protect(&mut self, start: usize, end: usize, prot: Prot) -> Result<(), MapError> {
         if !self.allows_any(start, end) {
             return Err(MapError::OutOfRange);
         }
-        if prot.write && self.files.meeting(start, end).any(|f| f.item.shared) {
+        if prot.write
+            && self
+                .files
+                .meeting(start, end)
+                .any(|f| f.item.shared && !f.item.may_write)
+        {
             return Err(MapError::ReadOnlyFile);
         }
         // The vDSO's and vvar's pages are never made writable: every
@@ -734,12 +806,18 @@ impl AddressSpace {
         self.merge_around(range);
         let mut va = start;
         while va < end {
+            let shared = self.region_at(va).is_some_and(|r| r.is_shared());
             if let Some(pte) = self.pte(va, false)
                 && *pte & PTE_P != 0
             {
                 // A page still shared since fork stays read-only: its first
-                // write copies it.
-                let cow = *pte & PTE_OWNED != 0 && frame::is_shared((*pte & PTE_ADDR) as usize);
+                // write copies it; so does a private mapping's page of a
+                // file (unowned: the page cache's).
+                let cow = if *pte & PTE_OWNED != 0 {
+                    frame::is_shared((*pte & PTE_ADDR) as usize)
+                } else {
+                    !shared
+                };
                 if !prot.write {
                     *pte &= !PTE_W
                 } else if !cow {
@@ -778,9 +856,11 @@ impl AddressSpace {
     }
 
     /// Serve a page fault at `addr` if it lies in an anonymous or file
-    /// region and the access is allowed. A file page is a copy of the
-    /// file's bytes there (zeros past its end); an access to a page wholly
-    /// past the end is `Fault::Bus`.
+    /// region and the access is allowed. A file page is the file's
+    /// page-cache page (Linux's `filemap_fault`): mapped as it is in a
+    /// shared mapping, read-only in a private one, whose first write
+    /// copies it (`do_cow_fault`); an access to a page wholly past the end
+    /// of the file is `Fault::Bus`.
     pub fn handle_fault(&mut self, addr: usize, write: bool, present: bool) -> Fault {
         let Some(r) = self.region_at(addr).copied() else {
             return Fault::Bad;
@@ -792,7 +872,8 @@ impl AddressSpace {
         let va = page_floor(addr);
         if present {
             // A write the region allows to a page mapped read-only: a
-            // copy-on-write page `fork` left shared (Linux's `do_wp_page`).
+            // copy-on-write page `fork` left shared (Linux's `do_wp_page`),
+            // or a private mapping's page-cache page.
             return if write {
                 self.unshare(va, true)
             } else {
@@ -817,25 +898,12 @@ impl AddressSpace {
                 Err(_) => Fault::NoMemory,
             };
         }
-        let file = match r.kind {
-            RegionKind::File => self.file_at(va).cloned(),
-            _ => None,
-        };
-        let at = file.as_ref().map_or(0, |f| f.offset(va));
-        if let Some(f) = &file
-            && at >= f.inode.size()
-        {
-            return Fault::Bus;
+        if matches!(r.kind, RegionKind::File | RegionKind::SharedFile) {
+            return self.file_fault(va, &r, write);
         }
         let Some(pa) = frame::alloc_user_zeroed() else {
             return Fault::NoMemory;
         };
-        if let Some(f) = &file {
-            // SAFETY: a fresh frame in the direct map, a page long.
-            let page =
-                unsafe { core::slice::from_raw_parts_mut(phys_to_virt(pa) as *mut u8, PAGE_SIZE) };
-            crate::fs::tmpfs::read_at(&f.inode, at, page);
-        }
         if self.map_page(va, pa, r.prot.write).is_err() {
             frame::free(pa);
             return Fault::NoMemory;
@@ -843,17 +911,114 @@ impl AddressSpace {
         Fault::Served
     }
 
+    /// A fault on the page at `va` of file region `r` that is not mapped:
+    /// map the file's page-cache page (writable only in a shared mapping
+    /// that allows writing), or for a write to a private mapping, a copy
+    /// of it. `Bus` past the end of the file.
+    fn file_fault(&mut self, va: usize, r: &Region, write: bool) -> Fault {
+        let Some(f) = self.file_at(va).cloned() else {
+            return Fault::Bad;
+        };
+        let Some(cache) = super::filemap::cache_of(&f.inode) else {
+            return Fault::Bad;
+        };
+        let at = f.offset(va);
+        let got = cache.with(|c| {
+            if at >= c.len() {
+                return Err(Fault::Bus);
+            }
+            c.page(at / PAGE_SIZE).ok_or(Fault::NoMemory)
+        });
+        let pa = match got {
+            Ok(pa) => pa,
+            Err(e) => return e,
+        };
+        if r.kind == RegionKind::SharedFile || !write {
+            let w = r.kind == RegionKind::SharedFile && r.prot.write;
+            return match self.map_unowned(va, pa, w) {
+                Ok(()) => Fault::Served,
+                Err(_) => Fault::NoMemory,
+            };
+        }
+        let Some(copy) = copy_of(pa) else {
+            return Fault::NoMemory;
+        };
+        if self.map_page(va, copy, true).is_err() {
+            frame::free(copy);
+            return Fault::NoMemory;
+        }
+        Fault::Served
+    }
+
+    /// Take the pages of `inode` from byte `from` of the file on out of
+    /// this address space (see `filemap::unmap_mapping_range`): the
+    /// page-cache pages, and the private copies made of them.
+    pub fn zap_file(&mut self, inode: &crate::fs::inode::Inode, from: usize) {
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for f in &self.files.0 {
+            if !core::ptr::eq(Arc::as_ptr(&f.item.inode), inode) {
+                continue;
+            }
+            // The first address whose offset is at or past `from`.
+            let first = from.wrapping_sub(f.item.delta);
+            let start = if f.item.offset(f.start) >= from {
+                f.start
+            } else if (f.start..f.end).contains(&first) {
+                first
+            } else {
+                continue;
+            };
+            if super::heap::for_user(|| ranges.try_reserve(1)).is_ok() {
+                ranges.push((start, f.end));
+            }
+        }
+        for (start, end) in ranges {
+            let mut va = start;
+            while va < end {
+                if let Some(pte) = self.pte(va, false) {
+                    let old = *pte;
+                    *pte = 0;
+                    if old & PTE_P != 0 {
+                        if old & PTE_OWNED != 0 {
+                            frame::put((old & PTE_ADDR) as usize);
+                        }
+                        invlpg(va);
+                    }
+                }
+                va += PAGE_SIZE;
+            }
+        }
+    }
+
     /// Make the page at `va`, mapped and owned, this address space's alone
     /// (a copy if others share its frame) and, if `write`, writable: the
-    /// copy-on-write fault. `Bad` for a page that is not an owned one (the
-    /// vDSO's, shared memory's).
+    /// copy-on-write fault. A private file mapping's page-cache page is
+    /// copied into an owned one. `Bad` for any other page that is not an
+    /// owned one (the vDSO's, shared memory's).
     fn unshare(&mut self, va: usize, write: bool) -> Fault {
+        let private_file = self
+            .region_at(va)
+            .is_some_and(|r| r.kind == RegionKind::File);
         let Some(pte) = self.pte(va, false) else {
             return Fault::Bad;
         };
         let old = *pte;
-        if old & PTE_P == 0 || old & PTE_OWNED == 0 {
+        if old & PTE_P == 0 {
             return Fault::Bad;
+        }
+        if old & PTE_OWNED == 0 {
+            if !private_file {
+                return Fault::Bad;
+            }
+            let Some(copy) = copy_of((old & PTE_ADDR) as usize) else {
+                return Fault::NoMemory;
+            };
+            let w = if write { PTE_W } else { 0 };
+            if let Some(pte) = self.pte(va, false) {
+                *pte = copy as u32 | (old & !PTE_ADDR) | PTE_OWNED | w;
+            }
+            invlpg(va);
+            return Fault::Served;
         }
         let src = (old & PTE_ADDR) as usize;
         let w = if write { PTE_W } else { 0 };
@@ -1104,7 +1269,13 @@ impl AddressSpace {
             // A page shared with another address space since fork gets its
             // own copy first (its permission unchanged).
             let (pa, _) = self.translate(va).ok_or(MapError::OutOfRange)?;
-            if frame::is_shared(pa) && self.unshare(page_floor(va), false) == Fault::NoMemory {
+            let cache_page = self
+                .region_at(va)
+                .is_some_and(|r| r.kind == RegionKind::File)
+                && self.pte(va, false).is_some_and(|p| *p & PTE_OWNED == 0);
+            if (frame::is_shared(pa) || cache_page)
+                && self.unshare(page_floor(va), false) == Fault::NoMemory
+            {
                 return Err(MapError::NoMemory);
             }
             let (pa, _) = self.translate(va).ok_or(MapError::OutOfRange)?;
@@ -1270,6 +1441,63 @@ mod tests {
             assert_eq!(&buf, b"parent");
         }
         // The last mapping gone, every frame is back.
+        assert_eq!(frame::free_frames(), free);
+    }
+
+    #[test_case]
+    fn file_pages_are_the_page_cache_and_go_with_the_file() {
+        use crate::fs::inode::Data;
+        use crate::fs::tmpfs;
+        let free = frame::free_frames();
+        {
+            let inode = tmpfs::root_sb()
+                .new_inode(
+                    abi::stat::S_IFREG | 0o644,
+                    (0, 0),
+                    (0, 0),
+                    Data::Static(b"hello"),
+                )
+                .unwrap();
+            let mut a = AddressSpace::new().unwrap();
+            let (sh, pr) = (0x1000_0000, 0x1000_4000);
+            let f = Arc::new(MappedFile::new(inode.clone(), None, true, sh, 0));
+            a.add_file(sh, sh + P, f).unwrap();
+            a.add_region(Region::new(sh, sh + P, R, RegionKind::SharedFile))
+                .unwrap();
+            let f = Arc::new(MappedFile::new(inode.clone(), None, false, pr, 0));
+            a.add_file(pr, pr + P, f).unwrap();
+            a.add_region(Region::new(pr, pr + P, R, RegionKind::File))
+                .unwrap();
+            assert_eq!(a.vm_pages(), (2, 1)); // the shared one is not data
+            // A write through the shared mapping is the file's, and the
+            // file's write shows in the mapping.
+            assert_eq!(a.handle_fault(sh, true, false), Fault::Served);
+            a.write_bytes(sh, b"J").unwrap();
+            let mut buf = [0u8; 5];
+            tmpfs::read_at(&inode, 0, &mut buf);
+            assert_eq!(&buf, b"Jello");
+            tmpfs::write_at(&inode, 1, b"E").unwrap();
+            a.read_bytes(sh, &mut buf);
+            assert_eq!(&buf, b"JEllo");
+            // The private mapping reads the same page, read-only; its
+            // first write copies it.
+            assert_eq!(a.handle_fault(pr, false, false), Fault::Served);
+            assert_eq!(a.translate(pr), Some((a.translate(sh).unwrap().0, false)));
+            assert_eq!(a.handle_fault(pr, true, true), Fault::Served);
+            a.write_bytes(pr, b"p").unwrap();
+            tmpfs::read_at(&inode, 0, &mut buf);
+            assert_eq!(&buf, b"JEllo");
+            a.read_bytes(pr, &mut buf);
+            assert_eq!(&buf, b"pEllo");
+            // Cut to nothing: both pages leave, and come back as SIGBUS.
+            a.zap_file(&inode, 0);
+            tmpfs::truncate(&inode, 0).unwrap();
+            assert_eq!(a.handle_fault(sh, false, false), Fault::Bus);
+            assert_eq!(a.handle_fault(pr, true, false), Fault::Bus);
+            tmpfs::write_at(&inode, 0, b"again").unwrap();
+            assert_eq!(a.handle_fault(sh, false, false), Fault::Served);
+        }
+        // The file and its mappings gone, every frame is back.
         assert_eq!(frame::free_frames(), free);
     }
 

@@ -12,6 +12,7 @@
 //! ```
 
 pub mod addrspace;
+pub mod filemap;
 pub mod frame;
 pub mod heap;
 pub mod usercopy;

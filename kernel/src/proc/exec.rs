@@ -517,7 +517,7 @@ struct Program {
 /// to the current directory. A `nosuid` mount drops the set-id bits of
 /// the owner it returns.
 fn read_program(path: &[u8]) -> Result<Program, Errno> {
-    use crate::fs::inode::{Data, InodeKind};
+    use crate::fs::inode::InodeKind;
     use crate::fs::namespace::{self, MNT_NOEXEC, MNT_NOSUID};
     let (inode, at) = crate::fs::namei::lookup_at_path(
         crate::syscall::args::DirFd(abi::fcntl::AT_FDCWD),
@@ -537,11 +537,12 @@ fn read_program(path: &[u8]) -> Result<Program, Errno> {
     if mnt & MNT_NOSUID != 0 {
         owner.0 &= !(abi::stat::S_ISUID | abi::stat::S_ISGID);
     }
-    let image = data.with(|d| match d {
-        Data::Static(s) => Ok::<_, Errno>(Image::Static(s)),
-        Data::Owned(v) => {
-            let mut copy = heap::try_vec(v.len())?;
-            copy.extend_from_slice(v);
+    let image = data.with(|d| match d.as_static() {
+        Some(s) => Ok::<_, Errno>(Image::Static(s)),
+        None => {
+            let mut copy = heap::try_vec(d.len())?;
+            copy.resize(d.len(), 0);
+            d.read_at(0, &mut copy);
             Ok(Image::Owned(copy))
         }
     })?;

@@ -1,12 +1,12 @@
-//! Memory system calls: brk, mmap2, munmap, mprotect. Memory is mapped
-//! lazily: the region is recorded now and each page is zero-filled, or
-//! for a file mapping copied from the file, on first touch (see
-//! `mm/addrspace.rs`).
+//! Memory system calls: brk, mmap2, munmap, mprotect, msync. Memory is
+//! mapped lazily: the region is recorded now and each page is zero-filled,
+//! or for a file mapping found in the file's page cache, on first touch
+//! (see `mm/addrspace.rs`, `mm/filemap.rs`).
 //!
-//! File mappings are private copies: `MAP_PRIVATE`, and `MAP_SHARED`
-//! without `PROT_WRITE` (the file's later writes are not seen by pages
-//! already touched). A writable shared file mapping, which would need the
-//! file's pages themselves in the address space, is `ENODEV` for now.
+//! A `MAP_SHARED` file mapping maps the file's page-cache pages
+//! themselves: its writes are the file's, seen by `read(2)` and by every
+//! other mapping, and `write(2)`s show in it. A `MAP_PRIVATE` one maps
+//! them read-only and copies a page at its first write.
 //!
 //! Shared anonymous memory (`MAP_SHARED|MAP_ANONYMOUS`, or `MAP_SHARED`
 //! of `/dev/zero`) is one `SharedAnon` object whose pages every process
@@ -122,13 +122,12 @@ fn mapped_file(fd: Fd, prot: ProtFlags, shared: bool) -> Result<Option<Arc<Mappe
     if flags & O_ACCMODE == O_WRONLY {
         return Err(EACCES);
     }
-    if shared && prot.any(PROT_WRITE) {
-        if flags & O_ACCMODE == O_RDONLY {
-            return Err(EACCES);
-        }
-        return Err(ENODEV);
+    let may_write = flags & O_ACCMODE != O_RDONLY;
+    if shared && prot.any(PROT_WRITE) && !may_write {
+        return Err(EACCES);
     }
-    let m = MappedFile::new(inode, path, shared, 0, 0);
+    let mut m = MappedFile::new(inode, path, shared, 0, 0);
+    m.may_write = shared && may_write;
     Ok(Some(
         crate::mm::heap::for_user(|| Arc::try_new(m)).map_err(|_| ENOMEM)?,
     ))
@@ -153,7 +152,7 @@ pub fn sys_mmap2(
     if ty != MAP_PRIVATE && ty != MAP_SHARED && ty != MAP_SHARED_VALIDATE {
         return Err(EINVAL);
     }
-    let mut file = if flags.any(MAP_ANONYMOUS) {
+    let file = if flags.any(MAP_ANONYMOUS) {
         None
     } else {
         mapped_file(fd, prot, ty != MAP_PRIVATE)?
@@ -175,7 +174,6 @@ pub fn sys_mmap2(
     if fixed && addr < MMAP_MIN_ADDR {
         return Err(abi::errno::EPERM);
     }
-    let limits = vm_limits();
     // Shared anonymous memory (MAP_ANONYMOUS or /dev/zero, MAP_SHARED):
     // one object whose pages every process the mapping is forked into
     // sees (Linux's shmem_zero_setup).
@@ -186,7 +184,27 @@ pub fn sys_mmap2(
         }
         _ => None,
     };
+    do_mmap(addr, len, prot, flags, file, shared_anon, offset)
+}
+
+/// Make a mapping of `len` bytes (page aligned) at `addr` (exactly there
+/// if `MAP_FIXED` or `MAP_FIXED_NOREPLACE` is in `flags`, else there if
+/// free, else where there is room): of `file` from `offset`, of the shared
+/// memory `shared_anon`, or anonymous. Linux's `do_mmap` after its
+/// argument checks; SysV `shmat` maps its segments through it too.
+pub fn do_mmap(
+    addr: usize,
+    len: usize,
+    prot: ProtFlags,
+    flags: MapFlags,
+    mut file: Option<Arc<MappedFile>>,
+    shared_anon: Option<Arc<SharedAnon>>,
+    offset: usize,
+) -> SysResult {
+    let fixed = flags.any(MAP_FIXED | MAP_FIXED_NOREPLACE);
+    let limits = vm_limits();
     let kind = match (&file, &shared_anon) {
+        (Some(f), _) if f.shared => RegionKind::SharedFile,
         (Some(_), _) => RegionKind::File,
         (None, Some(_)) => RegionKind::SharedAnon,
         (None, None) => RegionKind::Anonymous,
@@ -275,6 +293,37 @@ pub fn sys_mprotect(UserAddr(addr): UserAddr, len: usize, prot: ProtFlags) -> Sy
         .ok_or(ENOMEM)?;
     current_mm()?.with(|mm| mm.protect(addr, end, prot_of(prot)))?;
     Ok(0)
+}
+
+/// `msync(addr, length, flags)` (Linux's mm/msync.c): a tmpfs file's
+/// pages are the file, so there is nothing to write back or invalidate;
+/// what is checked is Linux's: `EINVAL` for unknown flags, both
+/// `MS_ASYNC` and `MS_SYNC`, or an unaligned address; `ENOMEM` if part
+/// of the range is not mapped.
+pub fn sys_msync(UserAddr(addr): UserAddr, len: usize, flags: u32) -> SysResult {
+    if flags & !(MS_ASYNC | MS_INVALIDATE | MS_SYNC) != 0
+        || !addr.is_multiple_of(PAGE_SIZE)
+        || (flags & MS_ASYNC != 0 && flags & MS_SYNC != 0)
+    {
+        return Err(EINVAL);
+    }
+    let end = page_ceil(len)
+        .and_then(|l| addr.checked_add(l))
+        .ok_or(ENOMEM)?;
+    if end == addr {
+        return Ok(0);
+    }
+    let mapped = current_mm()?.with(|mm| {
+        let mut cur = addr;
+        while cur < end {
+            match mm.region_at(cur) {
+                Some(r) => cur = r.end,
+                None => return false,
+            }
+        }
+        true
+    });
+    if mapped { Ok(0) } else { Err(ENOMEM) }
 }
 
 /// `posix_fadvise` advice values (`POSIX_FADV_NORMAL` to `_NOREUSE`).

@@ -9,6 +9,7 @@
 pub mod args;
 pub mod cred;
 pub mod info;
+pub mod ipc;
 pub mod mem;
 pub mod proc;
 pub mod sched;

@@ -7,7 +7,7 @@
 //! entry's argument decoding and its `strace` format.
 
 use super::args::{Handler, SysResult, SyscallContext, encode};
-use super::{cred, info, mem, proc, sched, signal, time};
+use super::{cred, info, ipc, mem, proc, sched, signal, time};
 use crate::arch::x86::common::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::fs::{
@@ -123,6 +123,12 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SIGALTSTACK, signal::sys_sigaltstack);
     sys!(NR_VFORK, proc::sys_vfork);
     sys!(NR_MMAP2, mem::sys_mmap2);
+    sys!(NR_MSYNC, mem::sys_msync);
+    sys!(NR_IPC, ipc::sys_ipc);
+    sys!(NR_SHMGET, ipc::sys_shmget);
+    sys!(NR_SHMCTL, ipc::sys_shmctl);
+    sys!(NR_SHMAT, ipc::sys_shmat);
+    sys!(NR_SHMDT, ipc::sys_shmdt);
     sys!(NR_GETUID32, cred::sys_getuid);
     sys!(NR_GETGID32, cred::sys_getgid);
     sys!(NR_GETEUID32, cred::sys_geteuid);

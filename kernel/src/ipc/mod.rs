@@ -1,0 +1,3 @@
+//! System V IPC (Linux's ipc/): shared memory segments (`shm.rs`).
+
+pub mod shm;
