@@ -81,18 +81,20 @@ pub fn parse(file: &[u8]) -> Result<Option<Shebang>, Errno> {
 mod tests {
     use super::*;
 
-    fn strs(file: &[u8]) -> Result<Option<(&[u8], Option<&[u8]>)>, Errno> {
+    type Line<'a> = (&'a [u8], Option<&'a [u8]>);
+
+    fn strs(file: &[u8]) -> Result<Option<Line<'_>>, Errno> {
         Ok(parse(file)?.map(|s| (&file[s.interp], s.arg.map(|a| &file[a]))))
     }
 
-    #[test]
+    #[test_case]
     fn not_a_script() {
         assert_eq!(strs(b"\x7fELF"), Ok(None));
         assert_eq!(strs(b"#"), Ok(None));
         assert_eq!(strs(b""), Ok(None));
     }
 
-    #[test]
+    #[test_case]
     fn name_and_argument() {
         assert_eq!(strs(b"#!/bin/sh\necho"), Ok(Some((&b"/bin/sh"[..], None))));
         assert_eq!(
@@ -107,7 +109,7 @@ mod tests {
         assert_eq!(strs(b"#!/bin/sh \n"), Ok(Some((&b"/bin/sh"[..], None))));
     }
 
-    #[test]
+    #[test_case]
     fn no_interpreter() {
         assert_eq!(strs(b"#!\n"), Err(ENOEXEC));
         assert_eq!(strs(b"#!  \t\n"), Err(ENOEXEC));
@@ -119,7 +121,7 @@ mod tests {
         assert_eq!(strs(b"#!\0/bin/sh\n"), Ok(Some((&b""[..], None))));
     }
 
-    #[test]
+    #[test_case]
     fn long_line_is_cut() {
         let mut f = alloc::vec::Vec::from(&b"#!/bin/sh "[..]);
         f.resize(400, b'y');

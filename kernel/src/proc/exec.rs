@@ -554,6 +554,9 @@ fn read_program(path: &[u8]) -> Result<Program, Errno> {
     })
 }
 
+/// argv or envp, as `execve` read them.
+type Args = Vec<Vec<u8>>;
+
 /// How many `#!` scripts may stand between `execve`'s file and the program
 /// that runs (Linux's `exec_binprm` gives up with `ELOOP` past this).
 const MAX_SCRIPT_DEPTH: usize = 5;
@@ -565,9 +568,9 @@ const MAX_SCRIPT_DEPTH: usize = 5;
 /// without its first string (`load_script`, `remove_arg_zero`); the new
 /// argv comes back when it changed. The script's own set-id bits count
 /// for nothing: the interpreter's do.
-fn open_program(path: &[u8], argv: &[Vec<u8>]) -> Result<(Program, Option<Vec<Vec<u8>>>), Errno> {
+fn open_program(path: &[u8], argv: &[Vec<u8>]) -> Result<(Program, Option<Args>), Errno> {
     let mut prog = read_program(path)?;
-    let mut args: Option<Vec<Vec<u8>>> = None;
+    let mut args: Option<Args> = None;
     let mut name = heap::try_vec(path.len())?;
     name.extend_from_slice(path);
     for depth in 1.. {
@@ -604,7 +607,7 @@ fn open_program(path: &[u8], argv: &[Vec<u8>]) -> Result<(Program, Option<Vec<Ve
             return Err(abi::errno::EACCES);
         }
         prog = read_program(&name)?;
-        if depth >= MAX_SCRIPT_DEPTH + 1 {
+        if depth > MAX_SCRIPT_DEPTH {
             return Err(abi::errno::ELOOP);
         }
     }
