@@ -4,6 +4,7 @@
 //! devices and the serial console TTY, and the system calls on them, one
 //! file per concern as in Linux's tree.
 
+pub mod binfmt_script;
 pub mod char_dev;
 pub mod cpio;
 pub mod fcntl;

@@ -555,6 +555,66 @@ fn read_program(path: &[u8]) -> Result<Program, Errno> {
     })
 }
 
+/// argv or envp, as `execve` read them.
+type Args = Vec<Vec<u8>>;
+
+/// How many `#!` scripts may stand between `execve`'s file and the program
+/// that runs (Linux's `exec_binprm` gives up with `ELOOP` past this).
+const MAX_SCRIPT_DEPTH: usize = 5;
+
+/// Open `path` to run it (Linux's `exec_binprm`): a program, or a `#!`
+/// script whose interpreter is opened in its place, scripts naming
+/// scripts up to `MAX_SCRIPT_DEPTH` deep. For a script argv becomes the
+/// interpreter, its argument, the script's path as given and argv
+/// without its first string (`load_script`, `remove_arg_zero`); the new
+/// argv comes back when it changed. The script's own set-id bits count
+/// for nothing: the interpreter's do.
+fn open_program(path: &[u8], argv: &[Vec<u8>]) -> Result<(Program, Option<Args>), Errno> {
+    let mut prog = read_program(path)?;
+    let mut args: Option<Args> = None;
+    let mut name = heap::try_vec(path.len())?;
+    name.extend_from_slice(path);
+    for depth in 1.. {
+        let Some(line) = crate::fs::binfmt_script::parse(&prog.image)? else {
+            break;
+        };
+        let interp = &prog.image[line.interp];
+        let old = args.as_deref().unwrap_or(argv);
+        let mut new = heap::try_vec(old.len() + 2)?;
+        for s in [
+            Some(interp),
+            line.arg.map(|a| &prog.image[a]),
+            Some(&name[..]),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let mut v = heap::try_vec(s.len())?;
+            v.extend_from_slice(s);
+            new.push(v);
+        }
+        for s in old.iter().skip(1) {
+            let mut v = heap::try_vec(s.len())?;
+            v.extend_from_slice(s);
+            new.push(v);
+        }
+        name.clear();
+        heap::for_user(|| name.try_reserve(interp.len())).map_err(|_| ENOMEM)?;
+        name.extend_from_slice(interp);
+        args = Some(new);
+        // An empty name is the current directory to Linux's open_exec:
+        // not a regular file.
+        if name.is_empty() {
+            return Err(abi::errno::EACCES);
+        }
+        prog = read_program(&name)?;
+        if depth > MAX_SCRIPT_DEPTH {
+            return Err(abi::errno::ELOOP);
+        }
+    }
+    Ok((prog, args))
+}
+
 /// `execve`: replace the current program. On success the frame `regs` now
 /// starts the new program (and the return goes by iret).
 pub fn exec_current(
@@ -564,11 +624,15 @@ pub fn exec_current(
     envp: &[Vec<u8>],
 ) -> Result<(), Errno> {
     cred::exec_check_nproc()?;
-    let Program {
-        image: file,
-        file: exe,
-        owner,
-    } = read_program(path)?;
+    let (
+        Program {
+            image: file,
+            file: exe,
+            owner,
+        },
+        script_argv,
+    ) = open_program(path, argv)?;
+    let argv = script_argv.as_deref().unwrap_or(argv);
     // The new program's stack follows the caller's RLIMIT_STACK, which it
     // keeps across execve.
     let rlimit_stack = with_current(|t| t.rlimits[abi::resource::RLIMIT_STACK as usize].cur);
@@ -636,11 +700,15 @@ pub fn exec_current(
 
 /// Create pid 1 running `path`, with fds 0, 1, 2 on the console.
 pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), Errno> {
-    let Program {
-        image: file,
-        file: exe,
-        ..
-    } = read_program(path.as_bytes())?;
+    let (
+        Program {
+            image: file,
+            file: exe,
+            ..
+        },
+        script_argv,
+    ) = open_program(path.as_bytes(), argv)?;
+    let argv = script_argv.as_deref().unwrap_or(argv);
     let rlimit_stack = super::rlimit::defaults()[abi::resource::RLIMIT_STACK as usize].cur;
     let cred = Arc::new(Cred::root());
     let loaded = load(
