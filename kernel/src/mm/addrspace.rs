@@ -31,6 +31,12 @@ use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+// Moving and resizing regions (`mremap`), `madvise` and `mincore`: Linux's
+// mm/mremap.c and mm/madvise.c, a child module for the fields here.
+#[path = "mremap.rs"]
+mod mremap;
+pub use mremap::{Advice, Residency};
+
 /// Most regions one address space may have (Linux's `vm.max_map_count`
 /// default, `DEFAULT_MAX_MAP_COUNT`).
 pub const MAX_MAP_COUNT: usize = 65530;
@@ -146,6 +152,17 @@ impl SharedAnon {
             pages: crate::sync::UpCell::new(table),
             ino: NEXT_INO.fetch_add(1, core::sync::atomic::Ordering::Relaxed),
         })
+    }
+
+    /// How many pages the object has (an `mremap` may grow a mapping of
+    /// it past them: a fault there is `SIGBUS`).
+    fn len(&self) -> usize {
+        self.pages.with(|p| p.len())
+    }
+
+    /// The frame of page `i` if it was touched.
+    fn existing(&self, i: usize) -> Option<usize> {
+        self.pages.with(|p| p.get(i).copied().filter(|&pa| pa != 0))
     }
 
     /// The frame of page `i`, allocated zeroed on first use (`None`: no
@@ -413,6 +430,16 @@ impl AddressSpace {
             layout: Layout::default(),
             exe: None,
         })
+    }
+
+    /// Where the vDSO region starts, 0 if there is none (what `Mm` starts
+    /// its `vdso` from).
+    pub fn vdso_start(&self) -> usize {
+        self.regions
+            .iter()
+            .rev()
+            .find(|r| r.kind == RegionKind::Vdso)
+            .map_or(0, |r| r.start)
     }
 
     /// Physical address of the page directory (the CR3 value).
@@ -809,7 +836,11 @@ impl AddressSpace {
             let Some(s) = self.shared.meeting(va, va + 1).next() else {
                 return Fault::Bad;
             };
-            let Some(pa) = s.item.mem.page((va / PAGE_SIZE).wrapping_add(s.item.delta)) else {
+            let page = (va / PAGE_SIZE).wrapping_add(s.item.delta);
+            if page >= s.item.mem.len() {
+                return Fault::Bus; // grown by mremap past the object
+            }
+            let Some(pa) = s.item.mem.page(page) else {
                 return Fault::NoMemory;
             };
             return match self.map_unowned(va, pa, r.prot.write) {

@@ -20,6 +20,7 @@ pub mod vmap;
 use crate::sync::UpCell;
 use addrspace::AddressSpace;
 use alloc::sync::Arc;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// A process's address space as tasks hold it (Linux's `mm_struct`): shared
 /// by reference, so the user-copy chokepoint can take the one it checks
@@ -29,6 +30,11 @@ pub struct Mm {
     /// The page directory's physical address, fixed for the address space's
     /// life: the scheduler loads CR3 from it without borrowing the rest.
     pd_phys: usize,
+    /// Where the vDSO is (Linux's `mm->context.vdso`), 0 if the address
+    /// space has none: set at `execve`, copied by `fork`, moved by
+    /// `mremap`. Kept outside the cell, as `pd_phys` is, so the SYSENTER
+    /// path finds the landing pad without a borrow (`proc/vdso.rs`).
+    vdso: AtomicUsize,
     space: UpCell<AddressSpace>,
 }
 
@@ -39,6 +45,7 @@ impl Mm {
     pub fn new(space: AddressSpace) -> MmRef {
         Arc::new(Mm {
             pd_phys: space.pd_phys(),
+            vdso: AtomicUsize::new(space.vdso_start()),
             space: UpCell::new(space),
         })
     }
@@ -48,6 +55,7 @@ impl Mm {
     pub fn try_new(space: AddressSpace) -> Result<MmRef, heap::NoMemory> {
         let mm = Mm {
             pd_phys: space.pd_phys(),
+            vdso: AtomicUsize::new(space.vdso_start()),
             space: UpCell::new(space),
         };
         Ok(heap::for_user(|| Arc::try_new(mm))?)
@@ -56,6 +64,16 @@ impl Mm {
     /// The CR3 value.
     pub fn pd_phys(&self) -> usize {
         self.pd_phys
+    }
+
+    /// Where the vDSO is mapped (0: nowhere).
+    pub fn vdso(&self) -> usize {
+        self.vdso.load(Ordering::Relaxed)
+    }
+
+    /// The vDSO moved to `base` (Linux's `vdso_mremap`).
+    pub fn set_vdso(&self, base: usize) {
+        self.vdso.store(base, Ordering::Relaxed);
     }
 
     /// Run `f` on the address space. Do not copy user memory, sleep or

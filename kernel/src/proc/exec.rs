@@ -592,6 +592,7 @@ pub fn exec_current(
         // SAFETY: the new directory maps the kernel half like every other.
         unsafe { paging::switch_pd(loaded.mm.pd_phys()) };
         t.mm = Some(Mm::new(loaded.mm)); // the old address space is freed here
+        vdso::switch_to(t.mm.as_deref());
         t.comm = comm_of(path);
         t.tls = [0; GDT_ENTRY_TLS_ENTRIES];
         for i in 0..GDT_ENTRY_TLS_ENTRIES {

@@ -123,6 +123,14 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SIGALTSTACK, signal::sys_sigaltstack);
     sys!(NR_VFORK, proc::sys_vfork);
     sys!(NR_MMAP2, mem::sys_mmap2);
+    sys!(NR_MREMAP, mem::sys_mremap);
+    sys!(NR_MADVISE, mem::sys_madvise);
+    sys!(NR_MINCORE, mem::sys_mincore);
+    sys!(NR_MLOCK, mem::sys_mlock);
+    sys!(NR_MUNLOCK, mem::sys_munlock);
+    sys!(NR_MLOCKALL, mem::sys_mlockall);
+    sys!(NR_MUNLOCKALL, mem::sys_munlockall);
+    sys!(NR_MLOCK2, mem::sys_mlock2);
     sys!(NR_GETUID32, cred::sys_getuid);
     sys!(NR_GETGID32, cred::sys_getgid);
     sys!(NR_GETEUID32, cred::sys_geteuid);
