@@ -464,4 +464,45 @@ mod tests {
         }
         assert_eq!(frame::free_frames(), free);
     }
+
+    #[test_case]
+    fn a_grows_down_region_grows_to_a_fault_below_within_the_gap() {
+        let mut a = AddressSpace::new().unwrap();
+        let top = 0x2000_0000;
+        a.add_region(anon(top - 600 * P, top - 599 * P)).unwrap();
+        a.add_region(Region::new(top, top + P, Prot::RW, RegionKind::Stack))
+            .unwrap();
+        let gap = 256 * P;
+        // Just below: grows, and the page can be served.
+        assert!(a.expand_stack(top - 1, gap, usize::MAX, usize::MAX));
+        assert_eq!(a.region_at(top - P).map(|r| r.start), Some(top - P));
+        assert_eq!(a.handle_fault(top - P, true, false), Fault::Served);
+        // Not into the guard gap above the mapping below, nor past the
+        // limits, nor below an ordinary region.
+        assert!(!a.expand_stack(top - 590 * P, gap, usize::MAX, usize::MAX));
+        assert!(!a.expand_stack(top - 3 * P, gap, 2 * P, usize::MAX));
+        assert!(!a.expand_stack(top - 3 * P, gap, usize::MAX, a.vm_pages().0));
+        assert!(!a.expand_stack(top - 601 * P, gap, usize::MAX, usize::MAX));
+        assert!(a.expand_stack(top - 300 * P, gap, usize::MAX, usize::MAX));
+        assert_eq!(a.vm_pages(), (302, 1));
+    }
+
+    #[test_case]
+    fn a_moved_vdso_page_keeps_its_unowned_frame() {
+        let free = frame::free_frames();
+        {
+            let mut a = AddressSpace::new().unwrap();
+            crate::proc::vdso::map_into(&mut a).unwrap();
+            let base = crate::proc::vdso::VDSO_BASE;
+            assert_eq!(a.vdso_start(), base);
+            let pa = a.translate(base).unwrap().0;
+            let to = 0x4000_0000;
+            a.move_range(base, P, to, P, false).unwrap();
+            assert_eq!(a.vdso_start(), to);
+            assert_eq!(a.translate(to), Some((pa, false)));
+            assert!(a.region_at(base).is_none());
+        }
+        // The vDSO's frame, allocated once, stays: all else came back.
+        assert!(free - frame::free_frames() <= 1);
+    }
 }
