@@ -312,6 +312,18 @@ static void test_mremap_vdso(void)
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "moving the vDSO: status %#x", st);
 }
 
+static volatile char *df;
+
+static int child_reads_dontfork(void)
+{
+    return df[0] == 'k' ? 0 : 1; /* not mapped in the child: SIGSEGV */
+}
+
+static int child_reads_dofork(void)
+{
+    return df[0] == 'k' && df[PG] == 'k' ? 0 : 1;
+}
+
 static void test_madvise(void)
 {
     char *p = map(4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
@@ -338,6 +350,17 @@ static void test_madvise(void)
     CHECK(syscall(SYS_madvise, p + 2 * PG, 2 * PG, MADV_POPULATE_WRITE) == 0, "POPULATE_WRITE: errno %d", errno);
     CHECK(!strcmp(resident(p + 2 * PG, 2), "11"), "populated: %s", resident(p + 2 * PG, 2));
     munmap(p, 4 * PG);
+    /* DONTFORK: the child does not get the range; DOFORK undoes it. */
+    df = map(2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+    memset((char *)df, 'k', 2 * PG);
+    CHECK(syscall(SYS_madvise, df, PG, MADV_DONTFORK) == 0, "DONTFORK");
+    int st = in_child(child_reads_dontfork);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "DONTFORK range in the child: status %#x", st);
+    CHECK(df[0] == 'k', "the parent keeps it");
+    CHECK(syscall(SYS_madvise, df, 2 * PG, MADV_DOFORK) == 0, "DOFORK");
+    st = in_child(child_reads_dofork);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "DOFORK range in the child: status %#x", st);
+    munmap((char *)df, 2 * PG);
 }
 
 static void test_mincore(void)
@@ -370,6 +393,8 @@ static int mlock_limits(void)
     if (getuid() == 0 && setuid(65534) != 0)
         return 2;
     CHECK(syscall(SYS_mlock, p, 2 * PG) == 0, "within the limit: errno %d", errno);
+    CHECK(syscall(SYS_mlock, p, 2 * PG) == 0, "the same pages again: errno %d", errno);
+    CHECK(ERR(syscall(SYS_mlock, p + 2 * PG, PG)) == ENOMEM, "one more page: errno %d", errno);
     CHECK(syscall(SYS_munlock, p, 2 * PG) == 0, "munlock");
     CHECK(ERR(syscall(SYS_mlock, p, 3 * PG)) == ENOMEM, "over the limit: errno %d", errno);
     CHECK(ERR(syscall(SYS_mlockall, MCL_CURRENT)) == ENOMEM, "mlockall over the limit: errno %d", errno);
@@ -395,12 +420,30 @@ static int mlockall_child(void)
     return failures;
 }
 
+/* VmLck of /proc/self/status, in kB (-1 if missing). */
+static long vmlck(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[128];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmLck:", 6))
+            kb = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
 static void test_mlock(void)
 {
     char *p = map(3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+    long before = vmlck();
     CHECK(syscall(SYS_mlock, p + 100, PG) == 0, "mlock: errno %d", errno);
     CHECK(!strcmp(resident(p, 3), "110"), "mlock faults the pages in: %s", resident(p, 3));
+    CHECK(vmlck() == before + 8, "VmLck %ld kB, want %ld", vmlck(), before + 8);
+    CHECK(syscall(SYS_mlock, p, 2 * PG) == 0 && vmlck() == before + 8, "locking again counts once");
     CHECK(syscall(SYS_munlock, p, 3 * PG) == 0, "munlock");
+    CHECK(vmlck() == before, "VmLck after munlock: %ld kB", vmlck());
     CHECK(syscall(SYS_mlock2, p + 2 * PG, PG, MLOCK_ONFAULT) == 0, "mlock2 ONFAULT: errno %d", errno);
     CHECK(!strcmp(resident(p, 3), "110"), "ONFAULT faults nothing in: %s", resident(p, 3));
     CHECK(ERR(syscall(SYS_mlock2, p, PG, 2)) == EINVAL, "mlock2 bad flags: errno %d", errno);

@@ -399,6 +399,13 @@ pub struct AddressSpace {
     files: RangeList<Arc<MappedFile>>,
     /// The shared anonymous memory mappings show.
     shared: RangeList<SharedPages>,
+    /// What `madvise(MADV_DONTFORK)` keeps out of a `fork` child (Linux's
+    /// `VM_DONTCOPY`) and what `mlock` locked (`VM_LOCKED`, `VmLck`):
+    /// ranges cut as the regions are (`mm/mremap.rs`).
+    dontfork: RangeList<()>,
+    locked: RangeList<()>,
+    /// `mlockall(MCL_FUTURE)`: new mappings are locked (`def_flags`).
+    pub lock_future: bool,
     /// The program's layout, and the program itself (Linux's `exe_file`,
     /// what `/proc/<pid>/exe` leads to).
     pub layout: Layout,
@@ -427,6 +434,9 @@ impl AddressSpace {
             brk: 0,
             files: RangeList::new(),
             shared: RangeList::new(),
+            dontfork: RangeList::new(),
+            locked: RangeList::new(),
+            lock_future: false,
             layout: Layout::default(),
             exe: None,
         })
@@ -976,6 +986,8 @@ impl AddressSpace {
         }
         self.files.reserve_cut(start, end)?;
         self.shared.reserve_cut(start, end)?;
+        self.dontfork.reserve_cut(start, end)?;
+        self.locked.reserve_cut(start, end)?;
         match self.regions.get(i).copied() {
             // A cut in the middle of one region makes two of it (Linux's
             // do_vmi_munmap): the only case that needs room.
@@ -1005,6 +1017,8 @@ impl AddressSpace {
         }
         self.files.cut(start, end);
         self.shared.cut(start, end);
+        self.dontfork.cut(start, end);
+        self.locked.cut(start, end);
         self.total_vm -= gone;
         self.data_vm -= gone_data;
         let mut va = start;
@@ -1124,6 +1138,11 @@ impl AddressSpace {
                     return Err(e);
                 }
             }
+        }
+        // MADV_DONTFORK: not in the child at all (the child's references
+        // to the frames go again; locks are never inherited).
+        for r in &self.dontfork.0 {
+            child.unmap(r.start, r.end)?;
         }
         Ok(child)
     }

@@ -6,8 +6,8 @@
 //! `addrspace` so that it reaches the region list and the page tables.
 
 use super::{
-    AddressSpace, Fault, MapError, MappedFile, PAGE_SIZE, Region, RegionKind, SharedPages, frame,
-    page_floor, phys_to_virt,
+    AddressSpace, Fault, MapError, MappedFile, PAGE_SIZE, RangeList, Region, RegionKind,
+    SharedPages, frame, page_floor, phys_to_virt,
 };
 use crate::arch::x86::instructions::invlpg;
 use crate::arch::x86::paging::{PTE_ADDR, PTE_OWNED, PTE_P};
@@ -26,8 +26,9 @@ pub enum Advice {
     Remove,
     /// `MADV_POPULATE_READ` / `_WRITE`: fault the pages in.
     Populate { write: bool },
-    /// `MADV_DONTFORK`, `MADV_DOFORK`: refused on `[vvar]` (`VM_IO`).
-    Fork,
+    /// `MADV_DONTFORK` (`dont`), `MADV_DOFORK`: whether a `fork` child
+    /// gets the range; refused on `[vvar]` (`VM_IO`).
+    Fork { dont: bool },
     /// `MADV_DODUMP`: refused on `[vdso]` and `[vvar]` (`VM_SPECIAL`).
     DoDump,
     /// `MADV_WIPEONFORK`: private anonymous memory only.
@@ -139,6 +140,18 @@ impl AddressSpace {
             .map_err(|_| MapError::NoMemory)?;
         super::super::heap::for_user(|| self.shared.0.try_reserve(2))
             .map_err(|_| MapError::NoMemory)?;
+        // The flags go along (Linux's copy_vma keeps VM_LOCKED and
+        // VM_DONTCOPY; MREMAP_DONTUNMAP unlocks the old range).
+        let locked = self.locked.meeting(old, old + len.max(1)).next().is_some();
+        let nofork = self
+            .dontfork
+            .meeting(old, old + len.max(1))
+            .next()
+            .is_some();
+        super::super::heap::for_user(|| self.locked.0.try_reserve(2))
+            .map_err(|_| MapError::NoMemory)?;
+        super::super::heap::for_user(|| self.dontfork.0.try_reserve(1))
+            .map_err(|_| MapError::NoMemory)?;
         let mut off = 0;
         while off < len {
             if self.pte(old + off, false).is_some_and(|p| *p != 0) {
@@ -175,6 +188,11 @@ impl AddressSpace {
             self.shared.add(new, new + new_len, s)?;
         }
         self.add_region(Region::new(new, grown, r.prot, kind))?;
+        if keep_old {
+            mark(&mut self.locked, old, old + len, false)?;
+        }
+        mark(&mut self.locked, new, new + new_len, locked)?;
+        mark(&mut self.dontfork, new, new + new_len, nofork)?;
         if grown < new + new_len {
             self.add_region(Region::new(
                 grown,
@@ -225,6 +243,36 @@ impl AddressSpace {
         true
     }
 
+    /// Lock (`on`) or unlock `[start, end)` (Linux's `mlock_fixup`, which
+    /// only sets `VM_LOCKED`: nothing is swapped out here).
+    pub fn lock(&mut self, start: usize, end: usize, on: bool) -> Result<(), MapError> {
+        mark(&mut self.locked, start, end, on)
+    }
+
+    /// `mlockall(MCL_CURRENT)`: every region locked.
+    pub fn lock_all(&mut self) -> Result<(), MapError> {
+        for i in 0..self.regions.len() {
+            let r = self.regions[i];
+            mark(&mut self.locked, r.start, r.end, true)?;
+        }
+        Ok(())
+    }
+
+    /// `munlockall`: nothing locked, now or later.
+    pub fn unlock_all(&mut self) {
+        self.locked.0.clear();
+        self.lock_future = false;
+    }
+
+    /// Locked pages in `[start, end)` (Linux's `count_mm_mlocked_page_nr`);
+    /// all of them for `(0, usize::MAX)` (`locked_vm`, `VmLck`).
+    pub fn locked_pages(&self, start: usize, end: usize) -> usize {
+        self.locked
+            .meeting(start, end)
+            .map(|l| (l.end.min(end) - l.start.max(start)) / PAGE_SIZE)
+            .sum()
+    }
+
     /// Apply `advice` to the regions in `[start, end)` (Linux's
     /// `madvise_walk_vmas`): region by region, stopping at the first
     /// refusal (`Err(errno)`); `Ok(false)` if some of the range was not
@@ -255,7 +303,7 @@ impl AddressSpace {
                 }
                 Advice::Free | Advice::WipeOnFork if !anon => return Err(EINVAL),
                 Advice::Remove if r.kind != RegionKind::SharedAnon => return Err(EINVAL),
-                Advice::Fork if r.kind == RegionKind::Vvar => return Err(EINVAL),
+                Advice::Fork { .. } if r.kind == RegionKind::Vvar => return Err(EINVAL),
                 Advice::DoDump if matches!(r.kind, RegionKind::Vdso | RegionKind::Vvar) => {
                     return Err(EINVAL);
                 }
@@ -274,6 +322,9 @@ impl AddressSpace {
                     } else {
                         return Err(abi::errno::EACCES);
                     }
+                }
+                Advice::Fork { dont } => {
+                    mark(&mut self.dontfork, cur, to, dont).map_err(|_| ENOMEM)?
                 }
                 Advice::Populate { write } => {
                     let mut va = cur;
@@ -385,6 +436,19 @@ impl AddressSpace {
         };
         Residency::Page(u8::from(yes))
     }
+}
+
+/// Set (`on`) or clear `[start, end)` in a list of flagged ranges.
+fn mark(list: &mut RangeList<()>, start: usize, end: usize, on: bool) -> Result<(), MapError> {
+    if start >= end {
+        return Ok(());
+    }
+    list.reserve_cut(start, end)?;
+    list.cut(start, end);
+    if on {
+        list.add(start, end, ())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

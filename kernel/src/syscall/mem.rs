@@ -183,19 +183,19 @@ pub fn sys_mmap2(
         return Err(abi::errno::EPERM);
     }
     let limits = vm_limits();
-    // MAP_LOCKED: mlock's rules (Linux's do_mmap and mlock_future_check;
-    // locked pages are not tracked, so this mapping alone is counted).
-    if flags.any(MAP_LOCKED) {
-        if !can_do_mlock() {
-            return Err(abi::errno::EPERM);
-        }
-        if len / PAGE_SIZE > memlock_pages() && !capable(CAP_IPC_LOCK) {
-            return Err(abi::errno::EAGAIN);
-        }
+    // MAP_LOCKED, or any mapping after mlockall(MCL_FUTURE): mlock's
+    // rules (Linux's do_mmap and mlock_future_check).
+    let (lock_future, locked_vm) =
+        current_mm()?.with(|m| (m.lock_future, m.locked_pages(0, usize::MAX)));
+    if flags.any(MAP_LOCKED) && !can_do_mlock() {
+        return Err(abi::errno::EPERM);
     }
-    // Faulted in now: MAP_POPULATE (unless MAP_NONBLOCK) or MAP_LOCKED.
-    let populate =
-        flags.any(MAP_LOCKED) || flags.bits() & (MAP_POPULATE | MAP_NONBLOCK) == MAP_POPULATE;
+    let locked = flags.any(MAP_LOCKED) || lock_future;
+    if locked && len / PAGE_SIZE + locked_vm > memlock_pages() && !capable(CAP_IPC_LOCK) {
+        return Err(abi::errno::EAGAIN);
+    }
+    // Faulted in now: MAP_POPULATE (unless MAP_NONBLOCK) or locked.
+    let populate = locked || flags.bits() & (MAP_POPULATE | MAP_NONBLOCK) == MAP_POPULATE;
     // Shared anonymous memory (MAP_ANONYMOUS or /dev/zero, MAP_SHARED):
     // one object whose pages every process the mapping is forked into
     // sees (Linux's shmem_zero_setup).
@@ -264,6 +264,10 @@ pub fn sys_mmap2(
         if let Err(e) = mm.add_region(Region::new(start, start + len, prot_of(prot), kind)) {
             let _ = mm.unmap(start, start + len);
             return Err(e.into());
+        }
+        if locked {
+            // Only the flag, allocated: the mapping stands either way.
+            let _ = mm.lock(start, start + len, true);
         }
         if populate {
             mm.populate_range(start, start + len);
@@ -561,7 +565,8 @@ pub fn sys_madvise(UserAddr(start): UserAddr, len: usize, advice: i32) -> SysRes
         MADV_REMOVE => Advice::Remove,
         MADV_POPULATE_READ => Advice::Populate { write: false },
         MADV_POPULATE_WRITE => Advice::Populate { write: true },
-        MADV_DONTFORK | MADV_DOFORK => Advice::Fork,
+        MADV_DONTFORK => Advice::Fork { dont: true },
+        MADV_DOFORK => Advice::Fork { dont: false },
         MADV_DODUMP => Advice::DoDump,
         MADV_WIPEONFORK => Advice::WipeOnFork,
         MADV_NORMAL | MADV_RANDOM | MADV_SEQUENTIAL | MADV_WILLNEED | MADV_MERGEABLE
@@ -641,8 +646,8 @@ fn memlock_pages() -> usize {
 }
 
 /// `[start, start + len)` widened to pages, as Linux's `mlock` does
-/// (`PAGE_ALIGN(len + offset_in_page(start))`, wrapping), and whether
-/// every page of it is mapped: `Ok(None)` for an empty range.
+/// (`PAGE_ALIGN(len + offset_in_page(start))`, wrapping): `Ok(None)` for
+/// an empty range, `EINVAL` if it wraps.
 fn lock_range(start: usize, len: usize) -> Result<Option<(usize, usize)>, Errno> {
     let len = len
         .wrapping_add(start % PAGE_SIZE)
@@ -650,39 +655,47 @@ fn lock_range(start: usize, len: usize) -> Result<Option<(usize, usize)>, Errno>
         & !(PAGE_SIZE - 1);
     let start = start - start % PAGE_SIZE;
     let end = start.checked_add(len).ok_or(EINVAL)?;
-    if end == start {
-        return Ok(None);
-    }
-    // Linux's apply_vma_lock_flags: every page in some region.
-    let mapped = current_mm()?.with(|m| m.vm_pages_in(start, end).0) == len / PAGE_SIZE;
-    if !mapped {
-        return Err(ENOMEM);
-    }
-    Ok(Some((start, end)))
+    Ok((end > start).then_some((start, end)))
 }
 
-/// Linux's `do_mlock`: locking is a no-op here (nothing is ever swapped
-/// out), but the checks are Linux's: `-EPERM` without `RLIMIT_MEMLOCK`
-/// or `CAP_IPC_LOCK`, `-ENOMEM` past the limit (counted over this call
-/// alone: locked pages are not tracked) or for an unmapped page. The pages
-/// are faulted in unless `on_fault`.
+/// Linux's `apply_vma_lock_flags`: lock or unlock `[start, end)`, every
+/// page of which must be mapped (`-ENOMEM`).
+fn apply_lock(m: &mut AddressSpace, (start, end): (usize, usize), on: bool) -> SysResult {
+    if m.vm_pages_in(start, end).0 != (end - start) / PAGE_SIZE {
+        return Err(ENOMEM);
+    }
+    m.lock(start, end, on)?;
+    Ok(0)
+}
+
+/// Linux's `do_mlock`: nothing is swapped out here, so a lock only marks
+/// the pages (`VmLck`) and faults them in (unless `on_fault`), but the
+/// checks are Linux's: `-EPERM` without `RLIMIT_MEMLOCK` or
+/// `CAP_IPC_LOCK`, `-ENOMEM` past the limit (pages already locked in the
+/// range not counted twice) or for an unmapped page.
 fn do_mlock(start: usize, len: usize, on_fault: bool) -> SysResult {
     if !can_do_mlock() {
         return Err(abi::errno::EPERM);
     }
-    let pages = len
-        .wrapping_add(start % PAGE_SIZE)
-        .wrapping_add(PAGE_SIZE - 1)
-        / PAGE_SIZE;
-    if pages > memlock_pages() && !capable(CAP_IPC_LOCK) {
-        return Err(ENOMEM);
-    }
-    if let Some((start, end)) = lock_range(start, len)?
-        && !on_fault
-    {
-        current_mm()?.with(|m| m.populate_range(start, end));
-    }
-    Ok(0)
+    let Some((start, end)) = lock_range(start, len)? else {
+        return Ok(0);
+    };
+    let limit = memlock_pages();
+    let cap = capable(CAP_IPC_LOCK);
+    current_mm()?.with(|m| {
+        let mut locked = (end - start) / PAGE_SIZE + m.locked_pages(0, usize::MAX);
+        if locked > limit && !cap {
+            locked -= m.locked_pages(start, end);
+        }
+        if locked > limit && !cap {
+            return Err(ENOMEM);
+        }
+        apply_lock(m, (start, end), true)?;
+        if !on_fault {
+            m.populate_range(start, end);
+        }
+        Ok(0)
+    })
 }
 
 /// `mlock(addr, len)`.
@@ -700,7 +713,10 @@ pub fn sys_mlock2(UserAddr(start): UserAddr, len: usize, flags: u32) -> SysResul
 
 /// `munlock(addr, len)`: `-ENOMEM` for an unmapped page.
 pub fn sys_munlock(UserAddr(start): UserAddr, len: usize) -> SysResult {
-    lock_range(start, len).map(|_| 0)
+    match lock_range(start, len)? {
+        Some(range) => current_mm()?.with(|m| apply_lock(m, range, false)),
+        None => Ok(0),
+    }
 }
 
 /// `mlockall(flags)` (Linux's checks: a valid combination of
@@ -716,16 +732,22 @@ pub fn sys_mlockall(flags: u32) -> SysResult {
     if !can_do_mlock() {
         return Err(abi::errno::EPERM);
     }
-    if flags & MCL_CURRENT != 0
-        && current_mm()?.with(|m| m.vm_pages().0) > memlock_pages()
-        && !capable(CAP_IPC_LOCK)
-    {
-        return Err(ENOMEM);
-    }
-    Ok(0)
+    let (limit, cap) = (memlock_pages(), capable(CAP_IPC_LOCK));
+    current_mm()?.with(|m| {
+        if flags & MCL_CURRENT != 0 && m.vm_pages().0 > limit && !cap {
+            return Err(ENOMEM);
+        }
+        // Linux's apply_mlockall_flags.
+        m.lock_future = flags & MCL_FUTURE != 0;
+        if flags & MCL_CURRENT != 0 {
+            m.lock_all()?;
+        }
+        Ok(0)
+    })
 }
 
 /// `munlockall()`.
 pub fn sys_munlockall() -> SysResult {
+    current_mm()?.with(|m| m.unlock_all());
     Ok(0)
 }
