@@ -150,7 +150,7 @@ impl AddressSpace {
             .is_some();
         super::super::heap::for_user(|| self.locked.0.try_reserve(2))
             .map_err(|_| MapError::NoMemory)?;
-        super::super::heap::for_user(|| self.dontfork.0.try_reserve(1))
+        super::super::heap::for_user(|| self.dontfork.0.try_reserve(2))
             .map_err(|_| MapError::NoMemory)?;
         let mut off = 0;
         while off < len {
