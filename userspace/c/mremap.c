@@ -137,6 +137,9 @@ static void test_mremap_anon(void)
     CHECK(ERR(mr(a, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, a + 8 * PG + 1)) == EINVAL, "unaligned new address");
     CHECK(ERR(mr(a, PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)0xfffff000)) == EINVAL,
           "new range past user space: errno %d", errno);
+    CHECK(ERR(mr(a, 2 * PG, 0xb0000000u, 0, 0)) == ENOMEM, "grow to 2.75 GiB in place: errno %d", errno);
+    CHECK(ERR(mr(a, 0xfffff000u, PG, MREMAP_MAYMOVE | MREMAP_FIXED, a + 8 * PG)) == EINVAL,
+          "shrink from 4 GiB: errno %d", errno);
     /* Same length, no flags: nothing to do. */
     CHECK(mr(a, 2 * PG, 2 * PG, 0, 0) == a, "same length");
     munmap(a, 2 * PG);
@@ -442,6 +445,7 @@ static void test_mlock(void)
     CHECK(!strcmp(resident(p, 3), "110"), "mlock faults the pages in: %s", resident(p, 3));
     CHECK(vmlck() == before + 8, "VmLck %ld kB, want %ld", vmlck(), before + 8);
     CHECK(syscall(SYS_mlock, p, 2 * PG) == 0 && vmlck() == before + 8, "locking again counts once");
+    CHECK(ERR(syscall(SYS_madvise, p, PG, MADV_DONTNEED)) == EINVAL, "DONTNEED on locked pages: errno %d", errno);
     CHECK(syscall(SYS_munlock, p, 3 * PG) == 0, "munlock");
     CHECK(vmlck() == before, "VmLck after munlock: %ld kB", vmlck());
     CHECK(syscall(SYS_mlock2, p + 2 * PG, PG, MLOCK_ONFAULT) == 0, "mlock2 ONFAULT: errno %d", errno);

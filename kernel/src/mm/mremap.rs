@@ -20,6 +20,8 @@ pub enum Advice {
     /// `MADV_DONTNEED`: drop the pages; private anonymous memory reads
     /// back as zeros, a file mapping as the file, shared memory as it is.
     DontNeed,
+    /// `MADV_DONTNEED_LOCKED`: the same, allowed on locked pages.
+    DontNeedLocked,
     /// `MADV_FREE`: private anonymous memory only; dropped now.
     Free,
     /// `MADV_REMOVE`: punch a hole in shared memory (reads as zeros).
@@ -297,13 +299,26 @@ impl AddressSpace {
             }
             let to = r.end.min(end);
             let anon = matches!(r.kind, RegionKind::Anonymous | RegionKind::Stack);
+            let advice = match advice {
+                Advice::DontNeedLocked => Advice::DontNeed,
+                // Locked pages stay (VM_LOCKED is forbidden to these).
+                Advice::DontNeed | Advice::Free | Advice::Remove
+                    if self.locked.meeting(cur, to).next().is_some() =>
+                {
+                    return Err(EINVAL);
+                }
+                a => a,
+            };
             match advice {
                 Advice::DontNeed | Advice::Free | Advice::Remove if r.kind == RegionKind::Vvar => {
                     return Err(EINVAL);
                 }
                 Advice::Free | Advice::WipeOnFork if !anon => return Err(EINVAL),
                 Advice::Remove if r.kind != RegionKind::SharedAnon => return Err(EINVAL),
-                Advice::Fork { .. } if r.kind == RegionKind::Vvar => return Err(EINVAL),
+                // DOFORK only: Linux checks VM_IO there, not for DONTFORK.
+                Advice::Fork { dont: false } if r.kind == RegionKind::Vvar => {
+                    return Err(EINVAL);
+                }
                 Advice::DoDump if matches!(r.kind, RegionKind::Vdso | RegionKind::Vvar) => {
                     return Err(EINVAL);
                 }
@@ -316,13 +331,8 @@ impl AddressSpace {
                 {
                     self.zap(cur, to)
                 }
-                Advice::Remove => {
-                    if r.prot.write {
-                        self.zero_shared(cur, to);
-                    } else {
-                        return Err(abi::errno::EACCES);
-                    }
-                }
+                // Shared anonymous memory is always VM_SHARED|VM_MAYWRITE.
+                Advice::Remove => self.zero_shared(cur, to),
                 Advice::Fork { dont } => {
                     mark(&mut self.dontfork, cur, to, dont).map_err(|_| ENOMEM)?
                 }

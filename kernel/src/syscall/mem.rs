@@ -451,8 +451,9 @@ fn mremap_to(
     if !new_addr.is_multiple_of(PAGE_SIZE) || new_len > USER_TOP || new_addr > USER_TOP - new_len {
         return Err(EINVAL);
     }
-    // The old and new ranges may not overlap.
-    if addr + old_len > new_addr && new_addr + new_len > addr {
+    // The old and new ranges may not overlap (compared as Linux does,
+    // in wrapping arithmetic).
+    if addr.wrapping_add(old_len) > new_addr && new_addr + new_len > addr {
         return Err(EINVAL);
     }
     // Room for both ranges to be split, so a late failure cannot leave
@@ -468,7 +469,8 @@ fn mremap_to(
         mm.unmap(new_addr, new_addr + new_len)?;
     }
     if old_len > new_len {
-        mm.unmap(addr + new_len, addr + old_len)?;
+        let end = addr.checked_add(old_len).filter(|&e| e <= USER_TOP);
+        mm.unmap(addr + new_len, end.ok_or(EINVAL)?)?;
         old_len = new_len;
     }
     let r = vma_to_resize(mm, addr, old_len, new_len, flags, limits)?;
@@ -532,8 +534,10 @@ pub fn sys_mremap(
         }
         let r = vma_to_resize(m, addr, old_len, new_len, flags, limits)?;
         // The whole end of the region: can it just grow?
-        let end = addr + new_len;
-        if old_len == r.end - addr && end <= USER_TOP && m.is_free(r.end, end) {
+        if let Some(end) = addr.checked_add(new_len).filter(|&e| e <= USER_TOP)
+            && old_len == r.end - addr
+            && m.is_free(r.end, end)
+        {
             m.grow_region(r.end, end)?;
             return Ok((addr, None));
         }
@@ -560,7 +564,8 @@ pub fn sys_mremap(
 /// then `-ENOMEM`.
 pub fn sys_madvise(UserAddr(start): UserAddr, len: usize, advice: i32) -> SysResult {
     let advice = match u32::try_from(advice).map_err(|_| EINVAL)? {
-        MADV_DONTNEED | MADV_DONTNEED_LOCKED => Advice::DontNeed,
+        MADV_DONTNEED => Advice::DontNeed,
+        MADV_DONTNEED_LOCKED => Advice::DontNeedLocked,
         MADV_FREE => Advice::Free,
         MADV_REMOVE => Advice::Remove,
         MADV_POPULATE_READ => Advice::Populate { write: false },
