@@ -68,6 +68,19 @@ pub const MAP_NORESERVE: u32 = 0x4000;
 pub const MREMAP_MAYMOVE: u32 = 1;
 /// Move to exactly the given new address.
 pub const MREMAP_FIXED: u32 = 2;
+/// Move, leaving the old range mapped (and empty).
+pub const MREMAP_DONTUNMAP: u32 = 4;
+
+// include/uapi/asm-generic/mman.h: mlockall(2) and mlock2(2) flags.
+
+/// Lock the pages mapped now.
+pub const MCL_CURRENT: u32 = 1;
+/// Lock the pages mapped from now on.
+pub const MCL_FUTURE: u32 = 2;
+/// With the others: lock pages as they are faulted in.
+pub const MCL_ONFAULT: u32 = 4;
+/// `mlock2`: lock pages as they are faulted in.
+pub const MLOCK_ONFAULT: u32 = 1;
 
 // include/uapi/asm-generic/mman-common.h: msync(2) flags.
 
@@ -92,6 +105,40 @@ pub const MADV_WILLNEED: u32 = 3;
 pub const MADV_DONTNEED: u32 = 4;
 /// The pages may be freed lazily under memory pressure.
 pub const MADV_FREE: u32 = 8;
+/// Punch a hole in the shared memory behind the range.
+pub const MADV_REMOVE: u32 = 9;
+/// Do not map the range into a child at `fork`.
+pub const MADV_DONTFORK: u32 = 10;
+/// Undo `MADV_DONTFORK`.
+pub const MADV_DOFORK: u32 = 11;
+/// KSM may merge the pages.
+pub const MADV_MERGEABLE: u32 = 12;
+/// Undo `MADV_MERGEABLE`.
+pub const MADV_UNMERGEABLE: u32 = 13;
+/// Prefer transparent huge pages.
+pub const MADV_HUGEPAGE: u32 = 14;
+/// Avoid transparent huge pages.
+pub const MADV_NOHUGEPAGE: u32 = 15;
+/// Leave the range out of core dumps.
+pub const MADV_DONTDUMP: u32 = 16;
+/// Undo `MADV_DONTDUMP`.
+pub const MADV_DODUMP: u32 = 17;
+/// Zero the range in a child at `fork`.
+pub const MADV_WIPEONFORK: u32 = 18;
+/// Undo `MADV_WIPEONFORK`.
+pub const MADV_KEEPONFORK: u32 = 19;
+/// The pages are cold: reclaim them first.
+pub const MADV_COLD: u32 = 20;
+/// Reclaim the pages now.
+pub const MADV_PAGEOUT: u32 = 21;
+/// Fault the pages in, readable.
+pub const MADV_POPULATE_READ: u32 = 22;
+/// Fault the pages in, writable.
+pub const MADV_POPULATE_WRITE: u32 = 23;
+/// `MADV_DONTNEED`, allowed on locked pages.
+pub const MADV_DONTNEED_LOCKED: u32 = 24;
+/// Collapse the range into transparent huge pages.
+pub const MADV_COLLAPSE: u32 = 25;
 
 #[cfg(test)]
 mod tests {

@@ -1013,6 +1013,8 @@ struct MemView {
     rss: u64,
     data: u64,
     stack: u64,
+    /// Pages `mlock`ed (`VmLck`).
+    locked: u64,
     pte_kb: u64,
     layout: crate::mm::addrspace::Layout,
     brk_start: usize,
@@ -1032,6 +1034,7 @@ fn mem_view(mm: &MmRef) -> MemView {
             rss: rss_kb as u64 / 4,
             data: data as u64,
             stack: stack as u64,
+            locked: a.locked_pages(0, usize::MAX) as u64,
             pte_kb: pte_kb as u64,
             layout: a.layout,
             brk_start: a.brk_start,
@@ -1089,7 +1092,7 @@ fn show_status(m: &mut SeqFile, t: &TaskView) {
         let lines = [
             ("VmPeak:\t", kb(v.total)),
             ("VmSize:\t", kb(v.total)),
-            ("VmLck:\t", 0),
+            ("VmLck:\t", kb(v.locked)),
             ("VmPin:\t", 0),
             ("VmHWM:\t", kb(v.rss)),
             ("VmRSS:\t", kb(v.rss)),

@@ -32,6 +32,12 @@ use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+// Moving and resizing regions (`mremap`), `madvise` and `mincore`: Linux's
+// mm/mremap.c and mm/madvise.c, a child module for the fields here.
+#[path = "mremap.rs"]
+mod mremap;
+pub use mremap::{Advice, Residency};
+
 /// Most regions one address space may have (Linux's `vm.max_map_count`
 /// default, `DEFAULT_MAX_MAP_COUNT`).
 pub const MAX_MAP_COUNT: usize = 65530;
@@ -168,6 +174,11 @@ impl SharedAnon {
     /// memory's `shm_rss`).
     pub fn resident(&self) -> usize {
         self.pages.with(|p| p.iter().filter(|&&pa| pa != 0).count())
+    }
+
+    /// The frame of page `i` if it was touched.
+    fn existing(&self, i: usize) -> Option<usize> {
+        self.pages.with(|p| p.get(i).copied().filter(|&pa| pa != 0))
     }
 
     /// The frame of page `i`, allocated zeroed on first use (`None`: no
@@ -417,6 +428,13 @@ pub struct AddressSpace {
     files: RangeList<Arc<MappedFile>>,
     /// The shared anonymous memory mappings show.
     shared: RangeList<SharedPages>,
+    /// What `madvise(MADV_DONTFORK)` keeps out of a `fork` child (Linux's
+    /// `VM_DONTCOPY`) and what `mlock` locked (`VM_LOCKED`, `VmLck`):
+    /// ranges cut as the regions are (`mm/mremap.rs`).
+    dontfork: RangeList<()>,
+    locked: RangeList<()>,
+    /// `mlockall(MCL_FUTURE)`: new mappings are locked (`def_flags`).
+    pub lock_future: bool,
     /// The program's layout, and the program itself (Linux's `exe_file`,
     /// what `/proc/<pid>/exe` leads to).
     pub layout: Layout,
@@ -459,9 +477,22 @@ impl AddressSpace {
             brk: 0,
             files: RangeList::new(),
             shared: RangeList::new(),
+            dontfork: RangeList::new(),
+            locked: RangeList::new(),
+            lock_future: false,
             layout: Layout::default(),
             exe: None,
         })
+    }
+
+    /// Where the vDSO region starts, 0 if there is none (what `Mm` starts
+    /// its `vdso` from).
+    pub fn vdso_start(&self) -> usize {
+        self.regions
+            .iter()
+            .rev()
+            .find(|r| r.kind == RegionKind::Vdso)
+            .map_or(0, |r| r.start)
     }
 
     /// Physical address of the page directory (the CR3 value).
@@ -890,7 +921,11 @@ impl AddressSpace {
             let Some(s) = self.shared.meeting(va, va + 1).next() else {
                 return Fault::Bad;
             };
-            let Some(pa) = s.item.mem.page((va / PAGE_SIZE).wrapping_add(s.item.delta)) else {
+            let page = (va / PAGE_SIZE).wrapping_add(s.item.delta);
+            if page >= s.item.mem.pages() {
+                return Fault::Bus; // grown by mremap past the object
+            }
+            let Some(pa) = s.item.mem.page(page) else {
                 return Fault::NoMemory;
             };
             return match self.map_unowned(va, pa, r.prot.write) {
@@ -1110,6 +1145,8 @@ impl AddressSpace {
         }
         self.files.reserve_cut(start, end)?;
         self.shared.reserve_cut(start, end)?;
+        self.dontfork.reserve_cut(start, end)?;
+        self.locked.reserve_cut(start, end)?;
         match self.regions.get(i).copied() {
             // A cut in the middle of one region makes two of it (Linux's
             // do_vmi_munmap): the only case that needs room.
@@ -1139,6 +1176,8 @@ impl AddressSpace {
         }
         self.files.cut(start, end);
         self.shared.cut(start, end);
+        self.dontfork.cut(start, end);
+        self.locked.cut(start, end);
         self.total_vm -= gone;
         self.data_vm -= gone_data;
         let mut va = start;
@@ -1258,6 +1297,11 @@ impl AddressSpace {
                     return Err(e);
                 }
             }
+        }
+        // MADV_DONTFORK: not in the child at all (the child's references
+        // to the frames go again; locks are never inherited).
+        for r in &self.dontfork.0 {
+            child.unmap(r.start, r.end)?;
         }
         Ok(child)
     }

@@ -21,6 +21,7 @@ pub mod vmap;
 use crate::sync::UpCell;
 use addrspace::AddressSpace;
 use alloc::sync::Arc;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// A process's address space as tasks hold it (Linux's `mm_struct`): shared
 /// by reference, so the user-copy chokepoint can take the one it checks
@@ -30,6 +31,11 @@ pub struct Mm {
     /// The page directory's physical address, fixed for the address space's
     /// life: the scheduler loads CR3 from it without borrowing the rest.
     pd_phys: usize,
+    /// Where the vDSO is (Linux's `mm->context.vdso`), 0 if the address
+    /// space has none: set at `execve`, copied by `fork`, moved by
+    /// `mremap`. Kept outside the cell, as `pd_phys` is, so the SYSENTER
+    /// path finds the landing pad without a borrow (`proc/vdso.rs`).
+    vdso: AtomicUsize,
     space: UpCell<AddressSpace>,
     /// The mm's LDT (`modify_ldt`), shared by its threads.
     pub ldt: crate::arch::x86::ldt::MmLdt,
@@ -42,6 +48,7 @@ impl Mm {
     pub fn new(space: AddressSpace) -> MmRef {
         Arc::new(Mm {
             pd_phys: space.pd_phys(),
+            vdso: AtomicUsize::new(space.vdso_start()),
             space: UpCell::new(space),
             ldt: crate::arch::x86::ldt::MmLdt::new(),
         })
@@ -52,6 +59,7 @@ impl Mm {
     pub fn try_new(space: AddressSpace) -> Result<MmRef, heap::NoMemory> {
         let mm = Mm {
             pd_phys: space.pd_phys(),
+            vdso: AtomicUsize::new(space.vdso_start()),
             space: UpCell::new(space),
             ldt: crate::arch::x86::ldt::MmLdt::new(),
         };
@@ -65,6 +73,9 @@ impl Mm {
             .map_err(|_| abi::errno::ENOMEM)?;
         let mm = Mm {
             pd_phys: space.pd_phys(),
+            // Where the parent's vDSO is, moved or not (dup_mm copies
+            // mm->context).
+            vdso: AtomicUsize::new(self.vdso()),
             space: UpCell::new(space),
             ldt: self.ldt.try_clone()?,
         };
@@ -74,6 +85,16 @@ impl Mm {
     /// The CR3 value.
     pub fn pd_phys(&self) -> usize {
         self.pd_phys
+    }
+
+    /// Where the vDSO is mapped (0: nowhere).
+    pub fn vdso(&self) -> usize {
+        self.vdso.load(Ordering::Relaxed)
+    }
+
+    /// The vDSO moved to `base` (Linux's `vdso_mremap`).
+    pub fn set_vdso(&self, base: usize) {
+        self.vdso.store(base, Ordering::Relaxed);
     }
 
     /// Run `f` on the address space. Do not copy user memory, sleep or

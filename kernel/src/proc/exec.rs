@@ -660,6 +660,7 @@ pub fn exec_current(
         // No LDT in a new mm (Linux's destroy_context on the old one); the
         // old one may live on in a vfork parent or other threads.
         crate::arch::x86::ldt::load(0);
+        vdso::switch_to(t.mm.as_deref());
         t.comm = comm_of(path);
         t.tls = [0; GDT_ENTRY_TLS_ENTRIES];
         for i in 0..GDT_ENTRY_TLS_ENTRIES {

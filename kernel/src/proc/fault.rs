@@ -18,8 +18,33 @@ pub fn handle_user_page_fault(addr: usize, error: u32) -> Fault {
     let Ok(mm) = current_mm() else {
         return Fault::Bad;
     };
-    mm.with(|m| m.handle_fault(addr, error & PF_WRITE != 0, error & PF_PRESENT != 0))
+    let (write, present) = (error & PF_WRITE != 0, error & PF_PRESENT != 0);
+    let fault = mm.with(|m| m.handle_fault(addr, write, present));
+    if fault != Fault::Bad || present {
+        return fault;
+    }
+    // Below a grows-down region (the stack, a MAP_GROWSDOWN mapping): it
+    // grows to cover the address (Linux's `expand_stack` in
+    // `do_user_addr_fault`), within RLIMIT_STACK and RLIMIT_AS, and
+    // `stack_guard_gap` (256 pages) above the next mapping down.
+    let limit = |r: i32| with_current(|t| t.rlimits[r as usize].cur);
+    let pages = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    let max_stack = pages(limit(abi::resource::RLIMIT_STACK));
+    let max_pages = pages(limit(abi::resource::RLIMIT_AS) / crate::mm::PAGE_SIZE as u64);
+    mm.with(|m| {
+        if m.region_at(addr).is_none()
+            && m.expand_stack(addr, STACK_GUARD_GAP, max_stack, max_pages)
+        {
+            m.handle_fault(addr, write, present)
+        } else {
+            Fault::Bad
+        }
+    })
 }
+
+/// Linux's `stack_guard_gap`: 256 pages kept free below a grows-down
+/// region when it grows.
+const STACK_GUARD_GAP: usize = 256 * crate::mm::PAGE_SIZE;
 
 /// Kill the current process with `signal`, logging `what` Linux-style. It
 /// ends on its way back to user mode (`exit_later`): the caller returns.

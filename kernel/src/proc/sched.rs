@@ -394,6 +394,7 @@ pub fn schedule() {
             s.current = Some(next);
             let next_task = s.tasks.get_mut(next).unwrap();
             CURRENT_TGID.store(next_task.tgid, Ordering::Relaxed);
+            super::vdso::switch_to(next_task.mm.as_deref());
             s.current_task = &raw mut *next_task;
             next_task.slice = TIME_SLICE;
             let next_sp = next_task.saved_sp;

@@ -14,6 +14,7 @@
 
 use crate::mm::addrspace::{AddressSpace, MapError, Prot, Region, RegionKind};
 use crate::mm::{PAGE_SIZE, frame, phys_to_virt, virt_to_phys};
+use core::sync::atomic::{AtomicUsize, Ordering};
 use spin::Once;
 
 mod syms {
@@ -79,33 +80,56 @@ pub fn map_into(mm: &mut AddressSpace) -> Result<(), MapError> {
     ))
 }
 
-/// `__kernel_vsyscall` in every process (`AT_SYSINFO`).
+/// `__kernel_vsyscall` in a process just started (`AT_SYSINFO`).
 pub fn kernel_vsyscall() -> usize {
     VDSO_BASE + syms::VDSO_SYM___KERNEL_VSYSCALL
 }
 
-/// The landing pad SYSENTER returns to.
-pub fn landing_pad() -> usize {
-    VDSO_BASE + syms::VDSO_SYM_INT80_LANDING_PAD
+/// The running task's vDSO base (its `Mm::vdso`), loaded at every task
+/// switch as CR3 is, and by `execve` and `mremap`: the SYSENTER path reads
+/// it on every call, so it must cost one load.
+static CURRENT_BASE: AtomicUsize = AtomicUsize::new(VDSO_BASE);
+
+/// The running task's address space is now `mm` (a task switch, an
+/// `execve`, or an `mremap` that moved the vDSO).
+#[inline(always)]
+pub fn switch_to(mm: Option<&crate::mm::Mm>) {
+    CURRENT_BASE.store(mm.map_or(0, |m| m.vdso()), Ordering::Relaxed);
 }
 
-/// The `sysenter` instruction inside `__kernel_vsyscall`.
+/// The landing pad SYSENTER returns to, in the running task's vDSO
+/// (Linux's `do_fast_syscall_32` reads `mm->context.vdso`).
+#[inline(always)]
+pub fn landing_pad() -> usize {
+    CURRENT_BASE.load(Ordering::Relaxed) + syms::VDSO_SYM_INT80_LANDING_PAD
+}
+
+/// The `sysenter` instruction inside the running task's
+/// `__kernel_vsyscall`.
 pub fn sysenter_insn() -> usize {
-    VDSO_BASE + syms::VDSO_SYM_SYSENTER
+    CURRENT_BASE.load(Ordering::Relaxed) + syms::VDSO_SYM_SYSENTER
+}
+
+/// The landing pad of a vDSO at `base`.
+pub fn landing_pad_at(base: usize) -> usize {
+    base + syms::VDSO_SYM_INT80_LANDING_PAD
 }
 
 /// Where a handler without `SA_RESTORER` returns: `__kernel_rt_sigreturn`
-/// (`rt`) or `__kernel_sigreturn`, if `mm` still has the vDSO mapped where
-/// it was put (`None` once the process unmapped it).
+/// (`rt`) or `__kernel_sigreturn` in `mm`'s vDSO, wherever `mremap` moved
+/// it (Linux's `ia32_setup_frame` uses `mm->context.vdso`); `None` once the
+/// process unmapped it.
 pub fn sigreturn_trampoline(mm: &crate::mm::Mm, rt: bool) -> Option<usize> {
-    let mapped = mm.with(|m| {
-        m.region_at(VDSO_BASE)
-            .is_some_and(|r| r.kind == RegionKind::Vdso)
-    });
+    let base = mm.vdso();
+    let mapped = base != 0
+        && mm.with(|m| {
+            m.region_at(base)
+                .is_some_and(|r| r.kind == RegionKind::Vdso && r.start == base)
+        });
     let off = if rt {
         syms::VDSO_SYM___KERNEL_RT_SIGRETURN
     } else {
         syms::VDSO_SYM___KERNEL_SIGRETURN
     };
-    mapped.then_some(VDSO_BASE + off)
+    mapped.then_some(base + off)
 }

@@ -1,7 +1,8 @@
-//! Memory system calls: brk, mmap2, munmap, mprotect, msync. Memory is
-//! mapped lazily: the region is recorded now and each page is zero-filled,
-//! or for a file mapping found in the file's page cache, on first touch
-//! (see `mm/addrspace.rs`, `mm/filemap.rs`).
+//! Memory system calls: brk, mmap2, munmap, mprotect, msync, mremap,
+//! madvise, mincore and the mlock family. Memory is mapped lazily: the
+//! region is recorded now and each page is zero-filled, or for a file
+//! mapping found in the file's page cache, on first touch (see
+//! `mm/addrspace.rs`, `mm/filemap.rs`).
 //!
 //! A `MAP_SHARED` file mapping maps the file's page-cache pages
 //! themselves: its writes are the file's, seen by `read(2)` and by every
@@ -13,17 +14,23 @@
 //! the mapping is forked into maps: a write on one side shows on the
 //! other, as on Linux.
 
-use super::args::{Fd, SysResult, UserAddr};
+use super::args::{Fd, SysResult, SyscallContext, UserAddr};
+use super::uaccess::{UserPtr, UserSlice, Write};
 use crate::fs::char_dev::Device;
 use crate::fs::file::FileKind;
-use crate::mm::addrspace::{AddressSpace, MappedFile, Prot, Region, RegionKind, SharedAnon};
+use crate::mm::addrspace::{
+    AddressSpace, Advice, MAX_MAP_COUNT, MappedFile, Prot, Region, RegionKind, Residency,
+    SharedAnon,
+};
 use crate::mm::{PAGE_SIZE, USER_TOP, page_ceil};
+use crate::proc::cred::capable;
 use crate::proc::exec::MMAP_TOP;
-use crate::proc::{current_mm, with_current};
-use abi::errno::{EACCES, EINVAL, ENODEV, ENOMEM, EOVERFLOW, Errno};
+use crate::proc::{current_mm, vdso, with_current};
+use abi::cred::CAP_IPC_LOCK;
+use abi::errno::{EACCES, EFAULT, EINVAL, ENODEV, ENOMEM, EOVERFLOW, Errno};
 use abi::fcntl::{O_ACCMODE, O_RDONLY, O_WRONLY};
 use abi::mman::*;
-use abi::resource::{RLIMIT_AS, RLIMIT_DATA};
+use abi::resource::{RLIMIT_AS, RLIMIT_DATA, RLIMIT_MEMLOCK};
 use alloc::sync::Arc;
 
 /// The lowest address `mmap2` hands out or accepts (Linux's default
@@ -203,14 +210,32 @@ pub fn do_mmap(
 ) -> SysResult {
     let fixed = flags.any(MAP_FIXED | MAP_FIXED_NOREPLACE);
     let limits = vm_limits();
+    // MAP_LOCKED, or any mapping after mlockall(MCL_FUTURE): mlock's
+    // rules (Linux's do_mmap and mlock_future_check).
+    let (lock_future, locked_vm) =
+        current_mm()?.with(|m| (m.lock_future, m.locked_pages(0, usize::MAX)));
+    if flags.any(MAP_LOCKED) && !can_do_mlock() {
+        return Err(abi::errno::EPERM);
+    }
+    let locked = flags.any(MAP_LOCKED) || lock_future;
+    if locked && len / PAGE_SIZE + locked_vm > memlock_pages() && !capable(CAP_IPC_LOCK) {
+        return Err(abi::errno::EAGAIN);
+    }
+    // Faulted in now: MAP_POPULATE (unless MAP_NONBLOCK) or locked.
+    let populate = locked || flags.bits() & (MAP_POPULATE | MAP_NONBLOCK) == MAP_POPULATE;
     let kind = match (&file, &shared_anon) {
         (Some(f), _) if f.shared => RegionKind::SharedFile,
         (Some(_), _) => RegionKind::File,
+        // Grows-down shared memory makes no sense (Linux: -EINVAL).
+        (None, Some(_)) if flags.any(MAP_GROWSDOWN) => return Err(EINVAL),
         (None, Some(_)) => RegionKind::SharedAnon,
+        // MAP_GROWSDOWN: a stack (Linux's VM_GROWSDOWN, which is
+        // VM_STACK on x86): grows on a fault below it, not data.
+        (None, None) if flags.any(MAP_GROWSDOWN) => RegionKind::Stack,
         (None, None) => RegionKind::Anonymous,
     };
     let shared = file.as_ref().is_some_and(|f| f.shared) || shared_anon.is_some();
-    let is_data = prot.any(PROT_WRITE) && !shared;
+    let is_data = prot.any(PROT_WRITE) && !shared && kind != RegionKind::Stack;
     current_mm()?.with(|mm| {
         let start = if fixed {
             if addr.checked_add(len).is_none_or(|e| e > USER_TOP) {
@@ -257,6 +282,13 @@ pub fn do_mmap(
         if let Err(e) = mm.add_region(Region::new(start, start + len, prot_of(prot), kind)) {
             let _ = mm.unmap(start, start + len);
             return Err(e.into());
+        }
+        if locked {
+            // Only the flag, allocated: the mapping stands either way.
+            let _ = mm.lock(start, start + len, true);
+        }
+        if populate {
+            mm.populate_range(start, start + len);
         }
         Ok(start)
     })
@@ -369,4 +401,407 @@ pub fn sys_fadvise64_64(
 /// `fadvise64(fd, offset, len, advice)`: a 64-bit offset, a 32-bit length.
 pub fn sys_fadvise64(fd: Fd, _off_lo: u32, _off_hi: u32, len: usize, advice: i32) -> SysResult {
     fadvise(fd, len as i64, advice)
+}
+
+/// Is `[start, end)` part of one region (Linux's `vma_lookup` and the
+/// `vm_end` checks of `mremap`)? The region, if `start` is in one.
+fn region_of(mm: &AddressSpace, start: usize) -> Result<Region, Errno> {
+    mm.region_at(start).copied().ok_or(EFAULT)
+}
+
+/// Does `r` map something other processes see too (`VM_MAYSHARE`)?
+fn is_shared(mm: &AddressSpace, r: &Region) -> bool {
+    r.kind == RegionKind::SharedAnon
+        || (r.kind == RegionKind::File && mm.file_at(r.start).is_some_and(|f| f.shared))
+}
+
+/// Linux's `vma_to_resize`: may the mapping at `addr` of `old_len`
+/// bytes become `new_len` long?
+fn vma_to_resize(
+    mm: &AddressSpace,
+    addr: usize,
+    old_len: usize,
+    new_len: usize,
+    flags: u32,
+    limits: (usize, usize),
+) -> Result<Region, Errno> {
+    let r = region_of(mm, addr)?;
+    // A zero old_len duplicates a shared mapping; a private one would be
+    // a new, unrelated mapping: refused.
+    if old_len == 0 && !is_shared(mm, &r) {
+        return Err(EINVAL);
+    }
+    let special = matches!(r.kind, RegionKind::Vdso | RegionKind::Vvar);
+    if flags & MREMAP_DONTUNMAP != 0 && special {
+        return Err(EINVAL);
+    }
+    // Not across region boundaries.
+    if old_len > r.end - addr {
+        return Err(EFAULT);
+    }
+    if new_len == old_len {
+        return Ok(r);
+    }
+    // The vDSO and vvar never grow (VM_DONTEXPAND, VM_PFNMAP).
+    if special {
+        return Err(EFAULT);
+    }
+    let grow = (new_len - old_len) / PAGE_SIZE;
+    if !may_expand_vm(mm, grow, r.is_data(), (0, 0), limits) {
+        return Err(ENOMEM);
+    }
+    Ok(r)
+}
+
+/// Linux's `move_vma`: move `[addr, addr + old_len)` of region `r` to
+/// `new`, `new_len` long. The vDSO moves whole or not at all
+/// (`special_mapping_split` refuses a split: `-EINVAL`). Returns where it
+/// went, and the vDSO's old and new base if it was the vDSO.
+fn move_vma(
+    mm: &mut AddressSpace,
+    r: Region,
+    (addr, old_len): (usize, usize),
+    (new, new_len): (usize, usize),
+    flags: u32,
+) -> Result<(usize, Option<usize>), Errno> {
+    if mm.map_count() >= MAX_MAP_COUNT - 3 {
+        return Err(ENOMEM);
+    }
+    let special = matches!(r.kind, RegionKind::Vdso | RegionKind::Vvar);
+    if special && (r.start != addr || r.end != addr + old_len) {
+        return Err(EINVAL);
+    }
+    mm.move_range(addr, old_len, new, new_len, flags & MREMAP_DONTUNMAP != 0)?;
+    Ok((new, (r.kind == RegionKind::Vdso).then_some(new)))
+}
+
+/// Where a moved mapping goes when the caller did not say (Linux's
+/// `get_unmapped_area`): the hint if it is free, else top-down.
+fn unmapped_area(mm: &mut AddressSpace, hint: usize, len: usize) -> Result<usize, Errno> {
+    if hint >= MMAP_MIN_ADDR
+        && hint.is_multiple_of(PAGE_SIZE)
+        && hint.checked_add(len).is_some_and(|e| e <= MMAP_TOP)
+        && mm.is_free(hint, hint + len)
+    {
+        return Ok(hint);
+    }
+    let floor = page_ceil(mm.brk).unwrap_or(0).max(MMAP_MIN_ADDR);
+    mm.find_free(len, floor, MMAP_TOP).ok_or(ENOMEM)
+}
+
+/// Linux's `mremap_to`: `MREMAP_FIXED` or `MREMAP_DONTUNMAP`.
+fn mremap_to(
+    mm: &mut AddressSpace,
+    (addr, mut old_len): (usize, usize),
+    (new_addr, new_len): (usize, usize),
+    flags: u32,
+    limits: (usize, usize),
+) -> Result<(usize, Option<usize>), Errno> {
+    if !new_addr.is_multiple_of(PAGE_SIZE) || new_len > USER_TOP || new_addr > USER_TOP - new_len {
+        return Err(EINVAL);
+    }
+    // The old and new ranges may not overlap (compared as Linux does,
+    // in wrapping arithmetic).
+    if addr.wrapping_add(old_len) > new_addr && new_addr + new_len > addr {
+        return Err(EINVAL);
+    }
+    // Room for both ranges to be split, so a late failure cannot leave
+    // them half done.
+    if mm.map_count() + 2 >= MAX_MAP_COUNT - 3 {
+        return Err(ENOMEM);
+    }
+    let fixed = flags & MREMAP_FIXED != 0;
+    if fixed {
+        if new_addr < MMAP_MIN_ADDR {
+            return Err(abi::errno::EPERM);
+        }
+        mm.unmap(new_addr, new_addr + new_len)?;
+    }
+    if old_len > new_len {
+        let end = addr.checked_add(old_len).filter(|&e| e <= USER_TOP);
+        mm.unmap(addr + new_len, end.ok_or(EINVAL)?)?;
+        old_len = new_len;
+    }
+    let r = vma_to_resize(mm, addr, old_len, new_len, flags, limits)?;
+    // MREMAP_DONTUNMAP keeps the old range: the new one is all new.
+    if flags & MREMAP_DONTUNMAP != 0
+        && !may_expand_vm(mm, old_len / PAGE_SIZE, r.is_data(), (0, 0), limits)
+    {
+        return Err(ENOMEM);
+    }
+    let new = if fixed {
+        new_addr
+    } else {
+        unmapped_area(mm, new_addr, new_len)?
+    };
+    move_vma(mm, r, (addr, old_len), (new, new_len), flags)
+}
+
+/// `mremap(old_address, old_size, new_size, flags, new_address)` (Linux's
+/// mm/mremap.c): shrink in place, grow in place when the space after is
+/// free, else move if `MREMAP_MAYMOVE` allows it (the page-table entries
+/// move, not the pages); `MREMAP_FIXED` says where, `MREMAP_DONTUNMAP`
+/// leaves the old range mapped and empty. Moving the vDSO moves where
+/// signal handlers return and where SYSENTER lands (Linux's
+/// `vdso_mremap`), including for this very call if it came through the
+/// vDSO (`vdso_fix_landing`).
+pub fn sys_mremap(
+    ctx: &mut SyscallContext,
+    UserAddr(addr): UserAddr,
+    old_len: usize,
+    new_len: usize,
+    flags: u32,
+    UserAddr(new_addr): UserAddr,
+) -> SysResult {
+    if flags & !(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP) != 0
+        || (flags & MREMAP_FIXED != 0 && flags & MREMAP_MAYMOVE == 0)
+        || (flags & MREMAP_DONTUNMAP != 0 && (flags & MREMAP_MAYMOVE == 0 || old_len != new_len))
+        || !addr.is_multiple_of(PAGE_SIZE)
+    {
+        return Err(EINVAL);
+    }
+    // PAGE_ALIGN, which wraps to 0 as Linux's does.
+    let align = |l: usize| page_ceil(l).unwrap_or(0);
+    let (old_len, new_len) = (align(old_len), align(new_len));
+    if new_len == 0 {
+        return Err(EINVAL);
+    }
+    let mm = current_mm()?;
+    let limits = vm_limits();
+    let (ret, vdso) = mm.with(|m| -> Result<(usize, Option<usize>), Errno> {
+        region_of(m, addr)?;
+        if flags & (MREMAP_FIXED | MREMAP_DONTUNMAP) != 0 {
+            return mremap_to(m, (addr, old_len), (new_addr, new_len), flags, limits);
+        }
+        // Shrinking always works: it unmaps the tail.
+        if old_len >= new_len {
+            if old_len > new_len {
+                let end = addr.checked_add(old_len).filter(|&e| e <= USER_TOP);
+                m.unmap(addr + new_len, end.ok_or(EINVAL)?)?;
+            }
+            return Ok((addr, None));
+        }
+        let r = vma_to_resize(m, addr, old_len, new_len, flags, limits)?;
+        // The whole end of the region: can it just grow?
+        if let Some(end) = addr.checked_add(new_len).filter(|&e| e <= USER_TOP)
+            && old_len == r.end - addr
+            && m.is_free(r.end, end)
+        {
+            m.grow_region(r.end, end)?;
+            return Ok((addr, None));
+        }
+        if flags & MREMAP_MAYMOVE == 0 {
+            return Err(ENOMEM);
+        }
+        let new = unmapped_area(m, 0, new_len)?;
+        move_vma(m, r, (addr, old_len), (new, new_len), flags)
+    })?;
+    if let Some(new) = vdso {
+        let old = mm.vdso();
+        if ctx.regs.ip as usize == vdso::landing_pad_at(old) {
+            ctx.regs.ip = vdso::landing_pad_at(new) as u32;
+        }
+        mm.set_vdso(new);
+        vdso::switch_to(Some(&mm));
+    }
+    Ok(ret)
+}
+
+/// `madvise(addr, length, advice)` (Linux's mm/madvise.c): advice Linux
+/// 6.1 knows is taken (see [`Advice`]), other values are `-EINVAL`, as
+/// is an unaligned start; a range not all mapped is done where it is and
+/// then `-ENOMEM`.
+pub fn sys_madvise(UserAddr(start): UserAddr, len: usize, advice: i32) -> SysResult {
+    let advice = match u32::try_from(advice).map_err(|_| EINVAL)? {
+        MADV_DONTNEED => Advice::DontNeed,
+        MADV_DONTNEED_LOCKED => Advice::DontNeedLocked,
+        MADV_FREE => Advice::Free,
+        MADV_REMOVE => Advice::Remove,
+        MADV_POPULATE_READ => Advice::Populate { write: false },
+        MADV_POPULATE_WRITE => Advice::Populate { write: true },
+        MADV_DONTFORK => Advice::Fork { dont: true },
+        MADV_DOFORK => Advice::Fork { dont: false },
+        MADV_DODUMP => Advice::DoDump,
+        MADV_WIPEONFORK => Advice::WipeOnFork,
+        MADV_NORMAL | MADV_RANDOM | MADV_SEQUENTIAL | MADV_WILLNEED | MADV_MERGEABLE
+        | MADV_UNMERGEABLE | MADV_HUGEPAGE | MADV_NOHUGEPAGE | MADV_COLLAPSE | MADV_DONTDUMP
+        | MADV_KEEPONFORK | MADV_COLD | MADV_PAGEOUT => Advice::Hint,
+        _ => return Err(EINVAL),
+    };
+    if !start.is_multiple_of(PAGE_SIZE) {
+        return Err(EINVAL);
+    }
+    let end = page_ceil(len)
+        .and_then(|l| start.checked_add(l))
+        .ok_or(EINVAL)?;
+    if end == start {
+        return Ok(0);
+    }
+    if current_mm()?.with(|m| m.advise(start, end, advice))? {
+        Ok(0)
+    } else {
+        Err(ENOMEM)
+    }
+}
+
+/// `mincore(addr, length, vec)` (Linux's mm/mincore.c): one byte per
+/// page, 1 if it is resident (see `AddressSpace::residency`). `-EINVAL`
+/// for an unaligned start, `-ENOMEM` past user space or for a page not
+/// mapped (the vector is written up to there), `-EFAULT` for a bad
+/// vector.
+pub fn sys_mincore(UserAddr(start): UserAddr, len: usize, vec: UserPtr<u8>) -> SysResult {
+    if !start.is_multiple_of(PAGE_SIZE) {
+        return Err(EINVAL);
+    }
+    if start.checked_add(len).is_none_or(|e| e > USER_TOP) {
+        return Err(ENOMEM);
+    }
+    let pages = len.div_ceil(PAGE_SIZE);
+    if vec.addr().checked_add(pages).is_none_or(|e| e > USER_TOP) {
+        return Err(EFAULT);
+    }
+    let out = UserSlice::<Write>::new(vec.addr(), pages);
+    let mm = current_mm()?;
+    let mut buf = [0u8; 128];
+    let mut done = 0;
+    while done < pages {
+        let n = (pages - done).min(buf.len());
+        let mut hole = false;
+        let got = mm.with(|m| {
+            for (i, b) in buf[..n].iter_mut().enumerate() {
+                match m.residency(start + (done + i) * PAGE_SIZE) {
+                    Residency::Page(v) => *b = v,
+                    Residency::Unmapped => {
+                        hole = true;
+                        return i;
+                    }
+                }
+            }
+            n
+        });
+        out.sub(done, got)?.write_prefix(&buf[..got])?;
+        if hole {
+            return Err(ENOMEM);
+        }
+        done += n;
+    }
+    Ok(0)
+}
+
+/// Linux's `can_do_mlock`: a nonzero `RLIMIT_MEMLOCK`, or `CAP_IPC_LOCK`.
+fn can_do_mlock() -> bool {
+    with_current(|t| t.rlimits[RLIMIT_MEMLOCK as usize].cur != 0) || capable(CAP_IPC_LOCK)
+}
+
+/// `RLIMIT_MEMLOCK` in pages.
+fn memlock_pages() -> usize {
+    let cur = with_current(|t| t.rlimits[RLIMIT_MEMLOCK as usize].cur);
+    usize::try_from(cur / PAGE_SIZE as u64).unwrap_or(usize::MAX)
+}
+
+/// `[start, start + len)` widened to pages, as Linux's `mlock` does
+/// (`PAGE_ALIGN(len + offset_in_page(start))`, wrapping): `Ok(None)` for
+/// an empty range, `EINVAL` if it wraps.
+fn lock_range(start: usize, len: usize) -> Result<Option<(usize, usize)>, Errno> {
+    let len = len
+        .wrapping_add(start % PAGE_SIZE)
+        .wrapping_add(PAGE_SIZE - 1)
+        & !(PAGE_SIZE - 1);
+    let start = start - start % PAGE_SIZE;
+    let end = start.checked_add(len).ok_or(EINVAL)?;
+    Ok((end > start).then_some((start, end)))
+}
+
+/// Linux's `apply_vma_lock_flags`: lock or unlock `[start, end)`, every
+/// page of which must be mapped (`-ENOMEM`).
+fn apply_lock(m: &mut AddressSpace, (start, end): (usize, usize), on: bool) -> SysResult {
+    if m.vm_pages_in(start, end).0 != (end - start) / PAGE_SIZE {
+        return Err(ENOMEM);
+    }
+    m.lock(start, end, on)?;
+    Ok(0)
+}
+
+/// Linux's `do_mlock`: nothing is swapped out here, so a lock only marks
+/// the pages (`VmLck`) and faults them in (unless `on_fault`), but the
+/// checks are Linux's: `-EPERM` without `RLIMIT_MEMLOCK` or
+/// `CAP_IPC_LOCK`, `-ENOMEM` past the limit (pages already locked in the
+/// range not counted twice) or for an unmapped page.
+fn do_mlock(start: usize, len: usize, on_fault: bool) -> SysResult {
+    if !can_do_mlock() {
+        return Err(abi::errno::EPERM);
+    }
+    let Some((start, end)) = lock_range(start, len)? else {
+        return Ok(0);
+    };
+    let limit = memlock_pages();
+    let cap = capable(CAP_IPC_LOCK);
+    current_mm()?.with(|m| {
+        let mut locked = (end - start) / PAGE_SIZE + m.locked_pages(0, usize::MAX);
+        if locked > limit && !cap {
+            locked -= m.locked_pages(start, end);
+        }
+        if locked > limit && !cap {
+            return Err(ENOMEM);
+        }
+        apply_lock(m, (start, end), true)?;
+        if !on_fault {
+            m.populate_range(start, end);
+        }
+        Ok(0)
+    })
+}
+
+/// `mlock(addr, len)`.
+pub fn sys_mlock(UserAddr(start): UserAddr, len: usize) -> SysResult {
+    do_mlock(start, len, false)
+}
+
+/// `mlock2(addr, len, flags)`: `MLOCK_ONFAULT` or nothing.
+pub fn sys_mlock2(UserAddr(start): UserAddr, len: usize, flags: u32) -> SysResult {
+    if flags & !MLOCK_ONFAULT != 0 {
+        return Err(EINVAL);
+    }
+    do_mlock(start, len, flags & MLOCK_ONFAULT != 0)
+}
+
+/// `munlock(addr, len)`: `-ENOMEM` for an unmapped page.
+pub fn sys_munlock(UserAddr(start): UserAddr, len: usize) -> SysResult {
+    match lock_range(start, len)? {
+        Some(range) => current_mm()?.with(|m| apply_lock(m, range, false)),
+        None => Ok(0),
+    }
+}
+
+/// `mlockall(flags)` (Linux's checks: a valid combination of
+/// `MCL_CURRENT`, `MCL_FUTURE` and `MCL_ONFAULT`, then `can_do_mlock`,
+/// then with `MCL_CURRENT` the whole address space under
+/// `RLIMIT_MEMLOCK` unless `CAP_IPC_LOCK`). Nothing is faulted in: the
+/// stack's region is its whole 8 MiB here, not what was touched.
+pub fn sys_mlockall(flags: u32) -> SysResult {
+    if flags == 0 || flags & !(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) != 0 || flags == MCL_ONFAULT
+    {
+        return Err(EINVAL);
+    }
+    if !can_do_mlock() {
+        return Err(abi::errno::EPERM);
+    }
+    let (limit, cap) = (memlock_pages(), capable(CAP_IPC_LOCK));
+    current_mm()?.with(|m| {
+        if flags & MCL_CURRENT != 0 && m.vm_pages().0 > limit && !cap {
+            return Err(ENOMEM);
+        }
+        // Linux's apply_mlockall_flags.
+        m.lock_future = flags & MCL_FUTURE != 0;
+        if flags & MCL_CURRENT != 0 {
+            m.lock_all()?;
+        }
+        Ok(0)
+    })
+}
+
+/// `munlockall()`.
+pub fn sys_munlockall() -> SysResult {
+    current_mm()?.with(|m| m.unlock_all());
+    Ok(0)
 }

@@ -129,6 +129,14 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_SHMCTL, ipc::sys_shmctl);
     sys!(NR_SHMAT, ipc::sys_shmat);
     sys!(NR_SHMDT, ipc::sys_shmdt);
+    sys!(NR_MREMAP, mem::sys_mremap);
+    sys!(NR_MADVISE, mem::sys_madvise);
+    sys!(NR_MINCORE, mem::sys_mincore);
+    sys!(NR_MLOCK, mem::sys_mlock);
+    sys!(NR_MUNLOCK, mem::sys_munlock);
+    sys!(NR_MLOCKALL, mem::sys_mlockall);
+    sys!(NR_MUNLOCKALL, mem::sys_munlockall);
+    sys!(NR_MLOCK2, mem::sys_mlock2);
     sys!(NR_GETUID32, cred::sys_getuid);
     sys!(NR_GETGID32, cred::sys_getgid);
     sys!(NR_GETEUID32, cred::sys_geteuid);
