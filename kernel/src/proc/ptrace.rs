@@ -1,0 +1,839 @@
+//! `ptrace`: one process stops, inspects and steers another (Linux's
+//! kernel/ptrace.c, the stops of kernel/signal.c, the register access of
+//! arch/x86/kernel/ptrace.c).
+//!
+//! A traced task (a *tracee*) names its tracer (a process, by its tgid)
+//! in [`PtraceState::tracer`]; the tracer keeps the list of its tracees
+//! (Linux's `ptraced` list, on its group leader here). A tracee stops,
+//! in its own context, at the points Linux's `ptrace_stop` is called
+//! from: before a signal is delivered ([`signal_stop`]), at system-call
+//! entry and exit ([`syscall_entry`], [`syscall_exit`]), at the events its
+//! options ask for ([`event`]: fork, vfork, clone, exec, exit), and on
+//! `PTRACE_INTERRUPT` ([`jobctl_trap`]). Stopped, it is in
+//! `TaskState::Traced` with its stop code in `exit_code`; the tracer's
+//! `wait` reports it ([`wait_traced`]), and its `ptrace` requests
+//! (`syscall/ptrace.rs`) read and change the stopped task's registers and
+//! memory, then resume it with a signal number in `exit_code`.
+//!
+//! A tracee's exit is reported to its tracer first (`exit.rs`
+//! `do_notify_parent` asks [`tracer_of`]); a tracer that exits detaches its
+//! tracees, killing those that asked for `PTRACE_O_EXITKILL`
+//! ([`exit_ptrace`]). Not done: hardware breakpoints (the debug registers
+//! read as 0), `PTRACE_LISTEN`, `PTRACE_EVENT_VFORK_DONE`, and traced
+//! threads other than a process's leader outliving their exit (a thread's
+//! exit is reported to its tracer, but it is released at once).
+
+use super::sched::{self, SCHED};
+use super::signal::{self, sigbit};
+use super::task::{Pid, TaskState, WaitChannel};
+use super::with_current;
+use crate::arch::x86::common::mark_frame_dirty;
+use crate::arch::x86::ptregs::{
+    PtRegs, X86_EFLAGS_AC, X86_EFLAGS_CF, X86_EFLAGS_DF, X86_EFLAGS_RF, X86_EFLAGS_TF,
+};
+use abi::errno::{EINVAL, EIO, EPERM, ESRCH, Errno};
+use abi::ptrace::*;
+use abi::signal::{
+    CLD_TRAPPED, SA_NOCLDSTOP, SI_USER, SIG_IGN, SIGCHLD, SIGKILL, SIGSTOP, SIGTRAP, TRAP_BRKPT,
+};
+use abi::types::Siginfo;
+use alloc::vec::Vec;
+
+/// The ptrace side of a task (Linux's `task->ptrace` flags, `parent`,
+/// `exit_code`, `last_siginfo`, `ptrace_message`, the `JOBCTL_TRAP_STOP`
+/// bit, the syscall-work bits, and the `ptraced` list).
+#[derive(Default)]
+pub struct PtraceState {
+    /// The tracing process (its tgid), if traced.
+    pub tracer: Option<Pid>,
+    /// Attached by `PTRACE_SEIZE` (`PT_SEIZED`): no `SIGSTOP` at attach,
+    /// `PTRACE_INTERRUPT` allowed.
+    pub seized: bool,
+    /// `PTRACE_O_*`.
+    pub options: u32,
+    /// Stop at system-call entry and exit (`SYSCALL_WORK_SYSCALL_TRACE`),
+    /// stop at entry and skip the call (`SYSCALL_WORK_SYSCALL_EMU`), trap
+    /// after each instruction (`TIF_SINGLESTEP`), and whether `ptrace` set
+    /// TF itself (`TIF_FORCED_TF`: it hides and clears it again).
+    pub syscall_trace: bool,
+    pub sysemu: bool,
+    pub singlestep: bool,
+    pub forced_tf: bool,
+    /// The stop's code while stopped, which `wait` reports once (then 0);
+    /// the tracer's resume puts the signal to deliver here.
+    pub exit_code: u32,
+    /// The `siginfo` of the current stop (`PTRACE_GETSIGINFO`).
+    pub last_siginfo: Option<Siginfo>,
+    /// `PTRACE_GETEVENTMSG`: the new child's pid, the exit status, ...
+    pub message: u32,
+    /// A `PTRACE_INTERRUPT` (or a seized child's first stop) is due
+    /// (`JOBCTL_TRAP_STOP`).
+    pub trap_stop: bool,
+    /// The tasks this process traces (kept on its leader; an entry whose
+    /// task no longer names this tracer is stale and skipped).
+    pub tracees: Vec<Pid>,
+}
+
+/// The syscall-work bits [`syscall_work`] returns.
+pub const WORK_TRACE: u8 = 1;
+pub const WORK_EMU: u8 = 2;
+pub const WORK_STEP: u8 = 4;
+
+/// The flags a tracer may change in EFLAGS (Linux's `FLAG_MASK_32`).
+const FLAG_MASK: u32 = X86_EFLAGS_CF
+    | 0x4 // PF
+    | 0x10 // AF
+    | 0x40 // ZF
+    | 0x80 // SF
+    | X86_EFLAGS_TF
+    | X86_EFLAGS_DF
+    | 0x800 // OF
+    | X86_EFLAGS_RF
+    | X86_EFLAGS_AC;
+
+/// Is the current task traced?
+pub fn traced() -> bool {
+    with_current(|t| t.ptrace.tracer.is_some())
+}
+
+/// The process tracing task `pid`, if any.
+pub fn tracer_of(s: &sched::Scheduler, pid: Pid) -> Option<Pid> {
+    s.tasks.get(pid).and_then(|t| t.ptrace.tracer)
+}
+
+/// What the system-call path must do for the current task: `WORK_*` bits,
+/// 0 for an untraced task.
+pub fn syscall_work() -> u8 {
+    with_current(|t| {
+        let p = &t.ptrace;
+        if p.tracer.is_none() {
+            return 0;
+        }
+        (if p.syscall_trace { WORK_TRACE } else { 0 })
+            | (if p.sysemu { WORK_EMU } else { 0 })
+            | (if p.singlestep { WORK_STEP } else { 0 })
+    })
+}
+
+/// A `siginfo` for a stop the tracee reports itself (Linux's
+/// `ptrace_do_notify`): `SIGTRAP` with `code` as `si_code`, from the
+/// tracee.
+fn trap_info(code: u32) -> Siginfo {
+    let (pid, uid) = with_current(|t| (t.tgid, t.cred.uid));
+    let mut i = signal::user_info(SIGTRAP, code as i32, pid);
+    i.fields[1] = uid;
+    i
+}
+
+/// Linux's `ptrace_stop`: record the stop (`code` for `wait`, `info` for
+/// `PTRACE_GETSIGINFO`, `message` for `PTRACE_GETEVENTMSG`), tell the
+/// tracer (`SIGCHLD` with `CLD_TRAPPED` and a wake for its `wait`), and
+/// sleep in `TaskState::Traced` until it resumes the task. Returns the
+/// signal the tracer resumed it with and the `siginfo` as the tracer left
+/// it; `None` if the task did not stop (not traced, or `SIGKILL` is
+/// pending: a dying task stops for no one).
+fn ptrace_stop(code: u32, info: Siginfo, message: Option<u32>) -> Option<(u32, Siginfo)> {
+    let (tracer, chld) = SCHED.with(|s| {
+        let cur = s.current?;
+        let t = s.tasks.get_mut(cur)?;
+        let tracer = t.ptrace.tracer?;
+        if t.sigpending & sigbit(SIGKILL) != 0 {
+            return None;
+        }
+        if let Some(m) = message {
+            t.ptrace.message = m;
+        }
+        t.ptrace.exit_code = code;
+        t.ptrace.last_siginfo = Some(info);
+        t.state = TaskState::Traced;
+        // do_notify_parent_cldstop(current, true, CLD_TRAPPED).
+        let mut chld = signal::user_info(SIGCHLD, CLD_TRAPPED, t.pid);
+        chld.fields[1] = t.cred.uid;
+        chld.fields[2] = code & 0x7f;
+        chld.fields[3] = t.cpu_ticks as u32;
+        let act = s.tasks.get(tracer)?.sigactions[SIGCHLD as usize - 1];
+        let send = act.sa_handler != SIG_IGN && act.sa_flags & SA_NOCLDSTOP == 0;
+        Some((tracer, send.then_some(chld)))
+    })?;
+    if let Some(chld) = chld {
+        let _ = signal::send_process(tracer, SIGCHLD, chld);
+    }
+    sched::wake(WaitChannel::Child, Some(tracer));
+    sched::schedule();
+    // Resumed: the tracer may have rewritten the registers.
+    mark_frame_dirty();
+    signal::wake_return_path();
+    Some(with_current(|t| {
+        t.state = TaskState::Runnable;
+        let info = t.ptrace.last_siginfo.take().unwrap_or(info);
+        let code = core::mem::take(&mut t.ptrace.exit_code);
+        let killed = t.sigpending & sigbit(SIGKILL) != 0;
+        (if killed { 0 } else { code }, info)
+    }))
+}
+
+/// Linux's `ptrace_signal`: the tracer sees signal `sig` before it is
+/// delivered. `None` if it cancelled it (resumed with 0) or the new one
+/// is blocked (queued again for later); else the signal to deliver, maybe
+/// another one, with `siginfo` from the tracer if the number changed.
+pub fn signal_stop(sig: i32, info: Siginfo) -> Option<(i32, Siginfo)> {
+    if sig == SIGKILL || !traced() {
+        return Some((sig, info));
+    }
+    let Some((new, mut info)) = ptrace_stop(sig as u32, info, None) else {
+        return Some((sig, info));
+    };
+    let new = new as i32;
+    if new == 0 {
+        return None;
+    }
+    if new != info.si_signo {
+        // "If the debugger wanted something specific in the siginfo
+        // structure then it should have updated *info via
+        // PTRACE_SETSIGINFO": from the tracer, SI_USER.
+        let (tracer, uid) = SCHED.with(|s| {
+            let me = s.current.expect("no current task");
+            let tr = tracer_of(s, me).unwrap_or(0);
+            (tr, s.tasks.get(tr).map_or(0, |t| t.cred.uid))
+        });
+        info = signal::user_info(new, SI_USER, tracer);
+        info.fields[1] = uid;
+    }
+    if with_current(|t| t.sigmask & sigbit(new) != 0) {
+        let me = with_current(|t| t.pid);
+        let _ = signal::send(me, new, info);
+        return None;
+    }
+    Some((new, info))
+}
+
+/// A pending `PTRACE_INTERRUPT` trap (Linux's `do_jobctl_trap` for a
+/// seized tracee): stop with `SIGTRAP | PTRACE_EVENT_STOP << 8`.
+pub fn jobctl_trap() {
+    let due =
+        with_current(|t| t.ptrace.tracer.is_some() && core::mem::take(&mut t.ptrace.trap_stop));
+    if due {
+        let code = SIGTRAP as u32 | PTRACE_EVENT_STOP << 8;
+        ptrace_stop(code, trap_info(code), None);
+    }
+}
+
+/// A stop signal's group stop for a traced task (Linux's
+/// `do_signal_stop` → `do_jobctl_trap`): reported as a ptrace stop, not a
+/// plain stop, so only the tracer resumes it. True if it stopped so.
+pub fn group_stop(sig: i32) -> bool {
+    let seized = match with_current(|t| t.ptrace.tracer.map(|_| t.ptrace.seized)) {
+        Some(s) => s,
+        None => return false,
+    };
+    if seized {
+        let code = sig as u32 | PTRACE_EVENT_STOP << 8;
+        ptrace_stop(code, trap_info(code), None);
+    } else {
+        let mut info = Siginfo::ZERO;
+        info.si_signo = sig;
+        ptrace_stop(sig as u32, info, None);
+    }
+    true
+}
+
+/// Linux's `ptrace_report_syscall`: a syscall-entry or -exit stop, with
+/// `SIGTRAP | 0x80` under `PTRACE_O_TRACESYSGOOD`. A signal the tracer
+/// resumes with is sent to the task ("not the same as continuing with a
+/// signal, but it will do for normal use").
+fn report_syscall(message: u32) {
+    let sysgood = with_current(|t| t.ptrace.options & PTRACE_O_TRACESYSGOOD != 0);
+    let code = SIGTRAP as u32 | if sysgood { 0x80 } else { 0 };
+    if let Some((sig, _)) = ptrace_stop(code, trap_info(code), Some(message))
+        && sig != 0
+    {
+        let me = with_current(|t| t.pid);
+        let _ = signal::send(me, sig as i32, signal::priv_info(sig as i32));
+    }
+    with_current(|t| t.ptrace.message = 0);
+}
+
+/// The system-call entry of a task with syscall work (Linux's
+/// `syscall_trace_enter`): EAX reads `-ENOSYS` from here on (the entry
+/// code of Linux stores it before any stop), the tracer sees the entry
+/// stop and may change `orig_eax` (the number), the arguments or EAX.
+/// False when the call is not to run: `PTRACE_SYSEMU`, a pending
+/// `SIGKILL`, or a number past the table (then EAX is what it is:
+/// `-ENOSYS`, or what the tracer put there).
+pub fn syscall_entry(regs: &mut PtRegs, work: u8) -> bool {
+    regs.ax = abi::errno::ENOSYS.neg() as u32;
+    if work & (WORK_TRACE | WORK_EMU) != 0 {
+        report_syscall(PTRACE_EVENTMSG_SYSCALL_ENTRY);
+        // The tracer wrote the frame meanwhile: read it again.
+        let regs = core::hint::black_box(&mut *regs);
+        if work & WORK_EMU != 0 || with_current(|t| t.sigpending & sigbit(SIGKILL) != 0) {
+            return false;
+        }
+        return (regs.orig_ax as usize) < abi::syscalls::NR_SYSCALLS;
+    }
+    (regs.orig_ax as usize) < abi::syscalls::NR_SYSCALLS
+}
+
+/// The system-call exit of a task with syscall work (Linux's
+/// `syscall_exit_work`), before signals are delivered: a single-stepped
+/// call traps at once (`user_single_step_report`: `SIGTRAP`,
+/// `TRAP_BRKPT`), else the exit stop. Not for a task on its way out.
+pub fn syscall_exit(regs: &mut PtRegs, work: u8) {
+    if with_current(|t| t.exit_pending.is_some()) {
+        return;
+    }
+    let step = work & WORK_STEP != 0 && work & WORK_EMU == 0;
+    if step {
+        let (me, tgid) = with_current(|t| (t.pid, t.tgid));
+        let mut info = signal::user_info(SIGTRAP, TRAP_BRKPT, tgid);
+        info.fields[0] = regs.ip; // si_addr
+        let _ = signal::send(me, SIGTRAP, info);
+    } else if work & WORK_TRACE != 0 {
+        report_syscall(PTRACE_EVENTMSG_SYSCALL_EXIT);
+    }
+}
+
+/// Linux's `ptrace_event(event, message)`: stop with `SIGTRAP | event <<
+/// 8` if the tracer asked for the event. True if it was reported.
+pub fn event(ev: u32, message: u32) -> bool {
+    let wanted = with_current(|t| t.ptrace.tracer.is_some() && t.ptrace.options & (1 << ev) != 0);
+    if wanted {
+        let code = SIGTRAP as u32 | ev << 8;
+        ptrace_stop(code, trap_info(code), Some(message));
+    }
+    wanted
+}
+
+/// After a successful `execve` (Linux's `ptrace_event(PTRACE_EVENT_EXEC,
+/// old_vpid)` in `exec_binprm`): the event stop, or for a tracee attached
+/// the old way without the option, a plain `SIGTRAP`.
+pub fn exec_event(old_pid: Pid) {
+    if !event(PTRACE_EVENT_EXEC, old_pid)
+        && with_current(|t| t.ptrace.tracer.is_some() && !t.ptrace.seized)
+    {
+        let me = with_current(|t| t.pid);
+        let _ = signal::send(me, SIGTRAP, signal::user_info(SIGTRAP, SI_USER, me));
+    }
+}
+
+/// The event a `clone` with `flags` reports, if the current task's tracer
+/// asked for it (Linux's `kernel_clone`); the child is then traced too.
+pub fn clone_event(flags: u32) -> Option<u32> {
+    const CLONE_UNTRACED: u32 = 0x0080_0000;
+    if flags & CLONE_UNTRACED != 0 {
+        return None;
+    }
+    let ev = if flags & abi::sched::CLONE_VFORK != 0 {
+        PTRACE_EVENT_VFORK
+    } else if (flags & abi::sched::CSIGNAL) as i32 != SIGCHLD {
+        PTRACE_EVENT_CLONE
+    } else {
+        PTRACE_EVENT_FORK
+    };
+    with_current(|t| t.ptrace.tracer.is_some() && t.ptrace.options & (1 << ev) != 0).then_some(ev)
+}
+
+/// Room in the current tracer's list for one more tracee (before a
+/// `clone` commits to a traced child).
+pub fn reserve_tracee() -> Result<(), Errno> {
+    let tracer = with_current(|t| t.ptrace.tracer).ok_or(ESRCH)?;
+    SCHED.with(|s| {
+        let t = s.tasks.get_mut(tracer).ok_or(ESRCH)?;
+        crate::mm::heap::for_user(|| t.ptrace.tracees.try_reserve(1))
+            .map_err(|_| abi::errno::ENOMEM)
+    })
+}
+
+/// Linux's `ptrace_init_task` for a child made under a traced `clone`:
+/// the current task's tracer traces it too, with the same options; it
+/// starts with `SIGSTOP` pending (or, seized, a `PTRACE_EVENT_STOP` trap),
+/// which it meets before it first runs user code.
+pub fn init_child(child: &mut super::task::Task) {
+    let (tracer, options, seized) =
+        with_current(|t| (t.ptrace.tracer, t.ptrace.options, t.ptrace.seized));
+    let Some(tracer) = tracer else { return };
+    child.ptrace.tracer = Some(tracer);
+    child.ptrace.options = options;
+    child.ptrace.seized = seized;
+    if seized {
+        child.ptrace.trap_stop = true;
+    } else {
+        child.sigpending |= sigbit(SIGSTOP);
+        child.siginfo.insert(SIGSTOP, signal::priv_info(SIGSTOP));
+    }
+    let pid = child.pid;
+    SCHED.with(|s| link(s, tracer, pid));
+    signal::wake_return_path();
+}
+
+/// Put `tracee` on `tracer`'s list (room was reserved, or a failure to
+/// grow leaves it off: its stops are then still seen by `wait` for a
+/// child of the tracer only).
+fn link(s: &mut sched::Scheduler, tracer: Pid, tracee: Pid) {
+    if let Some(t) = s.tasks.get_mut(tracer)
+        && !t.ptrace.tracees.contains(&tracee)
+        && crate::mm::heap::for_user(|| t.ptrace.tracees.try_reserve(1)).is_ok()
+    {
+        t.ptrace.tracees.push(tracee);
+    }
+}
+
+/// `PTRACE_TRACEME` (Linux's `ptrace_traceme`): the parent traces the
+/// caller. `EPERM` if it is traced already or has no parent.
+pub fn traceme() -> Result<usize, Errno> {
+    SCHED.with(|s| {
+        let me = s.current.expect("no current task");
+        let t = s.tasks.get(me).expect("current task");
+        if t.ptrace.tracer.is_some() || t.ppid == 0 {
+            return Err(EPERM);
+        }
+        let parent = t.ppid;
+        s.tasks.get_mut(parent).ok_or(EPERM)?;
+        s.tasks.get_mut(me).expect("current task").ptrace.tracer = Some(parent);
+        link(s, parent, me);
+        Ok(0)
+    })
+}
+
+/// Linux's `__ptrace_may_access` for `PTRACE_MODE_ATTACH_REALCREDS`: the
+/// caller's real uid is each of the target's uids and its real gid each
+/// of its gids, or it has `CAP_SYS_PTRACE`.
+fn may_access(me: &super::cred::Cred, t: &super::cred::Cred) -> bool {
+    (me.uid == t.euid
+        && me.uid == t.suid
+        && me.uid == t.uid
+        && me.gid == t.egid
+        && me.gid == t.sgid
+        && me.gid == t.gid)
+        || me.capable(abi::cred::CAP_SYS_PTRACE)
+}
+
+/// `PTRACE_ATTACH` and `PTRACE_SEIZE` (Linux's `ptrace_attach`).
+pub fn attach(pid: Pid, seize: bool, addr: usize, data: usize) -> Result<usize, Errno> {
+    if seize && (addr != 0 || data as u32 & !PTRACE_O_MASK != 0) {
+        return Err(EIO);
+    }
+    SCHED.with(|s| {
+        let me = s.current.expect("no current task");
+        let my = s.tasks.get(me).expect("current task");
+        let my_tgid = my.tgid;
+        let t = s.tasks.get(pid).ok_or(ESRCH)?;
+        if t.tgid == my_tgid {
+            return Err(EPERM);
+        }
+        if !may_access(&my.cred, &t.cred) {
+            return Err(EPERM);
+        }
+        if matches!(t.state, TaskState::Zombie(_)) || t.ptrace.tracer.is_some() {
+            return Err(EPERM);
+        }
+        let stopped = t.state == TaskState::Stopped;
+        let t = s.tasks.get_mut(pid).expect("checked above");
+        t.ptrace = PtraceState {
+            tracer: Some(my_tgid),
+            seized: seize,
+            options: if seize { data as u32 } else { 0 },
+            tracees: core::mem::take(&mut t.ptrace.tracees),
+            ..Default::default()
+        };
+        link(s, my_tgid, pid);
+        // A task in a group stop wakes to meet the ptrace stop (Linux's
+        // JOBCTL_TRAP_STOP kick); a seized one reports it as an event.
+        if stopped {
+            if seize && let Some(t) = s.tasks.get_mut(pid) {
+                t.ptrace.trap_stop = true;
+            }
+            s.resume(pid);
+        }
+        Ok(0)
+    })?;
+    if !seize {
+        signal::send(pid, SIGSTOP, signal::priv_info(SIGSTOP))?;
+    }
+    signal::wake_return_path();
+    Ok(0)
+}
+
+/// Linux's `ptrace_check_attach`: `pid` must be traced by the caller's
+/// process and, unless `any_state`, stopped for it; else `ESRCH`.
+pub fn check_attach(pid: Pid, any_state: bool) -> Result<(), Errno> {
+    SCHED.with(|s| {
+        let me = s.current.expect("no current task");
+        let my_tgid = s.tasks.get(me).expect("current task").tgid;
+        let t = s.tasks.get(pid).ok_or(ESRCH)?;
+        (t.ptrace.tracer == Some(my_tgid) && (any_state || t.state == TaskState::Traced))
+            .then_some(())
+            .ok_or(ESRCH)
+    })
+}
+
+/// Run `f` on traced task `pid` (checked by [`check_attach`]).
+pub fn with_tracee<R>(pid: Pid, f: impl FnOnce(&mut super::task::Task) -> R) -> R {
+    SCHED.with(|s| f(s.tasks.get_mut(pid).expect("a checked tracee")))
+}
+
+/// Linux's `user_disable_single_step`: TF goes if ptrace set it.
+fn disable_step(t: &mut super::task::Task) {
+    t.ptrace.singlestep = false;
+    if core::mem::take(&mut t.ptrace.forced_tf) {
+        t.regs().flags &= !X86_EFLAGS_TF;
+    }
+}
+
+/// `PTRACE_CONT`, `PTRACE_SYSCALL`, `PTRACE_SINGLESTEP`, `PTRACE_SYSEMU`,
+/// `PTRACE_SYSEMU_SINGLESTEP` (Linux's `ptrace_resume`): set the syscall
+/// work and the trap flag, and wake the tracee with signal `data`.
+pub fn resume(pid: Pid, request: u32, data: usize) -> Result<usize, Errno> {
+    if data > abi::signal::NSIG {
+        return Err(EIO);
+    }
+    let step = matches!(request, PTRACE_SINGLESTEP | PTRACE_SYSEMU_SINGLESTEP);
+    let work = request != PTRACE_CONT;
+    SCHED.with(|s| {
+        let t = s.tasks.get_mut(pid).expect("a checked tracee");
+        t.ptrace.syscall_trace = request == PTRACE_SYSCALL;
+        t.ptrace.sysemu = matches!(request, PTRACE_SYSEMU | PTRACE_SYSEMU_SINGLESTEP);
+        if step {
+            // Linux's enable_single_step: remember whether TF was ours.
+            let regs = t.regs();
+            if regs.flags & X86_EFLAGS_TF == 0 {
+                regs.flags |= X86_EFLAGS_TF;
+                t.ptrace.forced_tf = true;
+            }
+            t.ptrace.singlestep = true;
+        } else {
+            disable_step(t);
+        }
+        t.ptrace.exit_code = data as u32;
+        s.wake_traced(pid);
+    });
+    if work {
+        // The stops live on the system-call path's slow side.
+        crate::syscall::enable_syscall_work();
+    }
+    signal::wake_return_path();
+    Ok(0)
+}
+
+/// Untie tracee `pid` from its tracer (Linux's `__ptrace_unlink` and
+/// `__ptrace_detach`): no more stops, TF cleared if ptrace set it, and a
+/// task in a ptrace stop runs again with `signal`. A zombie no longer
+/// traced is reported to its real parent now (true: released).
+fn unlink(pid: Pid, signal: u32) -> bool {
+    let zombie = SCHED.with(|s| {
+        let Some(t) = s.tasks.get_mut(pid) else {
+            return false;
+        };
+        disable_step(t);
+        let tracees = core::mem::take(&mut t.ptrace.tracees);
+        t.ptrace = PtraceState {
+            tracees,
+            exit_code: signal,
+            ..Default::default()
+        };
+        let zombie = matches!(t.state, TaskState::Zombie(_)) && t.pid == t.tgid;
+        s.wake_traced(pid);
+        zombie
+    });
+    signal::wake_return_path();
+    zombie && super::exit::notify_parent_released(pid)
+}
+
+/// `PTRACE_DETACH` (Linux's `ptrace_detach`): resume with `data`.
+pub fn detach(pid: Pid, data: usize) -> Result<usize, Errno> {
+    if data > abi::signal::NSIG {
+        return Err(EIO);
+    }
+    unlink(pid, data as u32);
+    Ok(0)
+}
+
+/// A tracer's process ends (Linux's `exit_ptrace`): each tracee is
+/// detached, and killed if it asked for `PTRACE_O_EXITKILL`.
+pub fn exit_ptrace(tgid: Pid) {
+    let list = SCHED.with(|s| {
+        s.tasks
+            .get_mut(tgid)
+            .map(|t| core::mem::take(&mut t.ptrace.tracees))
+            .unwrap_or_default()
+    });
+    for &p in &list {
+        let kill = SCHED.with(|s| {
+            s.tasks.get(p).and_then(|t| {
+                (t.ptrace.tracer == Some(tgid)).then_some(t.ptrace.options & PTRACE_O_EXITKILL != 0)
+            })
+        });
+        let Some(kill) = kill else { continue };
+        if kill {
+            let _ = signal::send(p, SIGKILL, signal::priv_info(SIGKILL));
+        }
+        unlink(p, 0);
+    }
+    drop(list);
+}
+
+/// `PTRACE_INTERRUPT`: a seized tracee stops at its next return to user
+/// mode; a sleeping call is interrupted for it (`EIO` unless seized).
+pub fn interrupt(pid: Pid) -> Result<usize, Errno> {
+    SCHED.with(|s| {
+        let t = s.tasks.get_mut(pid).expect("a checked tracee");
+        if !t.ptrace.seized {
+            return Err(EIO);
+        }
+        t.ptrace.trap_stop = true;
+        s.make_runnable(pid);
+        Ok(0)
+    })?;
+    signal::wake_return_path();
+    Ok(0)
+}
+
+/// Is a `PTRACE_INTERRUPT` trap due for the current task (a sleeping call
+/// ends for it, as for a signal)?
+pub fn trap_pending() -> bool {
+    with_current(|t| t.ptrace.trap_stop && t.ptrace.tracer.is_some())
+}
+
+/// One register of `struct user_regs_struct`, by index (Linux's `getreg`):
+/// segment registers as 16 bits, EFLAGS without a TF ptrace set.
+pub fn getreg(t: &mut super::task::Task, i: usize) -> u32 {
+    let forced = t.ptrace.forced_tf;
+    let r = t.regs();
+    match i {
+        0 => r.bx,
+        1 => r.cx,
+        2 => r.dx,
+        3 => r.si,
+        4 => r.di,
+        5 => r.bp,
+        6 => r.ax,
+        7 => r.ds & 0xFFFF,
+        8 => r.es & 0xFFFF,
+        9 => r.fs & 0xFFFF,
+        10 => r.gs & 0xFFFF,
+        11 => r.orig_ax,
+        12 => r.ip,
+        13 => r.cs & 0xFFFF,
+        14 => {
+            if forced {
+                r.flags & !X86_EFLAGS_TF
+            } else {
+                r.flags
+            }
+        }
+        15 => r.sp,
+        _ => r.ss & 0xFFFF,
+    }
+}
+
+/// Set one register (Linux's `putreg`): a selector must be 0 or have RPL
+/// 3 (`CS` and `SS` not 0), else `EIO`; EFLAGS takes only the bits user
+/// code may change (`FLAG_MASK_32`), and TF set by the tracer itself is
+/// no longer ptrace's to clear.
+pub fn putreg(t: &mut super::task::Task, i: usize, v: u32) -> Result<(), Errno> {
+    let seg = v & 0xFFFF;
+    let bad_sel = v > 0xFFFF || (seg != 0 && seg & 3 != 3);
+    if matches!(i, 7..=10 | 13 | 16) && (bad_sel || (matches!(i, 13 | 16) && seg == 0)) {
+        return Err(EIO);
+    }
+    let mut v = v;
+    if i == 14 {
+        if v & X86_EFLAGS_TF != 0 {
+            t.ptrace.forced_tf = false;
+        } else if t.ptrace.forced_tf {
+            v |= X86_EFLAGS_TF;
+        }
+    }
+    let r = t.regs();
+    match i {
+        0 => r.bx = v,
+        1 => r.cx = v,
+        2 => r.dx = v,
+        3 => r.si = v,
+        4 => r.di = v,
+        5 => r.bp = v,
+        6 => r.ax = v,
+        7 => r.ds = seg,
+        8 => r.es = seg,
+        9 => r.fs = seg,
+        10 => r.gs = seg,
+        11 => r.orig_ax = v,
+        12 => r.ip = v,
+        13 => r.cs = seg,
+        14 => r.flags = (r.flags & !FLAG_MASK) | (v & FLAG_MASK),
+        15 => r.sp = v,
+        _ => r.ss = seg,
+    }
+    mark_frame_dirty();
+    Ok(())
+}
+
+/// The FXSAVE image as `struct user_i387_struct`, the FSAVE layout
+/// (Linux's `convert_from_fxsr` with `twd_fxsr_to_i387`).
+pub fn fxsr_to_i387(fx: &[u8; 512]) -> UserI387 {
+    let u16_at = |o: usize| u32::from(u16::from_le_bytes([fx[o], fx[o + 1]]));
+    let u32_at = |o: usize| u32::from_le_bytes([fx[o], fx[o + 1], fx[o + 2], fx[o + 3]]);
+    let mut env = [0u32; 27];
+    let swd = u16_at(2);
+    let tos = (swd >> 11) & 7;
+    let mut twd = 0xffff_0000u32;
+    for i in 0..8u32 {
+        let tag = if u32::from(fx[4]) & (1 << i) != 0 {
+            let st = 32 + (((i.wrapping_sub(tos)) & 7) as usize) * 16;
+            let exp = u16_at(st + 8) & 0x7fff;
+            let sig = [u16_at(st), u16_at(st + 2), u16_at(st + 4), u16_at(st + 6)];
+            match exp {
+                0x7fff => 2,
+                0 if sig == [0; 4] => 1,
+                0 => 2,
+                _ if sig[3] & 0x8000 != 0 => 0,
+                _ => 2,
+            }
+        } else {
+            3
+        };
+        twd |= tag << (2 * i);
+    }
+    env[0] = u16_at(0) | 0xffff_0000;
+    env[1] = swd | 0xffff_0000;
+    env[2] = twd;
+    env[3] = u32_at(8);
+    env[4] = u16_at(12) | (u16_at(6) << 16);
+    env[5] = u32_at(16);
+    env[6] = u16_at(20) | 0xffff_0000;
+    let mut st = [0u8; 80];
+    for r in 0..8 {
+        st[r * 10..r * 10 + 10].copy_from_slice(&fx[32 + r * 16..32 + r * 16 + 10]);
+    }
+    for (k, w) in env[7..].iter_mut().enumerate() {
+        *w = u32::from_le_bytes([st[k * 4], st[k * 4 + 1], st[k * 4 + 2], st[k * 4 + 3]]);
+    }
+    env
+}
+
+/// `struct user_i387_struct` into the FXSAVE image (Linux's
+/// `convert_to_fxsr` with `twd_i387_to_fxsr`); MXCSR and the SSE
+/// registers stay.
+pub fn i387_to_fxsr(env: &UserI387, fx: &mut [u8; 512]) {
+    let put16 = |fx: &mut [u8; 512], o: usize, v: u32| {
+        fx[o..o + 2].copy_from_slice(&(v as u16).to_le_bytes())
+    };
+    let put32 =
+        |fx: &mut [u8; 512], o: usize, v: u32| fx[o..o + 4].copy_from_slice(&v.to_le_bytes());
+    put16(fx, 0, env[0]);
+    put16(fx, 2, env[1]);
+    let mut tmp = !env[2] & 0xffff;
+    tmp = (tmp | (tmp >> 1)) & 0x5555;
+    tmp = (tmp | (tmp >> 1)) & 0x3333;
+    tmp = (tmp | (tmp >> 2)) & 0x0f0f;
+    tmp = (tmp | (tmp >> 4)) & 0x00ff;
+    fx[4] = tmp as u8;
+    put16(fx, 6, env[4] >> 16);
+    put32(fx, 8, env[3]);
+    put16(fx, 12, env[4] & 0xffff);
+    put32(fx, 16, env[5]);
+    put16(fx, 20, env[6]);
+    let mut st = [0u8; 80];
+    for (k, w) in env[7..].iter().enumerate() {
+        st[k * 4..k * 4 + 4].copy_from_slice(&w.to_le_bytes());
+    }
+    for r in 0..8 {
+        fx[32 + r * 16..32 + r * 16 + 10].copy_from_slice(&st[r * 10..r * 10 + 10]);
+    }
+}
+
+/// Read or write `buf.len()` bytes of traced task `pid`'s memory at
+/// `addr` (Linux's `ptrace_access_vm` with `FOLL_FORCE`): any mapped
+/// region, pages faulted in, a write to a read-only private page going
+/// to the task's own copy; never the vDSO. `EIO` where nothing is mapped.
+pub fn access_vm(pid: Pid, addr: usize, buf: &mut [u8], write: bool) -> Result<(), Errno> {
+    use crate::mm::addrspace::{Fault, RegionKind};
+    let mm = with_tracee(pid, |t| t.mm.clone()).ok_or(EIO)?;
+    let end = addr.checked_add(buf.len()).ok_or(EIO)?;
+    if end > crate::mm::USER_TOP {
+        return Err(EIO);
+    }
+    mm.with(|m| {
+        let mut va = addr;
+        while va < end {
+            let page = va & !(crate::mm::PAGE_SIZE - 1);
+            let r = m.region_at(va).ok_or(EIO)?;
+            if write && matches!(r.kind, RegionKind::Vdso | RegionKind::Vvar) {
+                return Err(EIO);
+            }
+            let w = write && r.prot.write;
+            if m.translate(page).is_none() && m.handle_fault(page, w, false) != Fault::Served {
+                return Err(EIO);
+            }
+            va = page + crate::mm::PAGE_SIZE;
+        }
+        if write {
+            m.write_bytes(addr, buf).map_err(|_| EIO)
+        } else if m.read_bytes(addr, buf) == buf.len() {
+            Ok(())
+        } else {
+            Err(EIO)
+        }
+    })
+}
+
+/// A traced task's stop as the tracer's `wait` reports it (Linux's
+/// `wait_task_stopped` with `ptrace`: `CLD_TRAPPED`, status
+/// `exit_code << 8 | 0x7f`, reported once unless `WNOWAIT`).
+pub fn wait_traced(t: &mut super::task::Task, flags: u32) -> Option<(u32, u32)> {
+    if t.state != TaskState::Traced || t.ptrace.exit_code == 0 {
+        return None;
+    }
+    let code = t.ptrace.exit_code;
+    if flags & abi::wait::WNOWAIT == 0 {
+        t.ptrace.exit_code = 0;
+    }
+    Some(((code << 8) | 0x7f, code))
+}
+
+/// Task `pid`'s TLS descriptor `idx` (a GDT entry number) as a
+/// `user_desc` (Linux's `fill_user_desc`): `EINVAL` past the TLS slots.
+pub fn thread_area(pid: Pid, idx: usize) -> Result<abi::types::UserDesc, Errno> {
+    use crate::arch::x86::gdt::{GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN};
+    if !(GDT_ENTRY_TLS_MIN..GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES).contains(&idx) {
+        return Err(EINVAL);
+    }
+    let d = with_tracee(pid, |t| t.tls[idx - GDT_ENTRY_TLS_MIN]);
+    let base = ((d >> 16) & 0xff_ffff) as u32 | (((d >> 56) as u32) << 24);
+    let limit = (d & 0xffff) as u32 | (((d >> 48) & 0xf) as u32) << 16;
+    let typ = ((d >> 40) & 0xf) as u32;
+    let present = (d >> 47) & 1;
+    let avl = (d >> 52) & 1;
+    let db = (d >> 54) & 1;
+    let g = (d >> 55) & 1;
+    let flags = db as u32
+        | (typ >> 2) << 1
+        | u32::from(typ & 2 == 0) << 3
+        | (g as u32) << 4
+        | u32::from(present == 0) << 5
+        | (avl as u32) << 6;
+    Ok(abi::types::UserDesc {
+        entry_number: idx as u32,
+        base_addr: base,
+        limit,
+        flags,
+    })
+}
+
+/// The current tracer's `wait` reaps zombie `pid`: if it is a tracee that
+/// is not the tracer's child, the tracer only lets go of it, and its real
+/// parent hears of its exit now (Linux's `wait_task_zombie` for a
+/// ptrace-reparented task). True if so (the caller releases nothing).
+pub fn reap_foreign(pid: Pid) -> bool {
+    let foreign = SCHED.with(|s| {
+        let me = s.current.expect("no current task");
+        let tgid = s.tasks.get(me).expect("current task").tgid;
+        s.tasks
+            .get(pid)
+            .is_some_and(|t| t.ppid != tgid && t.ptrace.tracer == Some(tgid))
+    });
+    if foreign {
+        unlink(pid, 0);
+    }
+    foreign
+}
