@@ -441,6 +441,7 @@ fn scan(s: &mut sched::Scheduler, who: WaitWho, flags: u32) -> Scan {
             };
             if let Some(t) = s.tasks.get_mut(c)
                 && t.ppid != me
+                && t.ptrace.tracer == Some(me)
             {
                 consider(t);
             }

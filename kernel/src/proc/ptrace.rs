@@ -525,6 +525,7 @@ fn unlink(pid: Pid, signal: u32) -> bool {
             return false;
         };
         disable_step(t);
+        let tracer = t.ptrace.tracer;
         let tracees = core::mem::take(&mut t.ptrace.tracees);
         t.ptrace = PtraceState {
             tracees,
@@ -533,6 +534,9 @@ fn unlink(pid: Pid, signal: u32) -> bool {
         };
         let zombie = matches!(t.state, TaskState::Zombie(_)) && t.pid == t.tgid;
         s.wake_traced(pid);
+        if let Some(tr) = tracer.and_then(|tr| s.tasks.get_mut(tr)) {
+            tr.ptrace.tracees.retain(|&p| p != pid);
+        }
         zombie
     });
     signal::wake_return_path();
