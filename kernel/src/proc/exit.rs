@@ -119,6 +119,7 @@ pub fn exit(status: u32) -> ! {
             release(tgid);
         }
         let older = SCHED.with(|s| {
+            super::ptrace::forget(s, pid);
             let me = s.tasks.remove(pid).expect("current task");
             s.bury(me)
         });
@@ -194,6 +195,7 @@ fn release(pid: Pid) {
     let task: Option<Box<Task>> = SCHED.with(|s| {
         let ppid = s.tasks.get(pid)?.ppid;
         unlink_child(s, ppid, pid);
+        super::ptrace::forget(s, pid);
         s.tasks.remove(pid)
     });
     drop(task); // frees its kernel stack, outside the borrow

@@ -140,6 +140,8 @@ fn ptrace_stop(code: u32, info: Siginfo, message: Option<u32>) -> Option<(u32, S
         if t.sigpending & sigbit(SIGKILL) != 0 {
             return None;
         }
+        let act = s.tasks.get(tracer)?.sigactions[SIGCHLD as usize - 1];
+        let t = s.tasks.get_mut(cur)?;
         if let Some(m) = message {
             t.ptrace.message = m;
         }
@@ -151,7 +153,6 @@ fn ptrace_stop(code: u32, info: Siginfo, message: Option<u32>) -> Option<(u32, S
         chld.fields[1] = t.cred.uid;
         chld.fields[2] = code & 0x7f;
         chld.fields[3] = t.cpu_ticks as u32;
-        let act = s.tasks.get(tracer)?.sigactions[SIGCHLD as usize - 1];
         let send = act.sa_handler != SIG_IGN && act.sa_flags & SA_NOCLDSTOP == 0;
         Some((tracer, send.then_some(chld)))
     })?;
@@ -176,11 +177,14 @@ fn ptrace_stop(code: u32, info: Siginfo, message: Option<u32>) -> Option<(u32, S
 /// delivered. `None` if it cancelled it (resumed with 0) or the new one
 /// is blocked (queued again for later); else the signal to deliver, maybe
 /// another one, with `siginfo` from the tracer if the number changed.
-pub fn signal_stop(sig: i32, info: Siginfo) -> Option<(i32, Siginfo)> {
+pub fn signal_stop(regs: &mut PtRegs, sig: i32, info: Siginfo) -> Option<(i32, Siginfo)> {
     if sig == SIGKILL || !traced() {
         return Some((sig, info));
     }
-    let Some((new, mut info)) = ptrace_stop(sig as u32, info, None) else {
+    let stopped = ptrace_stop(sig as u32, info, None);
+    // The tracer may have rewritten the frame: the caller reads it anew.
+    core::hint::black_box(&mut *regs);
+    let Some((new, mut info)) = stopped else {
         return Some((sig, info));
     };
     let new = new as i32;
@@ -209,12 +213,13 @@ pub fn signal_stop(sig: i32, info: Siginfo) -> Option<(i32, Siginfo)> {
 
 /// A pending `PTRACE_INTERRUPT` trap (Linux's `do_jobctl_trap` for a
 /// seized tracee): stop with `SIGTRAP | PTRACE_EVENT_STOP << 8`.
-pub fn jobctl_trap() {
+pub fn jobctl_trap(regs: &mut PtRegs) {
     let due =
         with_current(|t| t.ptrace.tracer.is_some() && core::mem::take(&mut t.ptrace.trap_stop));
     if due {
         let code = SIGTRAP as u32 | PTRACE_EVENT_STOP << 8;
         ptrace_stop(code, trap_info(code), None);
+        core::hint::black_box(&mut *regs);
     }
 }
 
@@ -352,6 +357,10 @@ pub fn init_child(child: &mut super::task::Task) {
     let (tracer, options, seized) =
         with_current(|t| (t.ptrace.tracer, t.ptrace.options, t.ptrace.seized));
     let Some(tracer) = tracer else { return };
+    // Room was reserved (reserve_tracee): this cannot fail.
+    if SCHED.with(|s| link(s, tracer, child.pid)).is_err() {
+        return;
+    }
     child.ptrace.tracer = Some(tracer);
     child.ptrace.options = options;
     child.ptrace.seized = seized;
@@ -361,20 +370,28 @@ pub fn init_child(child: &mut super::task::Task) {
         child.sigpending |= sigbit(SIGSTOP);
         child.siginfo.insert(SIGSTOP, signal::priv_info(SIGSTOP));
     }
-    let pid = child.pid;
-    SCHED.with(|s| link(s, tracer, pid));
     signal::wake_return_path();
 }
 
-/// Put `tracee` on `tracer`'s list (room was reserved, or a failure to
-/// grow leaves it off: its stops are then still seen by `wait` for a
-/// child of the tracer only).
-fn link(s: &mut sched::Scheduler, tracer: Pid, tracee: Pid) {
-    if let Some(t) = s.tasks.get_mut(tracer)
-        && !t.ptrace.tracees.contains(&tracee)
-        && crate::mm::heap::for_user(|| t.ptrace.tracees.try_reserve(1)).is_ok()
-    {
+/// Put `tracee` on `tracer`'s list; `ENOMEM` if the list cannot grow
+/// (then nothing is linked: a tracee its tracer cannot find would never
+/// be let go).
+fn link(s: &mut sched::Scheduler, tracer: Pid, tracee: Pid) -> Result<(), Errno> {
+    let t = s.tasks.get_mut(tracer).ok_or(ESRCH)?;
+    if !t.ptrace.tracees.contains(&tracee) {
+        crate::mm::heap::for_user(|| t.ptrace.tracees.try_reserve(1))
+            .map_err(|_| abi::errno::ENOMEM)?;
         t.ptrace.tracees.push(tracee);
+    }
+    Ok(())
+}
+
+/// Take task `pid`, about to be released, off its tracer's list.
+pub fn forget(s: &mut sched::Scheduler, pid: Pid) {
+    if let Some(tracer) = tracer_of(s, pid)
+        && let Some(t) = s.tasks.get_mut(tracer)
+    {
+        t.ptrace.tracees.retain(|&p| p != pid);
     }
 }
 
@@ -389,8 +406,8 @@ pub fn traceme() -> Result<usize, Errno> {
         }
         let parent = t.ppid;
         s.tasks.get_mut(parent).ok_or(EPERM)?;
+        link(s, parent, me)?;
         s.tasks.get_mut(me).expect("current task").ptrace.tracer = Some(parent);
-        link(s, parent, me);
         Ok(0)
     })
 }
@@ -428,6 +445,7 @@ pub fn attach(pid: Pid, seize: bool, addr: usize, data: usize) -> Result<usize, 
             return Err(EPERM);
         }
         let stopped = t.state == TaskState::Stopped;
+        link(s, my_tgid, pid)?;
         let t = s.tasks.get_mut(pid).expect("checked above");
         t.ptrace = PtraceState {
             tracer: Some(my_tgid),
@@ -436,7 +454,6 @@ pub fn attach(pid: Pid, seize: bool, addr: usize, data: usize) -> Result<usize, 
             tracees: core::mem::take(&mut t.ptrace.tracees),
             ..Default::default()
         };
-        link(s, my_tgid, pid);
         // A task in a group stop wakes to meet the ptrace stop (Linux's
         // JOBCTL_TRAP_STOP kick); a seized one reports it as an event.
         if stopped {

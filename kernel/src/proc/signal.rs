@@ -633,14 +633,14 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
         }
         // The lowest unblocked pending signal (SIGKILL cannot be blocked).
         // A PTRACE_INTERRUPT trap (proc/ptrace.rs).
-        super::ptrace::jobctl_trap();
+        super::ptrace::jobctl_trap(regs);
         let unblocked = with_current(|t| !t.sigmask | sigbit(SIGKILL));
         let Some((sig, info)) = dequeue(unblocked) else {
             break;
         };
         // A tracee's tracer sees the signal first, and may cancel or
         // change it (Linux's ptrace_signal).
-        let Some((sig, info)) = super::ptrace::signal_stop(sig, info) else {
+        let Some((sig, info)) = super::ptrace::signal_stop(regs, sig, info) else {
             continue;
         };
         let (act, pid) = with_current(|t| (t.sigactions[sig as usize - 1], t.tgid));
