@@ -367,8 +367,8 @@ pub fn init_child(child: &mut super::task::Task) {
     if seized {
         child.ptrace.trap_stop = true;
     } else {
+        // No queue entry, as Linux's sigaddset: it reads as SI_USER.
         child.sigpending |= sigbit(SIGSTOP);
-        child.siginfo.insert(SIGSTOP, signal::priv_info(SIGSTOP));
     }
     signal::wake_return_path();
 }
