@@ -9,7 +9,8 @@
  * __kernel_vsyscall; a signal seen by the tracer, then suppressed or
  * replaced (GETSIGINFO); SEIZE + INTERRUPT on a running task;
  * PTRACE_O_TRACEFORK following a fork (the grandchild's exit seen by the
- * tracer first, then by its parent); PTRACE_O_EXITKILL; and the errors:
+ * tracer first, then by its parent); TRACEVFORK and TRACEEXIT's events;
+ * PTRACE_O_EXITKILL; and the errors:
  * EPERM (own process, another user's, traced already), ESRCH (not
  * traced, not stopped, no such pid), EIO (bad address, bad offset, bad
  * signal, unknown request), EFAULT, EINVAL.
@@ -463,6 +464,50 @@ static void test_fork(void)
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child's own wait for the grandchild: status %#x", st);
 }
 
+/* --- vfork and exit events --- */
+
+static int vfork_body(void)
+{
+    pid_t g = vfork();
+    if (g == 0)
+        _exit(6);
+    int st = 0;
+    if (waitpid(g, &st, 0) != g)
+        return 1;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 6 ? 0 : 2;
+}
+
+static void test_vfork_exit(void)
+{
+    pid_t pid = traced_child(vfork_body);
+    CHECK(ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXIT) == 0, "SETOPTIONS: %s",
+          strerror(errno));
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    int st = wait_for(pid);
+    CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTRAP && EV(st) == PTRACE_EVENT_VFORK, "vfork event: status %#x", st);
+    unsigned long g = 0, msg = 0;
+    ptrace(PTRACE_GETEVENTMSG, pid, 0, &g);
+    st = wait_for(g);
+    CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP, "vfork child: status %#x", st);
+    ptrace(PTRACE_CONT, g, 0, 0);
+    st = wait_for(g);
+    CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTRAP && EV(st) == PTRACE_EVENT_EXIT, "exit event: status %#x", st);
+    CHECK(ptrace(PTRACE_GETEVENTMSG, g, 0, &msg) == 0 && msg == 6 << 8, "exit event message %#lx, want 0x600", msg);
+    ptrace(PTRACE_CONT, g, 0, 0);
+    st = wait_for(g);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 6, "vfork child's exit: status %#x", st);
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    st = wait_for(pid);
+    for (int i = 0; i < 5 && WIFSTOPPED(st) && WSTOPSIG(st) == SIGCHLD; i++) {
+        ptrace(PTRACE_CONT, pid, 0, SIGCHLD);
+        st = wait_for(pid);
+    }
+    CHECK(WIFSTOPPED(st) && EV(st) == PTRACE_EVENT_EXIT, "parent's exit event: status %#x", st);
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    st = wait_for(pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "vfork parent: status %#x", st);
+}
+
 /* --- EXITKILL --- */
 
 static void test_exitkill(void)
@@ -554,6 +599,7 @@ int main(int argc, char **argv)
     test_signals();
     test_seize();
     test_fork();
+    test_vfork_exit();
     test_exitkill();
     test_errors();
     if (failures == 0)
