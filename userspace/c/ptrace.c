@@ -5,9 +5,10 @@
  * rewriting a result, changing a call's number and skipping a call with
  * orig_eax = -1; PEEKDATA/POKEDATA/PEEKTEXT/PEEKUSER; GETREGS/SETREGS
  * (redirecting the tracee); GETFPREGS/GETFPXREGS; GET_THREAD_AREA;
- * SINGLESTEP across `int $0x80` and through the vDSO's
- * __kernel_vsyscall; a signal seen by the tracer, then suppressed or
- * replaced (GETSIGINFO); SEIZE + INTERRUPT on a running task;
+ * SINGLESTEP across `int $0x80`, through the vDSO's __kernel_vsyscall
+ * and into a signal handler; a signal seen by the tracer, then
+ * suppressed or replaced (GETSIGINFO); SEIZE + INTERRUPT on a running
+ * task;
  * PTRACE_O_TRACEFORK following a fork (the grandchild's exit seen by the
  * tracer first, then by its parent); TRACEVFORK and TRACEEXIT's events;
  * PTRACE_O_EXITKILL; and the errors:
@@ -15,7 +16,7 @@
  * traced, not stopped, no such pid), EIO (bad address, bad offset, bad
  * signal, unknown request), EFAULT, EINVAL.
  * Prints `FAIL: ...` for each broken check and `ptrace: all ok`.
- * Validated on Linux (both libcs).
+ * Validated on Linux (the host's, and Debian's i386 6.1; both libcs).
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -398,6 +399,39 @@ static void test_signals(void)
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1, "signal tracee: status %#x, want exit 1 (USR1 x0, USR2 x1)", st);
 }
 
+/* Single-stepping into a handler stops at its first instruction. */
+static void step_handler(int s)
+{
+    (void)s;
+    got1 = 7;
+}
+
+static int step_signal_body(void)
+{
+    signal(SIGUSR1, step_handler);
+    raise(SIGUSR1);
+    return got1;
+}
+
+static void test_step_into_handler(void)
+{
+    pid_t pid = traced_child(step_signal_body);
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    int st = wait_for(pid);
+    CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGUSR1, "handler test: status %#x, want SIGUSR1", st);
+    CHECK(ptrace(PTRACE_SINGLESTEP, pid, 0, SIGUSR1) == 0, "SINGLESTEP with SIGUSR1: %s", strerror(errno));
+    st = wait_for(pid);
+    struct user_regs_struct r;
+    ptrace(PTRACE_GETREGS, pid, 0, &r);
+    CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTRAP && (unsigned long)r.eip == (unsigned long)step_handler,
+          "step into a handler: status %#x eip %#lx, want SIGTRAP at %p", st, (unsigned long)r.eip,
+          (void *)step_handler);
+    CHECK(!(r.eflags & 0x100), "TF in the handler: eflags %#lx", (unsigned long)r.eflags);
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    st = wait_for(pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7, "stepped-into handler ran: status %#x, want exit 7", st);
+}
+
 /* --- SEIZE and INTERRUPT --- */
 
 static void test_seize(void)
@@ -597,6 +631,7 @@ int main(int argc, char **argv)
     test_memory_and_regs();
     test_singlestep();
     test_signals();
+    test_step_into_handler();
     test_seize();
     test_fork();
     test_vfork_exit();

@@ -223,6 +223,31 @@ pub fn jobctl_trap(regs: &mut PtRegs) {
     }
 }
 
+/// A handler is about to be set up for a single-stepped tracee (Linux's
+/// `handle_signal`): stepping ends, and a TF that ptrace set leaves the
+/// frame, so the saved context does not carry it. True if it was
+/// stepping.
+pub fn take_singlestep(regs: &mut PtRegs) -> bool {
+    with_current(|t| {
+        if t.ptrace.tracer.is_none() || !core::mem::take(&mut t.ptrace.singlestep) {
+            return false;
+        }
+        if core::mem::take(&mut t.ptrace.forced_tf) {
+            regs.flags &= !X86_EFLAGS_TF;
+        }
+        true
+    })
+}
+
+/// ... and with the handler's frame built, the tracer sees a `SIGTRAP`
+/// stop at the handler's first instruction (Linux's `signal_setup_done`
+/// calling `ptrace_notify(SIGTRAP)`).
+pub fn report_step(regs: &mut PtRegs) {
+    let code = SIGTRAP as u32;
+    ptrace_stop(code, trap_info(code), None);
+    core::hint::black_box(&mut *regs);
+}
+
 /// A stop signal's group stop for a traced task (Linux's
 /// `do_signal_stop` → `do_jobctl_trap`): reported as a ptrace stop, not a
 /// plain stop, so only the tracer resumes it. True if it stopped so.

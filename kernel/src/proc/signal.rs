@@ -670,6 +670,10 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
                     Some(_) => regs.ax = EINTR.neg() as u32,
                     None => {}
                 }
+                // A tracee being single-stepped stops at the handler's
+                // first instruction, its TF out of the saved frame
+                // (Linux's handle_signal and signal_setup_done).
+                let stepping = super::ptrace::take_singlestep(regs);
                 if setup_frame(regs, sig, &act, &info).is_err() {
                     // No room on the user stack for the frame: SIGSEGV in
                     // its place (Linux's signal_setup_done and
@@ -687,6 +691,9 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
                         do_group_exit(SIGSEGV as u32);
                     }
                     continue;
+                }
+                if stepping {
+                    super::ptrace::report_step(regs);
                 }
                 // Every deliverable signal gets its frame now, each on
                 // top of the last (Linux's exit_to_user_mode_loop): the
