@@ -19,9 +19,9 @@
 //! `do_notify_parent` asks [`tracer_of`]); a tracer that exits detaches its
 //! tracees, killing those that asked for `PTRACE_O_EXITKILL`
 //! ([`exit_ptrace`]). Not done: hardware breakpoints (the debug registers
-//! read as 0), `PTRACE_LISTEN`, `PTRACE_EVENT_VFORK_DONE`, and traced
-//! threads other than a process's leader outliving their exit (a thread's
-//! exit is reported to its tracer, but it is released at once).
+//! read as 0), `PTRACE_LISTEN`, `PTRACE_GET_SYSCALL_INFO`,
+//! `PTRACE_EVENT_VFORK_DONE`, and the exit of a traced thread other than
+//! its process's leader: it is released at once, unseen by its tracer.
 
 use super::sched::{self, SCHED};
 use super::signal::{self, sigbit};
@@ -632,12 +632,6 @@ pub fn interrupt(pid: Pid) -> Result<usize, Errno> {
     })?;
     signal::wake_return_path();
     Ok(0)
-}
-
-/// Is a `PTRACE_INTERRUPT` trap due for the current task (a sleeping call
-/// ends for it, as for a signal)?
-pub fn trap_pending() -> bool {
-    with_current(|t| t.ptrace.trap_stop && t.ptrace.tracer.is_some())
 }
 
 /// One register of `struct user_regs_struct`, by index (Linux's `getreg`):
