@@ -708,78 +708,70 @@ pub fn putreg(t: &mut super::task::Task, i: usize, v: u32) -> Result<(), Errno> 
     Ok(())
 }
 
-/// The FXSAVE image as `struct user_i387_struct`, the FSAVE layout
-/// (Linux's `convert_from_fxsr` with `twd_fxsr_to_i387`).
-pub fn fxsr_to_i387(fx: &[u8; 512]) -> UserI387 {
-    let u16_at = |o: usize| u32::from(u16::from_le_bytes([fx[o], fx[o + 1]]));
-    let u32_at = |o: usize| u32::from_le_bytes([fx[o], fx[o + 1], fx[o + 2], fx[o + 3]]);
-    let mut env = [0u32; 27];
-    let swd = u16_at(2);
-    let tos = (swd >> 11) & 7;
-    let mut twd = 0xffff_0000u32;
-    for i in 0..8u32 {
-        let tag = if u32::from(fx[4]) & (1 << i) != 0 {
-            let st = 32 + (((i.wrapping_sub(tos)) & 7) as usize) * 16;
-            let exp = u16_at(st + 8) & 0x7fff;
-            let sig = [u16_at(st), u16_at(st + 2), u16_at(st + 4), u16_at(st + 6)];
-            match exp {
-                0x7fff => 2,
-                0 if sig == [0; 4] => 1,
-                0 => 2,
-                _ if sig[3] & 0x8000 != 0 => 0,
-                _ => 2,
-            }
-        } else {
-            3
-        };
-        twd |= tag << (2 * i);
+/// Tracee `t`'s x87/SSE state as an FXSAVE image (`user_fxsr_struct`).
+/// Under XSAVE a component in its initial state (its `XSTATE_BV` bit
+/// clear) reads as that initial state, as Linux's
+/// `copy_xstate_to_uabi_buf` fills it in.
+pub fn fxsave_view(t: &super::task::Task) -> UserFxsr {
+    use crate::arch::x86::fpu;
+    let mut fx = [0u8; 512];
+    fx.copy_from_slice(&t.fpu.0[..fpu::FXSAVE_SIZE]);
+    if fpu::xfeatures() != 0 {
+        let bv = t.fpu.0[fpu::XSAVE_HDR];
+        if bv & 1 == 0 {
+            fx[..24].fill(0);
+            fx[0..2].copy_from_slice(&0x37fu16.to_le_bytes());
+            fx[32..160].fill(0);
+        }
+        if bv & 2 == 0 {
+            fx[160..288].fill(0);
+        }
     }
-    env[0] = u16_at(0) | 0xffff_0000;
-    env[1] = swd | 0xffff_0000;
-    env[2] = twd;
-    env[3] = u32_at(8);
-    env[4] = u16_at(12) | (u16_at(6) << 16);
-    env[5] = u32_at(16);
-    env[6] = u16_at(20) | 0xffff_0000;
-    let mut st = [0u8; 80];
-    for r in 0..8 {
-        st[r * 10..r * 10 + 10].copy_from_slice(&fx[32 + r * 16..32 + r * 16 + 10]);
-    }
-    for (k, w) in env[7..].iter_mut().enumerate() {
-        *w = u32::from_le_bytes([st[k * 4], st[k * 4 + 1], st[k * 4 + 2], st[k * 4 + 3]]);
-    }
-    env
+    fx
 }
 
-/// `struct user_i387_struct` into the FXSAVE image (Linux's
-/// `convert_to_fxsr` with `twd_i387_to_fxsr`); MXCSR and the SSE
-/// registers stay.
-pub fn i387_to_fxsr(env: &UserI387, fx: &mut [u8; 512]) {
-    let put16 = |fx: &mut [u8; 512], o: usize, v: u32| {
-        fx[o..o + 2].copy_from_slice(&(v as u16).to_le_bytes())
+/// Put an FXSAVE image into tracee `t`'s state: under XSAVE the x87 and
+/// SSE components are marked in use, so that XRSTOR loads them; MXCSR's
+/// reserved bits are cleared (`fpu::sanitize`), or the load would fault.
+pub fn set_fxsave(t: &mut super::task::Task, fx: &UserFxsr) {
+    use crate::arch::x86::fpu;
+    let mut new = *fx;
+    // MXCSR_MASK is the CPU's, not the tracer's.
+    new[28..32].copy_from_slice(&t.fpu.0[28..32]);
+    t.fpu.0[..fpu::FXSAVE_SIZE].copy_from_slice(&new);
+    if fpu::xfeatures() != 0 {
+        t.fpu.0[fpu::XSAVE_HDR] |= 3;
+    }
+    fpu::sanitize(&mut t.fpu, fpu::xfeatures());
+}
+
+/// The x87 state as `struct user_i387_struct`, the FNSAVE layout
+/// (Linux's `convert_from_fxsr`; the image itself without FXSR).
+pub fn get_i387(t: &super::task::Task) -> UserI387 {
+    use crate::arch::x86::fpu;
+    let env = if fpu::have_fxsr() {
+        fpu::fnsave_env(&fxsave_view(t))
+    } else {
+        t.fpu.0[..108].try_into().expect("108 bytes")
     };
-    let put32 =
-        |fx: &mut [u8; 512], o: usize, v: u32| fx[o..o + 4].copy_from_slice(&v.to_le_bytes());
-    put16(fx, 0, env[0]);
-    put16(fx, 2, env[1]);
-    let mut tmp = !env[2] & 0xffff;
-    tmp = (tmp | (tmp >> 1)) & 0x5555;
-    tmp = (tmp | (tmp >> 1)) & 0x3333;
-    tmp = (tmp | (tmp >> 2)) & 0x0f0f;
-    tmp = (tmp | (tmp >> 4)) & 0x00ff;
-    fx[4] = tmp as u8;
-    put16(fx, 6, env[4] >> 16);
-    put32(fx, 8, env[3]);
-    put16(fx, 12, env[4] & 0xffff);
-    put32(fx, 16, env[5]);
-    put16(fx, 20, env[6]);
-    let mut st = [0u8; 80];
-    for (k, w) in env[7..].iter().enumerate() {
-        st[k * 4..k * 4 + 4].copy_from_slice(&w.to_le_bytes());
+    core::array::from_fn(|i| u32::from_le_bytes(env[i * 4..i * 4 + 4].try_into().expect("4 bytes")))
+}
+
+/// Set the x87 state from `struct user_i387_struct` (Linux's
+/// `convert_to_fxsr`); MXCSR and the SSE registers stay.
+pub fn set_i387(t: &mut super::task::Task, env: &UserI387) {
+    use crate::arch::x86::fpu;
+    let mut bytes = [0u8; 108];
+    for (i, w) in env.iter().enumerate() {
+        bytes[i * 4..i * 4 + 4].copy_from_slice(&w.to_le_bytes());
     }
-    for r in 0..8 {
-        fx[32 + r * 16..32 + r * 16 + 10].copy_from_slice(&st[r * 10..r * 10 + 10]);
+    if !fpu::have_fxsr() {
+        t.fpu.0[..108].copy_from_slice(&bytes);
+        return;
     }
+    let mut fx = fxsave_view(t);
+    fpu::set_fnsave_env(&mut fx, &bytes);
+    set_fxsave(t, &fx);
 }
 
 /// Read or write `buf.len()` bytes of traced task `pid`'s memory at

@@ -77,17 +77,17 @@ pub fn sys_ptrace(request: u32, pid: i32, addr: usize, data: usize) -> SysResult
         }
         PTRACE_SETFPREGS => {
             let env = UserPtr::<UserI387>::new(data).read()?;
-            with_tracee(pid, |t| ptrace::i387_to_fxsr(&env, &mut t.fpu.0));
+            with_tracee(pid, |t| ptrace::set_i387(t, &env));
             Ok(0)
         }
         PTRACE_GETFPXREGS => {
-            let fx = with_tracee(pid, |t| t.fpu.0);
+            let fx = with_tracee(pid, |t| ptrace::fxsave_view(t));
             UserPtr::<UserFxsr>::new(data).write(&fx)?;
             Ok(0)
         }
         PTRACE_SETFPXREGS => {
             let fx = UserPtr::<UserFxsr>::new(data).read()?;
-            set_fxsr(pid, &fx);
+            with_tracee(pid, |t| ptrace::set_fxsave(t, &fx));
             Ok(0)
         }
         PTRACE_GETREGSET | PTRACE_SETREGSET => regset(pid, request, addr as u32, data),
@@ -161,23 +161,7 @@ fn set_regs(pid: Pid, regs: &UserRegs) -> Result<(), abi::errno::Errno> {
 
 /// The x87 state as `user_i387_struct`.
 fn get_fpregs(pid: Pid) -> UserI387 {
-    with_tracee(pid, |t| ptrace::fxsr_to_i387(&t.fpu.0))
-}
-
-/// Set the FXSAVE image, MXCSR's reserved bits cleared (FXRSTOR would
-/// fault on them; Linux's `xfpregs_set` masks with `mxcsr_feature_mask`).
-fn set_fxsr(pid: Pid, fx: &UserFxsr) {
-    with_tracee(pid, |t| {
-        let mut new = *fx;
-        let mask = match u32::from_le_bytes([t.fpu.0[28], t.fpu.0[29], t.fpu.0[30], t.fpu.0[31]]) {
-            0 => 0xFFBF,
-            m => m,
-        };
-        let mxcsr = u32::from_le_bytes([new[24], new[25], new[26], new[27]]) & mask;
-        new[24..28].copy_from_slice(&mxcsr.to_le_bytes());
-        new[28..32].copy_from_slice(&t.fpu.0[28..32]);
-        t.fpu.0 = new;
-    });
+    with_tracee(pid, |t| ptrace::get_i387(t))
 }
 
 /// `PTRACE_PEEKUSR` (Linux's `ptrace_read_user`): a register, a debug
@@ -231,7 +215,7 @@ fn regset(pid: Pid, request: u32, note: u32, data: usize) -> SysResult {
             27 * 4
         }
         NT_PRXFPREG => {
-            bytes = with_tracee(pid, |t| t.fpu.0);
+            bytes = with_tracee(pid, |t| ptrace::fxsave_view(t));
             512
         }
         _ => return Err(EINVAL),
@@ -255,12 +239,12 @@ fn regset(pid: Pid, request: u32, note: u32, data: usize) -> SysResult {
                 for (i, r) in env.iter_mut().enumerate().take(len / 4) {
                     *r = u32::from_le_bytes(bytes[i * 4..i * 4 + 4].try_into().expect("4 bytes"));
                 }
-                with_tracee(pid, |t| ptrace::i387_to_fxsr(&env, &mut t.fpu.0));
+                with_tracee(pid, |t| ptrace::set_i387(t, &env));
             }
             _ => {
-                let mut fx = with_tracee(pid, |t| t.fpu.0);
+                let mut fx = with_tracee(pid, |t| ptrace::fxsave_view(t));
                 fx[..len].copy_from_slice(&bytes[..len]);
-                set_fxsr(pid, &fx);
+                with_tracee(pid, |t| ptrace::set_fxsave(t, &fx));
             }
         }
     }
