@@ -37,6 +37,7 @@ pub mod mman;
 pub mod mount;
 pub mod poll;
 pub mod prctl;
+pub mod ptrace;
 pub mod random;
 pub mod reboot;
 pub mod resource;

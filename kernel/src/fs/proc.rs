@@ -335,6 +335,7 @@ impl TaskView {
             TaskState::Runnable => (b'R', "R (running)"),
             TaskState::Sleeping(_) => (b'S', "S (sleeping)"),
             TaskState::Stopped => (b'T', "T (stopped)"),
+            TaskState::Traced => (b't', "t (tracing stop)"),
             TaskState::Zombie(_) => (b'Z', "Z (zombie)"),
         }
     }

@@ -779,6 +779,7 @@ pub fn spawn_init(path: &str, argv: &[Vec<u8>], envp: &[Vec<u8>]) -> Result<(), 
         children: alloc::vec::Vec::new(),
         cred,
         nproc_exceeded: false,
+        ptrace: Default::default(),
     }));
     Ok(())
 }

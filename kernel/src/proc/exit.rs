@@ -37,6 +37,8 @@ use alloc::boxed::Box;
 /// it); the leader stays a zombie until the last thread is gone, and only
 /// then is the parent told (Linux's `delay_group_leader`).
 pub fn exit(status: u32) -> ! {
+    // A tracer that asked for PTRACE_O_TRACEEXIT sees the task first.
+    super::ptrace::event(abi::ptrace::PTRACE_EVENT_EXIT, status);
     // The user memory a thread library watches, while the address space
     // is still this thread's.
     thread::mm_release();
@@ -93,6 +95,8 @@ pub fn exit(status: u32) -> ! {
     if group_dead {
         // A session leader's terminal is hung up (Linux's disassociate_ctty(1)).
         crate::fs::tty::disassociate_ctty(true);
+        // Its tracees go free, or die with it (PTRACE_O_EXITKILL).
+        super::ptrace::exit_ptrace(tgid);
         forget_original_parent(tgid);
         // Its own group may be orphaned by its going (kill_orphaned_pgrp(tsk,
         // NULL) in exit_notify).
@@ -115,6 +119,7 @@ pub fn exit(status: u32) -> ! {
             release(tgid);
         }
         let older = SCHED.with(|s| {
+            super::ptrace::forget(s, pid);
             let me = s.tasks.remove(pid).expect("current task");
             s.bury(me)
         });
@@ -190,6 +195,7 @@ fn release(pid: Pid) {
     let task: Option<Box<Task>> = SCHED.with(|s| {
         let ppid = s.tasks.get(pid)?.ppid;
         unlink_child(s, ppid, pid);
+        super::ptrace::forget(s, pid);
         s.tasks.remove(pid)
     });
     drop(task); // frees its kernel stack, outside the borrow
@@ -228,18 +234,27 @@ fn do_notify_parent(child: Pid) -> bool {
             return None;
         };
         let (code, st) = exit_cause(status);
-        let sig = c.exit_signal;
+        // A tracee reports to its tracer, with SIGCHLD unless that is its
+        // parent too, and is never reaped before the tracer saw it
+        // (Linux's exit_notify; proc/ptrace.rs).
+        let tracer = c.ptrace.tracer;
+        let to = tracer.unwrap_or(c.ppid);
+        let sig = match tracer {
+            Some(t) if t != c.ppid => SIGCHLD,
+            _ => c.exit_signal,
+        };
         let mut info = chld_info(c, code, st);
         info.si_signo = sig;
-        let act = s.tasks.get(c.ppid)?.sigactions[SIGCHLD as usize - 1];
+        let act = s.tasks.get(to)?.sigactions[SIGCHLD as usize - 1];
         // Only a child that reports with SIGCHLD is reaped for a parent
         // ignoring it (Linux's do_notify_parent).
-        let autoreap =
-            sig == SIGCHLD && (act.sa_handler == SIG_IGN || act.sa_flags & SA_NOCLDWAIT != 0);
+        let autoreap = tracer.is_none()
+            && sig == SIGCHLD
+            && (act.sa_handler == SIG_IGN || act.sa_flags & SA_NOCLDWAIT != 0);
         // No signal for 0 or for a number past the last (clone's CSIGNAL
         // takes any byte; Linux's `valid_signal(sig) && sig`).
         let valid = (1..=abi::signal::NSIG as i32).contains(&sig);
-        Some((c.ppid, valid.then_some((sig, info)), autoreap))
+        Some((to, valid.then_some((sig, info)), autoreap))
     }) else {
         return false;
     };
@@ -248,6 +263,17 @@ fn do_notify_parent(child: Pid) -> bool {
     }
     sched::wake(WaitChannel::Child, Some(parent));
     autoreap
+}
+
+/// Zombie `child`, no longer traced, is reported to its real parent now
+/// (`proc/ptrace.rs`, Linux's `__ptrace_detach`); released at once if
+/// the parent will not wait for it. True if released.
+pub fn notify_parent_released(child: Pid) -> bool {
+    let reap = do_notify_parent(child);
+    if reap {
+        release(child);
+    }
+    reap
 }
 
 /// Tell the current task's parent that it stopped or continued (`why` is
@@ -321,7 +347,9 @@ pub fn do_wait(who: WaitWho, flags: u32) -> Result<Option<WaitInfo>, Errno> {
     loop {
         match SCHED.with(|s| scan(s, who, flags)) {
             Scan::Found(info, reap) => {
-                if reap {
+                // A tracee that is not our child goes back to its real
+                // parent instead (proc/ptrace.rs).
+                if reap && !super::ptrace::reap_foreign(info.pid) {
                     // The child's time joins the waiter's children's
                     // (Linux's wait_task_zombie: psig->cutime += ...).
                     super::with_current(|t| t.group.child_times = t.group.child_times + info.times);
@@ -353,12 +381,37 @@ fn scan(s: &mut sched::Scheduler, who: WaitWho, flags: u32) -> Scan {
         // another signal than SIGCHLD) only for __WCLONE, the others only
         // without it, both for __WALL.
         let clone_child = t.exit_signal != SIGCHLD;
-        let eligible = match who {
-            WaitWho::Any => true,
-            WaitWho::Pid(p) => t.pid == p,
-            WaitWho::Pgid(g) => t.pgid == g,
-        } && (flags & __WALL != 0 || clone_child == (flags & __WCLONE != 0));
+        // A tracee of ours is always eligible, and its ptrace stops are
+        // reported without WUNTRACED (proc/ptrace.rs).
+        let traced = t.ptrace.tracer == Some(me);
+        let eligible =
+            match who {
+                WaitWho::Any => true,
+                WaitWho::Pid(p) => t.pid == p,
+                WaitWho::Pgid(g) => t.pgid == g,
+            } && (traced || flags & __WALL != 0 || clone_child == (flags & __WCLONE != 0));
         if !eligible {
+            return;
+        }
+        if traced && let Some((status, code)) = super::ptrace::wait_traced(t, flags) {
+            any = true;
+            found = Some((
+                WaitInfo {
+                    pid: t.pid,
+                    status,
+                    code: abi::signal::CLD_TRAPPED,
+                    si_status: code,
+                    uid: t.cred.uid,
+                    times: super::thread::CpuTimes::of(t),
+                },
+                false,
+            ));
+            return;
+        }
+        // A zombie traced by another process is collected by its tracer
+        // first.
+        if !traced && t.ptrace.tracer.is_some() && matches!(t.state, TaskState::Zombie(_)) {
+            any = true;
             return;
         }
         found = wait_consider_task(t, flags, &mut any);
@@ -367,7 +420,7 @@ fn scan(s: &mut sched::Scheduler, who: WaitWho, flags: u32) -> Scan {
         // One pid: look it up, as Linux's `do_wait_pid` does, instead of
         // walking a children list that unreaped zombies may fill.
         match s.tasks.get_mut(p) {
-            Some(t) if t.ppid == me && t.tgid == p => consider(t),
+            Some(t) if (t.ppid == me && t.tgid == p) || t.ptrace.tracer == Some(me) => consider(t),
             _ => {}
         }
     } else {
@@ -375,6 +428,23 @@ fn scan(s: &mut sched::Scheduler, who: WaitWho, flags: u32) -> Scan {
         for i in 0..n {
             let c = s.tasks.get(me).expect("current task").children[i];
             if let Some(t) = s.tasks.get_mut(c) {
+                consider(t);
+            }
+        }
+        // Then its tracees that are not its children (proc/ptrace.rs).
+        let n = s.tasks.get(me).map_or(0, |t| t.ptrace.tracees.len());
+        for i in 0..n {
+            let Some(c) = s
+                .tasks
+                .get(me)
+                .and_then(|t| t.ptrace.tracees.get(i).copied())
+            else {
+                break;
+            };
+            if let Some(t) = s.tasks.get_mut(c)
+                && t.ppid != me
+                && t.ptrace.tracer == Some(me)
+            {
                 consider(t);
             }
         }

@@ -12,6 +12,7 @@ pub mod itimer;
 pub mod jobctl;
 pub mod pid;
 pub mod posix_timers;
+pub mod ptrace;
 pub mod rlimit;
 pub mod sched;
 pub mod signal;
@@ -265,10 +266,16 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
             cred: parent.cred.clone(),
             // Inherited, as Linux's dup_task_struct copies the flags.
             nproc_exceeded: parent.nproc_exceeded,
+            ptrace: Default::default(),
         })?)
     })?;
     // Room to count the child under its user, before anything is committed.
     SCHED.with(|s| s.tasks.reserve_user(cred.uid))?;
+    // A traced parent's tracer may follow the child too (proc/ptrace.rs).
+    let trace = ptrace::clone_event(flags);
+    if trace.is_some() {
+        ptrace::reserve_tracee()?;
+    }
     drop(cred);
     SCHED.with(|s| {
         if has(CLONE_THREAD) {
@@ -281,7 +288,14 @@ pub fn clone(regs: &PtRegs, args: CloneArgs) -> Result<Pid, Errno> {
     });
     // Under the limit (it was checked above): the next execve may go on.
     with_current(|parent| parent.nproc_exceeded = false);
+    let mut child = child;
+    if trace.is_some() {
+        ptrace::init_child(&mut child);
+    }
     sched::add_task(child);
+    if let Some(ev) = trace {
+        ptrace::event(ev, pid);
+    }
     Ok(pid)
 }
 

@@ -81,6 +81,17 @@ impl Scheduler {
         }
     }
 
+    /// Wake task `pid` from a ptrace stop (its tracer resumed or left
+    /// it, or `SIGKILL`: Linux's `wake_up_state(t, __TASK_TRACED)`).
+    pub fn wake_traced(&mut self, pid: Pid) {
+        if let Some(t) = self.tasks.get_mut(pid)
+            && t.state == TaskState::Traced
+        {
+            t.state = TaskState::Runnable;
+            self.runq.push_back(pid);
+        }
+    }
+
     /// Keep the current task, released from the table as it exits, until
     /// the switch away from its stack; frees the one kept before, which
     /// no longer runs.
@@ -263,9 +274,11 @@ pub fn any_live_signal_pending() -> bool {
             .chain(s.runq.iter().copied())
             .chain(s.sleeping.iter().copied())
             .any(|p| {
-                s.tasks
-                    .get(p)
-                    .is_some_and(|t| t.sigpending | t.group.shared_pending != 0)
+                s.tasks.get(p).is_some_and(|t| {
+                    t.sigpending | t.group.shared_pending != 0
+                            // A PTRACE_INTERRUPT trap waits too (proc/ptrace.rs).
+                            || t.ptrace.trap_stop
+                })
             })
     })
 }

@@ -99,6 +99,10 @@ fn sig_ignored(t: &super::task::Task, sig: i32) -> bool {
     if (t.sigmask | t.real_blocked) & sigbit(sig) != 0 {
         return false;
     }
+    // A tracer sees even ignored signals (proc/ptrace.rs), SIGKILL aside.
+    if t.ptrace.tracer.is_some() && sig != SIGKILL {
+        return false;
+    }
     let handler = t.sigactions[sig as usize - 1].sa_handler;
     if t.tgid == 1 && (sig_kernel_only(sig) || handler == SIG_DFL) {
         return true;
@@ -409,8 +413,10 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool, timer: bool) -> R
             }
             let handler = t.sigactions[sig as usize - 1].sa_handler;
             // Not for a signal rt_sigtimedwait waits for (it takes it).
+            // Nor for a traced task: its tracer sees the signal first.
             let fatal = sig == SIGKILL
                 || (handler == SIG_DFL
+                    && t.ptrace.tracer.is_none()
                     && t.real_blocked & bit == 0
                     && !sig_kernel_ignore(sig)
                     && !sig_kernel_stop(sig)
@@ -454,7 +460,11 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool, timer: bool) -> R
 /// system calls check this and return `-EINTR`.)
 pub fn pending() -> bool {
     IN_FLIGHT.load(Ordering::Relaxed)
-        && with_current(|t| (t.sigpending | t.group.shared_pending) & !t.sigmask != 0)
+        && with_current(|t| {
+            (t.sigpending | t.group.shared_pending) & !t.sigmask != 0
+                // PTRACE_INTERRUPT ends a sleep as a signal does.
+                || t.ptrace.trap_stop
+        })
 }
 
 /// Take the lowest pending signal in `set` off the current task, with its
@@ -511,7 +521,16 @@ pub fn force_fault(sig: i32, code: i32, addr: usize, trapno: u32, what: core::fm
     let handled = with_current(|t| {
         let a = t.sigactions[sig as usize - 1];
         let ok = a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN && t.sigmask & sigbit(sig) == 0;
-        if ok {
+        // A traced task takes the signal through its tracer (Linux's
+        // force_sig_info_to_task: unblocked, SIG_DFL if it was ignored).
+        let traced = t.ptrace.tracer.is_some();
+        if traced && !ok {
+            t.sigmask &= !sigbit(sig);
+            if a.sa_handler == SIG_IGN {
+                t.sigactions[sig as usize - 1].sa_handler = SIG_DFL;
+            }
+        }
+        if ok || traced {
             let mut i = Siginfo::ZERO;
             i.si_signo = sig;
             i.si_code = code;
@@ -524,7 +543,7 @@ pub fn force_fault(sig: i32, code: i32, addr: usize, trapno: u32, what: core::fm
             t.sigpending |= sigbit(sig);
             t.fault_trapno = trapno;
         }
-        ok
+        ok || traced
     });
     if handled {
         IN_FLIGHT.store(true, Ordering::Relaxed);
@@ -579,6 +598,11 @@ fn restart(regs: &mut PtRegs, nr: u32) {
 /// (`CLD_STOPPED`), and sleep in `TASK_STOPPED` until `SIGCONT` or a fatal
 /// signal wakes the process.
 fn do_signal_stop(sig: i32) {
+    // A tracee's group stop is a ptrace stop, ended by its tracer
+    // (Linux's do_jobctl_trap).
+    if super::ptrace::group_stop(sig) {
+        return;
+    }
     with_current(|t| {
         t.group.jobctl = JobCtl {
             stopped: true,
@@ -608,9 +632,16 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
             super::exit::notify_parent_cldstop(CLD_CONTINUED);
         }
         // The lowest unblocked pending signal (SIGKILL cannot be blocked).
+        // A PTRACE_INTERRUPT trap (proc/ptrace.rs).
+        super::ptrace::jobctl_trap(regs);
         let unblocked = with_current(|t| !t.sigmask | sigbit(SIGKILL));
         let Some((sig, info)) = dequeue(unblocked) else {
             break;
+        };
+        // A tracee's tracer sees the signal first, and may cancel or
+        // change it (Linux's ptrace_signal).
+        let Some((sig, info)) = super::ptrace::signal_stop(regs, sig, info) else {
+            continue;
         };
         let (act, pid) = with_current(|t| (t.sigactions[sig as usize - 1], t.tgid));
         match act.sa_handler {
@@ -639,6 +670,10 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
                     Some(_) => regs.ax = EINTR.neg() as u32,
                     None => {}
                 }
+                // A tracee being single-stepped stops at the handler's
+                // first instruction, its TF out of the saved frame
+                // (Linux's handle_signal and signal_setup_done).
+                let stepping = super::ptrace::take_singlestep(regs);
                 if setup_frame(regs, sig, &act, &info).is_err() {
                     // No room on the user stack for the frame: SIGSEGV in
                     // its place (Linux's signal_setup_done and
@@ -656,6 +691,9 @@ fn deliver(regs: &mut PtRegs, syscall: bool) {
                         do_group_exit(SIGSEGV as u32);
                     }
                     continue;
+                }
+                if stepping {
+                    super::ptrace::report_step(regs);
                 }
                 // Every deliverable signal gets its frame now, each on
                 // top of the last (Linux's exit_to_user_mode_loop): the

@@ -50,6 +50,9 @@ pub enum TaskState {
     /// Stopped by a stop signal (Linux's `TASK_STOPPED`): not run until
     /// `SIGCONT` (or a fatal signal) wakes it (`proc/jobctl.rs`).
     Stopped,
+    /// Stopped for its tracer (Linux's `TASK_TRACED`, `proc/ptrace.rs`):
+    /// only the tracer's resume or `SIGKILL` wakes it, never `SIGCONT`.
+    Traced,
     /// Exited; holds the wait status (`exit_code << 8` or the signal).
     Zombie(u32),
 }
@@ -209,6 +212,9 @@ pub struct Task {
     /// A set*uid call moved it to a user already over `RLIMIT_NPROC`: its
     /// next `execve` fails with `-EAGAIN` (Linux's `PF_NPROC_EXCEEDED`).
     pub nproc_exceeded: bool,
+    /// Its tracer and the state of a traced task, and the tasks it
+    /// traces itself (`proc/ptrace.rs`).
+    pub ptrace: super::ptrace::PtraceState,
 }
 
 impl Task {

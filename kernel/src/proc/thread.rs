@@ -222,6 +222,8 @@ pub fn zap_threads(s: &mut Scheduler, tgid: Pid, status: u32, except: Option<Pid
         }
         s.make_runnable(p);
         s.resume(p);
+        // SIGKILL ends a ptrace stop too (proc/ptrace.rs).
+        s.wake_traced(p);
     }
     super::signal::wake_return_path();
 }

@@ -12,6 +12,7 @@ pub mod info;
 pub mod ipc;
 pub mod mem;
 pub mod proc;
+pub mod ptrace;
 pub mod sched;
 pub mod signal;
 pub mod table;
@@ -37,6 +38,14 @@ pub fn set_strace(on: bool) {
         on || crate::arch::x86::pathtrace::enabled(),
         Ordering::Relaxed,
     );
+}
+
+/// A traced task wants system-call stops (`proc/ptrace.rs`): from now on
+/// every call takes the slow path, where `syscall_tail_traced` looks for
+/// the current task's syscall work. Sticky: the fast path keeps its one
+/// load.
+pub fn enable_syscall_work() {
+    TRACING.store(true, Ordering::Relaxed);
 }
 
 /// Draw the path of every call numbered `nr` (kernel option `pathtrace`).

@@ -412,7 +412,10 @@ pub fn sys_execve(
     if path.is_empty() {
         return Err(abi::errno::ENOENT);
     }
+    let old_pid = with_current(|t| t.pid);
     crate::proc::exec::exec_current(ctx.regs, &path, &argv, &envp)?;
+    // A tracee stops now, in the new program (proc/ptrace.rs).
+    crate::proc::ptrace::exec_event(old_pid);
     Ok(0)
 }
 

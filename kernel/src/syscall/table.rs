@@ -7,7 +7,7 @@
 //! entry's argument decoding and its `strace` format.
 
 use super::args::{Handler, SysResult, SyscallContext, encode};
-use super::{cred, info, ipc, mem, proc, sched, signal, time};
+use super::{cred, info, ipc, mem, proc, ptrace, sched, signal, time};
 use crate::arch::x86::common::EntryPath;
 use crate::arch::x86::ptregs::PtRegs;
 use crate::fs::{
@@ -204,6 +204,7 @@ pub static SYS_CALL_TABLE: [SyscallEntry; NR_SYSCALLS] = {
     sys!(NR_WAITID, proc::sys_waitid);
     sys!(NR_RESTART_SYSCALL, signal::sys_restart_syscall);
     sys!(NR_PAUSE, signal::sys_pause);
+    sys!(NR_PTRACE, ptrace::sys_ptrace);
     sys!(NR_SIGSUSPEND, signal::sys_sigsuspend);
     sys!(NR_RT_SIGSUSPEND, signal::sys_rt_sigsuspend);
     sys!(NR_RT_SIGQUEUEINFO, signal::sys_rt_sigqueueinfo);

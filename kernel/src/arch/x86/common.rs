@@ -48,6 +48,14 @@ pub enum EntryPath {
     Sysenter,
 }
 
+/// Called by `ret_from_fork` with a new task's frame before its first
+/// return to user mode (Linux's `schedule_tail` and the exit work of
+/// `ret_from_fork`): a signal already pending is delivered, and a traced
+/// child stops for its tracer.
+pub extern "fastcall" fn schedule_tail(regs: &mut PtRegs) {
+    crate::proc::signal::on_return_to_user(regs);
+}
+
 /// Called by `entry_INT80_32` with the frame it built; returns by iret.
 pub extern "fastcall" fn do_int80_syscall_32(regs: &mut PtRegs) {
     syscall_tail(regs, EntryPath::Int80);
@@ -91,6 +99,15 @@ fn syscall_tail(regs: &mut PtRegs, path: EntryPath) -> bool {
 #[cold]
 #[inline(never)]
 fn syscall_tail_traced(regs: &mut PtRegs, path: EntryPath) -> bool {
+    // A ptrace tracee (proc/ptrace.rs): the syscall-entry stop, where the
+    // tracer may change the call or have it skipped (Linux's
+    // syscall_trace_enter), and after the call the exit stop, before any
+    // signal is delivered (syscall_exit_work).
+    let work = crate::proc::ptrace::syscall_work();
+    if work != 0 && !crate::proc::ptrace::syscall_entry(regs, work) {
+        crate::proc::ptrace::syscall_exit(regs, work);
+        return exit_to_user(regs, path);
+    }
     let picture = super::pathtrace::wants(regs);
     if picture {
         let nr = regs.orig_ax as usize;
@@ -100,6 +117,9 @@ fn syscall_tail_traced(regs: &mut PtRegs, path: EntryPath) -> bool {
     let line = crate::syscall::do_syscall_traced(regs, path);
     if picture {
         super::pathtrace::after(regs, path);
+    }
+    if work != 0 {
+        crate::proc::ptrace::syscall_exit(regs, work);
     }
     // Print before delivering a signal: a fatal one never returns, and
     // strace shows the call's result all the same. A signal to deliver

@@ -49,6 +49,7 @@ global_asm!(
     do_int80_syscall_32 = sym super::common::do_int80_syscall_32,
     do_fast_syscall_32 = sym super::common::do_fast_syscall_32,
     do_trap = sym super::traps::do_trap,
+    schedule_tail = sym super::common::schedule_tail,
     frame_dirty = sym super::common::FRAME_DIRTY,
     options(att_syntax),
 );

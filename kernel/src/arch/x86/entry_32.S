@@ -365,9 +365,15 @@ unwind_espfix:
 	lss	(%esp), %esp
 	jmp	espfix_unwound
 
-/* A new task's first return to user space (see proc/task.rs). */
+/*
+ * A new task's first return to user space (see proc/task.rs). Like
+ * Linux's ret_from_fork it passes the signal check first: a traced
+ * child meets its SIGSTOP (proc/ptrace.rs) before any user instruction.
+ */
 	.global ret_from_fork
 ret_from_fork:
+	movl	%esp, %ecx		/* &PtRegs */
+	call	{schedule_tail}
 	jmp	restore_all
 
 /*
