@@ -12,6 +12,10 @@
 //! ```
 //!
 //! Kernels that have pipes also get a pipe round trip between two processes.
+//! The metrics that need a C library's threads (futex round trip,
+//! `pthread_create`+`join`) and the page-fault and file-mapping ones come
+//! from `/bench_libc` (`userspace/c/bench_libc.c`), which this program runs
+//! when the initramfs has it.
 //!
 //! `bench --floor` also measures the bare `sysenter`→`sysexit` and
 //! `int`→`iret` round trips, which only our kernel booted with the option
@@ -397,6 +401,27 @@ fn churn(calls: &str) -> bool {
     status == 0
 }
 
+/// Run `/bench_libc /bench` (the metrics that need a C library) and wait
+/// for it; it prints its own `bench` lines. Nothing if it is missing.
+fn libc_metrics() {
+    let path = c"/bench_libc";
+    let argv = [path.as_ptr() as usize, c"/bench".as_ptr() as usize, 0];
+    let pid = rt::sys::fork();
+    if pid == 0 {
+        // SAFETY: NUL-terminated strings and a NULL-terminated argv.
+        unsafe {
+            rt::syscall::syscall3(NR_EXECVE, path.as_ptr() as usize, argv.as_ptr() as usize, 0)
+        };
+        rt::sys::exit_group(127);
+    }
+    let mut status = 0i32;
+    // SAFETY: a valid status pointer; no rusage.
+    unsafe { rt::syscall::syscall4(NR_WAIT4, pid as usize, &raw mut status as usize, 0, 0) };
+    if status != 0 && status != 127 << 8 {
+        println!("bench: /bench_libc ended with status {status:#x}");
+    }
+}
+
 /// fork + exit + wait4 (or fork + execve + exit + wait4 when `exec`).
 fn spawn(exec: bool, self_path: &core::ffi::CStr) {
     let pid = rt::sys::fork();
@@ -512,6 +537,7 @@ fn main(args: &Args) -> i32 {
         );
     }
     processes_and_memory("", v);
+    libc_metrics();
     // `--churn N`: N random calls by the fuzzer (/fuzz), then the same
     // metrics again: a kernel that wears down shows it here.
     if let Some(n) = (1..args.len())
