@@ -20,6 +20,9 @@
 //! `bench --floor` also measures the bare `sysenter`→`sysexit` and
 //! `int`→`iret` round trips, which only our kernel booted with the option
 //! `bench_floor` provides (see `kernel/src/arch/x86/floor.rs`).
+//! `bench --profile fork|exec` does only that operation, `PROFILE_ROUNDS`
+//! times between calls to `bench_profile_start` and `bench_profile_end`,
+//! the markers `scripts/insn-profile` stops at to count its instructions.
 //! At the end the program powers the machine off with `reboot(2)`.
 
 #![no_std]
@@ -489,9 +492,48 @@ fn pipe_round_trips() -> Option<(u64, u64, u64)> {
     Some(r)
 }
 
+/// Operations `--profile` runs between the markers.
+const PROFILE_ROUNDS: usize = 10;
+
+/// Where `scripts/insn-profile` switches QEMU's instruction log on.
+#[unsafe(no_mangle)]
+#[inline(never)]
+extern "C" fn bench_profile_start() {
+    // SAFETY: a `nop`: only keeps the function, at an address of its own.
+    unsafe { asm!("nop", options(nomem, nostack)) };
+}
+
+/// Where `scripts/insn-profile` switches it off.
+#[unsafe(no_mangle)]
+#[inline(never)]
+extern "C" fn bench_profile_end() {
+    // SAFETY: as above, two of them (identical functions would be merged).
+    unsafe { asm!("nop", "nop", options(nomem, nostack)) };
+}
+
+/// `--profile OP`: OP a few times to warm up, then `PROFILE_ROUNDS` times
+/// between the markers; then power off.
+fn profile(op: &str) {
+    let exec = op == "exec";
+    let once = || spawn(exec, c"/bench");
+    (0..PROFILE_ROUNDS).for_each(|_| once());
+    bench_profile_start();
+    (0..PROFILE_ROUNDS).for_each(|_| once());
+    bench_profile_end();
+}
+
 fn main(args: &Args) -> i32 {
     let boot_tsc = rdtsc();
     if args.str(1) == Some("--exit") {
+        return 0;
+    }
+    if let Some(op) = (1..args.len())
+        .position(|i| args.str(i) == Some("--profile"))
+        .and_then(|i| args.str(i + 2))
+    {
+        profile(op);
+        // SAFETY: powers the machine off; no memory is passed.
+        unsafe { rt::syscall::syscall3(NR_REBOOT, 0xfee1_dead, 672_274_793, 0x4321_fedc) };
         return 0;
     }
     println!("bench: start");
