@@ -18,7 +18,7 @@ QEMU_FLAGS   := -m 128M -serial mon:stdio -display none -no-reboot \
 QEMU_STATUS  := status=$$?; if [ $$status -eq 33 ]; then exit 0; else echo "QEMU exit status $$status (35: failure, 37: kernel panic)"; exit $$status; fi
 
 .PHONY: all kernel userspace initramfs run iso run-iso gdb test test-kernel test-boot \
-        fmt fmt-check clippy clean setup debian run-debian bench trace-path gdb-path docs conformance grade fuzz
+        fmt fmt-check clippy clean setup debian run-debian bench insn-profile trace-path gdb-path docs conformance grade fuzz
 
 all: kernel
 
@@ -76,6 +76,11 @@ clippy: setup
 
 bench: setup
 	scripts/bench
+
+# Where one operation's guest instructions go, function by function:
+# make insn-profile OP=fork (or exec); LINUX=1 for Linux's.
+insn-profile: setup
+	scripts/insn-profile $(if $(LINUX),--linux) $(or $(OP),fork)
 
 # The labs' graders (docs/labs/): make grade, or make grade LAB=sysfs.
 grade: setup

@@ -462,6 +462,30 @@ fn table<'a>(pa: usize) -> &'a mut PageTable {
     unsafe { &mut *(phys_to_virt(pa) as *mut PageTable) }
 }
 
+/// The index of the first present entry of `t` at or after `i`, or
+/// `t.len()`. Most of a process's page directory and tables is empty, and
+/// `fork` and exit walk all of them: a run of [`SKIP`] entries is tested
+/// with one OR of them all (ten instructions where one at a time took 40).
+fn next_present(t: &[u32], mut i: usize) -> usize {
+    while i < t.len() {
+        if i.is_multiple_of(SKIP)
+            && let Some(run) = t.get(i..i + SKIP)
+            && run.iter().fold(0, |a, &e| a | e) & PTE_P == 0
+        {
+            i += SKIP;
+            continue;
+        }
+        if t[i] & PTE_P != 0 {
+            return i;
+        }
+        i += 1;
+    }
+    t.len()
+}
+
+/// Entries [`next_present`] tests at once.
+const SKIP: usize = 8;
+
 impl AddressSpace {
     /// An empty user half plus the shared kernel half.
     pub fn new() -> Result<Self, MapError> {
@@ -1250,17 +1274,14 @@ impl AddressSpace {
         child.layout = self.layout;
         child.exe = self.exe.clone();
         let pd = table(self.pd_phys);
-        for (i, &pde) in pd.0[..KERNEL_PDE_START].iter().enumerate() {
-            if pde & PTE_P == 0 {
-                continue;
-            }
-            let pt = table((pde & PTE_ADDR) as usize);
-            for j in 0..ENTRIES {
-                let pte = pt.0[j];
-                if pte & PTE_P == 0 {
-                    continue;
-                }
-                let va = (i << 22) | (j << 12);
+        let mut i = next_present(&pd.0[..KERNEL_PDE_START], 0);
+        while i < KERNEL_PDE_START {
+            let pt = table((pd.0[i] & PTE_ADDR) as usize);
+            let mut j = next_present(&pt.0, 0);
+            while j < ENTRIES {
+                let (k, pte) = (j, pt.0[j]);
+                let va = (i << 22) | (k << 12);
+                j = next_present(&pt.0, k + 1);
                 let src = (pte & PTE_ADDR) as usize;
                 if pte & PTE_OWNED == 0 {
                     // The vDSO, or shared memory: the same frame, with
@@ -1272,7 +1293,7 @@ impl AddressSpace {
                 }
                 if frame::get(src) {
                     if pte & PTE_W != 0 {
-                        pt.0[j] = pte & !PTE_W;
+                        pt.0[k] = pte & !PTE_W;
                         invlpg(va);
                     }
                     let Some(cpte) = child.pte(va, true) else {
@@ -1297,6 +1318,7 @@ impl AddressSpace {
                     return Err(e);
                 }
             }
+            i = next_present(&pd.0[..KERNEL_PDE_START], i + 1);
         }
         // MADV_DONTFORK: not in the child at all (the child's references
         // to the frames go again; locks are never inherited).
@@ -1348,18 +1370,20 @@ impl Drop for AddressSpace {
             self.pd_phys,
             "dropping the live address space"
         );
-        let pd = table(self.pd_phys);
-        for &pde in &pd.0[..KERNEL_PDE_START] {
-            if pde & PTE_P == 0 {
-                continue;
-            }
-            let pt_pa = (pde & PTE_ADDR) as usize;
-            for &pte in table(pt_pa).0.iter().take(ENTRIES) {
-                if pte & PTE_P != 0 && pte & PTE_OWNED != 0 {
-                    frame::put((pte & PTE_ADDR) as usize);
+        let pd = &table(self.pd_phys).0[..KERNEL_PDE_START];
+        let mut i = next_present(pd, 0);
+        while i < KERNEL_PDE_START {
+            let pt_pa = (pd[i] & PTE_ADDR) as usize;
+            let pt = &table(pt_pa).0;
+            let mut j = next_present(pt, 0);
+            while j < ENTRIES {
+                if pt[j] & PTE_OWNED != 0 {
+                    frame::put((pt[j] & PTE_ADDR) as usize);
                 }
+                j = next_present(pt, j + 1);
             }
             frame::free(pt_pa);
+            i = next_present(pd, i + 1);
         }
         frame::free(self.pd_phys);
     }

@@ -271,7 +271,18 @@ fn map_segments(
         for va in (start..end).step_by(PAGE_SIZE) {
             match mm.translate(va) {
                 None => {
-                    let pa = frame::alloc_user_zeroed().ok_or(ENOMEM)?;
+                    // A page the file's bytes will fill whole (just below)
+                    // needs no zeroing first: a page of instructions saved
+                    // per page of the program. Should that copy fail, the
+                    // address space is dropped and never seen.
+                    let file_start = base + s.vaddr;
+                    let filled = va >= file_start && va + PAGE_SIZE <= file_start + s.filesz;
+                    let pa = if filled {
+                        frame::alloc_user()
+                    } else {
+                        frame::alloc_user_zeroed()
+                    }
+                    .ok_or(ENOMEM)?;
                     if let Err(e) = mm.map_page(va, pa, s.write) {
                         frame::free(pa);
                         return Err(e.into());

@@ -21,6 +21,7 @@ pub mod pit;
 pub mod ptregs;
 pub mod qemu;
 pub mod rtc;
+mod string;
 pub mod switch;
 pub mod sysenter;
 pub mod traps;

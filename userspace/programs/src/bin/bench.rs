@@ -12,10 +12,17 @@
 //! ```
 //!
 //! Kernels that have pipes also get a pipe round trip between two processes.
+//! The metrics that need a C library's threads (futex round trip,
+//! `pthread_create`+`join`) and the page-fault and file-mapping ones come
+//! from `/bench_libc` (`userspace/c/bench_libc.c`), which this program runs
+//! when the initramfs has it.
 //!
 //! `bench --floor` also measures the bare `sysenter`→`sysexit` and
 //! `int`→`iret` round trips, which only our kernel booted with the option
 //! `bench_floor` provides (see `kernel/src/arch/x86/floor.rs`).
+//! `bench --profile fork|exec` does only that operation, `PROFILE_ROUNDS`
+//! times between calls to `bench_profile_start` and `bench_profile_end`,
+//! the markers `scripts/insn-profile` stops at to count its instructions.
 //! At the end the program powers the machine off with `reboot(2)`.
 
 #![no_std]
@@ -397,6 +404,27 @@ fn churn(calls: &str) -> bool {
     status == 0
 }
 
+/// Run `/bench_libc /bench` (the metrics that need a C library) and wait
+/// for it; it prints its own `bench` lines. Nothing if it is missing.
+fn libc_metrics() {
+    let path = c"/bench_libc";
+    let argv = [path.as_ptr() as usize, c"/bench".as_ptr() as usize, 0];
+    let pid = rt::sys::fork();
+    if pid == 0 {
+        // SAFETY: NUL-terminated strings and a NULL-terminated argv.
+        unsafe {
+            rt::syscall::syscall3(NR_EXECVE, path.as_ptr() as usize, argv.as_ptr() as usize, 0)
+        };
+        rt::sys::exit_group(127);
+    }
+    let mut status = 0i32;
+    // SAFETY: a valid status pointer; no rusage.
+    unsafe { rt::syscall::syscall4(NR_WAIT4, pid as usize, &raw mut status as usize, 0, 0) };
+    if status != 0 && status != 127 << 8 {
+        println!("bench: /bench_libc ended with status {status:#x}");
+    }
+}
+
 /// fork + exit + wait4 (or fork + execve + exit + wait4 when `exec`).
 fn spawn(exec: bool, self_path: &core::ffi::CStr) {
     let pid = rt::sys::fork();
@@ -464,9 +492,48 @@ fn pipe_round_trips() -> Option<(u64, u64, u64)> {
     Some(r)
 }
 
+/// Operations `--profile` runs between the markers.
+const PROFILE_ROUNDS: usize = 10;
+
+/// Where `scripts/insn-profile` switches QEMU's instruction log on.
+#[unsafe(no_mangle)]
+#[inline(never)]
+extern "C" fn bench_profile_start() {
+    // SAFETY: a `nop`: only keeps the function, at an address of its own.
+    unsafe { asm!("nop", options(nomem, nostack)) };
+}
+
+/// Where `scripts/insn-profile` switches it off.
+#[unsafe(no_mangle)]
+#[inline(never)]
+extern "C" fn bench_profile_end() {
+    // SAFETY: as above, two of them (identical functions would be merged).
+    unsafe { asm!("nop", "nop", options(nomem, nostack)) };
+}
+
+/// `--profile OP`: OP a few times to warm up, then `PROFILE_ROUNDS` times
+/// between the markers; then power off.
+fn profile(op: &str) {
+    let exec = op == "exec";
+    let once = || spawn(exec, c"/bench");
+    (0..PROFILE_ROUNDS).for_each(|_| once());
+    bench_profile_start();
+    (0..PROFILE_ROUNDS).for_each(|_| once());
+    bench_profile_end();
+}
+
 fn main(args: &Args) -> i32 {
     let boot_tsc = rdtsc();
     if args.str(1) == Some("--exit") {
+        return 0;
+    }
+    if let Some(op) = (1..args.len())
+        .position(|i| args.str(i) == Some("--profile"))
+        .and_then(|i| args.str(i + 2))
+    {
+        profile(op);
+        // SAFETY: powers the machine off; no memory is passed.
+        unsafe { rt::syscall::syscall3(NR_REBOOT, 0xfee1_dead, 672_274_793, 0x4321_fedc) };
         return 0;
     }
     println!("bench: start");
@@ -512,6 +579,7 @@ fn main(args: &Args) -> i32 {
         );
     }
     processes_and_memory("", v);
+    libc_metrics();
     // `--churn N`: N random calls by the fuzzer (/fuzz), then the same
     // metrics again: a kernel that wears down shows it here.
     if let Some(n) = (1..args.len())
