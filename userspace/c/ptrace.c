@@ -97,6 +97,20 @@ static void test_exec(void)
     }
     st = wait_for(pid);
     CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP, "TRACEME child: status %#x", st);
+    /* /proc/<pid>/status names the tracer, and the stop (proc_pid_status). */
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%d/status", pid);
+    FILE *f = fopen(path, "r");
+    int tracer = -1, tstate = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        sscanf(line, "TracerPid:\t%d", &tracer);
+        if (!strcmp(line, "State:\tt (tracing stop)\n"))
+            tstate = 1;
+    }
+    if (f)
+        fclose(f);
+    CHECK(tracer == getpid(), "TracerPid %d, want %d", tracer, getpid());
+    CHECK(tstate, "State is not \"t (tracing stop)\"");
     CHECK(ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEEXEC) == 0, "SETOPTIONS: %s", strerror(errno));
     ptrace(PTRACE_CONT, pid, 0, 0);
     st = wait_for(pid);

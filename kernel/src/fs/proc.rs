@@ -304,6 +304,8 @@ struct TaskView {
     cwd: InodeRef,
     root: InodeRef,
     sigpending: u64,
+    /// The process tracing it (`ptrace`), 0 if none.
+    tracer: Pid,
     /// The process's pending signals and its queued `siginfo`s.
     shared_pending: u64,
     sigqueued: usize,
@@ -374,6 +376,7 @@ fn task(pid: Pid) -> Option<TaskView> {
             cwd: t.fs.cwd.clone(),
             root: t.fs.root.clone(),
             sigpending: t.sigpending,
+            tracer: t.ptrace.tracer.unwrap_or(0),
             shared_pending: t.group.shared_pending,
             sigqueued: t.group.sigqueued,
             sigmask: t.sigmask,
@@ -1072,7 +1075,7 @@ fn show_status(m: &mut SeqFile, t: &TaskView) {
     m.put_decimal("\nNgid:\t", 0);
     m.put_decimal("\nPid:\t", u64::from(t.pid));
     m.put_decimal("\nPPid:\t", u64::from(t.ppid));
-    m.put_decimal("\nTracerPid:\t", 0);
+    m.put_decimal("\nTracerPid:\t", u64::from(t.tracer));
     let _ = write!(m, "\nUid:\t{}\t{}\t{}\t{}", c.uid, c.euid, c.suid, c.fsuid);
     let _ = write!(m, "\nGid:\t{}\t{}\t{}\t{}", c.gid, c.egid, c.sgid, c.fsgid);
     m.put_decimal("\nFDSize:\t", t.max_fds as u64);
