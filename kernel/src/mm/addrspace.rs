@@ -1032,20 +1032,7 @@ impl AddressSpace {
             }
         }
         for (start, end) in ranges {
-            let mut va = start;
-            while va < end {
-                if let Some(pte) = self.pte(va, false) {
-                    let old = *pte;
-                    *pte = 0;
-                    if old & PTE_P != 0 {
-                        if old & PTE_OWNED != 0 {
-                            frame::put((old & PTE_ADDR) as usize);
-                        }
-                        invlpg(va);
-                    }
-                }
-                va += PAGE_SIZE;
-            }
+            self.zap(start, end);
         }
     }
 
@@ -1204,20 +1191,7 @@ impl AddressSpace {
         self.locked.cut(start, end);
         self.total_vm -= gone;
         self.data_vm -= gone_data;
-        let mut va = start;
-        while va < end {
-            if let Some(pte) = self.pte(va, false) {
-                let old = *pte;
-                *pte = 0;
-                if old & PTE_P != 0 {
-                    if old & PTE_OWNED != 0 {
-                        frame::put((old & PTE_ADDR) as usize);
-                    }
-                    invlpg(va);
-                }
-            }
-            va += PAGE_SIZE;
-        }
+        self.zap(start, end);
         Ok(())
     }
 

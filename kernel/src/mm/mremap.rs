@@ -362,8 +362,9 @@ impl AddressSpace {
 
     /// Drop the pages of `[start, end)`, keeping the regions (Linux's
     /// `zap_page_range`): owned frames are put, others (shared memory,
-    /// the vDSO) only unmapped.
-    fn zap(&mut self, start: usize, end: usize) {
+    /// the page cache, the vDSO) only unmapped. `munmap` and truncation
+    /// use it too.
+    pub(super) fn zap(&mut self, start: usize, end: usize) {
         let mut va = start;
         while va < end {
             if let Some(pte) = self.pte(va, false) {

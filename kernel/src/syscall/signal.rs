@@ -249,20 +249,23 @@ pub fn sys_kill(pid: i32, sig: i32) -> SysResult {
     ret.map(|()| 0)
 }
 
+/// `-ESRCH` unless thread `tid` belongs to process `tgid` (Linux's
+/// `do_send_specific`).
+fn thread_of(tgid: i32, tid: i32) -> Result<(), abi::errno::Errno> {
+    let ok = SCHED.with(|s| {
+        s.tasks
+            .get(tid as Pid)
+            .is_some_and(|t| t.tgid == tgid as Pid)
+    });
+    if ok { Ok(()) } else { Err(ESRCH) }
+}
+
 /// `tgkill(tgid, tid, sig)`.
 pub fn sys_tgkill(tgid: i32, tid: i32, sig: i32) -> SysResult {
     if tgid <= 0 || tid <= 0 {
         return Err(EINVAL);
     }
-    // The thread must belong to that process (Linux's do_send_specific).
-    let in_group = SCHED.with(|s| {
-        s.tasks
-            .get(tid as Pid)
-            .is_some_and(|t| t.tgid == tgid as Pid)
-    });
-    if !in_group {
-        return Err(ESRCH);
-    }
+    thread_of(tgid, tid)?;
     send(tid, sig, SI_TKILL, false)
 }
 
@@ -306,14 +309,7 @@ pub fn sys_rt_tgsigqueueinfo(tgid: i32, tid: i32, sig: i32, uinfo: UserPtr<Sigin
     if (info.si_code >= 0 || info.si_code == SI_TKILL) && tid != me as i32 {
         return Err(EPERM);
     }
-    let in_group = SCHED.with(|s| {
-        s.tasks
-            .get(tid as Pid)
-            .is_some_and(|t| t.tgid == tgid as Pid)
-    });
-    if !in_group {
-        return Err(ESRCH);
-    }
+    thread_of(tgid, tid)?;
     signal::check_kill_permission(sig, tid as Pid)?;
     queue(tid as Pid, sig, info, false)
 }
