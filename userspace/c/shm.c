@@ -141,6 +141,21 @@ static void sysv(void)
         return;
     CHECK(p[0] == 0 && p[9999] == 0 && p[12287] == 0, "a new segment is not zeros");
     p[0] = 'p';
+    /* maps names it as Linux's newseg names its file: /SYSV<key>, the id
+     * for an inode number, shared, on the internal mount 00:01. */
+    {
+        FILE *f = fopen("/proc/self/maps", "r");
+        char line[256], want[96];
+        snprintf(want, sizeof want, "%08lx-%08lx rw-s 00000000 00:01 %d ", (unsigned long)p,
+                 (unsigned long)p + 12288, id);
+        int found = 0;
+        while (f && fgets(line, sizeof line, f))
+            if (!strncmp(line, want, strlen(want)) && strstr(line, " /SYSV00000000 (deleted)\n"))
+                found = 1;
+        if (f)
+            fclose(f);
+        CHECK(found, "no maps line \"%s... /SYSV00000000 (deleted)\"", want);
+    }
     CHECK(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 1 && ds.shm_lpid == getpid() &&
               ds.shm_atime >= t0,
           "after shmat: nattch %lu lpid %d", (unsigned long)ds.shm_nattch, ds.shm_lpid);

@@ -1317,8 +1317,10 @@ struct MapView {
     shared: bool,
     kind: RegionKind,
     offset: usize,
-    /// The inode of shared anonymous memory (its `/dev/zero (deleted)`).
+    /// The inode of shared anonymous memory (its `/dev/zero (deleted)`),
+    /// and a SysV segment's key (`/SYSV<key> (deleted)`).
     shared_ino: u32,
+    sysv_key: Option<i32>,
     file: Option<Arc<MappedFile>>,
 }
 
@@ -1341,7 +1343,8 @@ fn show_maps(m: &mut SeqFile, t: &TaskView) -> Result<(), Errno> {
                 shared: file.as_ref().is_some_and(|f| f.shared) || r.kind == RegionKind::SharedAnon,
                 kind: r.kind,
                 offset: file.as_ref().map_or(0, |f| f.offset(r.start)),
-                shared_ino: a.shared_anon_at(r.start).map_or(0, |m| m.ino),
+                shared_ino: a.shared_anon_at(r.start).map_or(0, |m| m.ino()),
+                sysv_key: a.shared_anon_at(r.start).and_then(|m| m.sysv_key()),
                 file,
             });
         }
@@ -1374,7 +1377,12 @@ fn show_maps(m: &mut SeqFile, t: &TaskView) -> Result<(), Errno> {
             m.escape(&path, b"\n");
         } else if r.kind == RegionKind::SharedAnon {
             pad(m);
-            m.puts(b"/dev/zero (deleted)");
+            match r.sysv_key {
+                Some(key) => {
+                    let _ = write!(m, "/SYSV{:08x} (deleted)", key as u32);
+                }
+                None => m.puts(b"/dev/zero (deleted)"),
+            }
         } else if r.kind == RegionKind::Vdso {
             pad(m);
             m.puts(b"[vdso]");

@@ -252,6 +252,11 @@ fn newseg(cred: &Cred, key: i32, size: usize, flg: u32) -> Result<i32, Errno> {
         }
         ids.last_idx = Some(idx);
         let seq = ids.seq;
+        // The segment's file is `/SYSV<key>` with its id for an inode
+        // number (`maps`), as Linux's newseg names it.
+        if let Mem::Live(m) = &seg.mem {
+            m.set_sysv(key, id_of(idx, seq));
+        }
         ids.segs[idx] = Some(Segment { seq, ..seg });
         Ok(id_of(idx, seq))
     })

@@ -148,8 +148,13 @@ impl MappedFile {
 pub struct SharedAnon {
     /// One frame per page, 0 until touched.
     pages: crate::sync::UpCell<Vec<usize>>,
-    /// Its inode number in `maps` (Linux's shmem inode).
-    pub ino: u32,
+    /// Its inode number in `maps` (Linux's shmem inode; a SysV segment's
+    /// is its id).
+    ino: core::sync::atomic::AtomicU32,
+    /// A SysV segment's key, with bit 32 set once it is one: `maps` names
+    /// the segment `/SYSV<key> (deleted)`, as Linux's `newseg` names its
+    /// file.
+    sysv_key: core::sync::atomic::AtomicU64,
 }
 
 impl SharedAnon {
@@ -161,8 +166,30 @@ impl SharedAnon {
         table.resize(pages, 0);
         Ok(SharedAnon {
             pages: crate::sync::UpCell::new(table),
-            ino: NEXT_INO.fetch_add(1, core::sync::atomic::Ordering::Relaxed),
+            ino: NEXT_INO
+                .fetch_add(1, core::sync::atomic::Ordering::Relaxed)
+                .into(),
+            sysv_key: 0.into(),
         })
+    }
+
+    /// Its inode number in `maps`.
+    pub fn ino(&self) -> u32 {
+        self.ino.load(core::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// It is SysV segment `id` made with `key` (`ipc/shm.rs`).
+    pub fn set_sysv(&self, key: i32, id: i32) {
+        use core::sync::atomic::Ordering::Relaxed;
+        self.ino.store(id as u32, Relaxed);
+        self.sysv_key
+            .store(1 << 32 | u64::from(key as u32), Relaxed);
+    }
+
+    /// Its SysV key, if it is a SysV segment.
+    pub fn sysv_key(&self) -> Option<i32> {
+        let k = self.sysv_key.load(core::sync::atomic::Ordering::Relaxed);
+        (k >> 32 != 0).then_some(k as u32 as i32)
     }
 
     /// Its size in pages.
@@ -196,7 +223,7 @@ impl SharedAnon {
 
 impl core::fmt::Debug for SharedAnon {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "SharedAnon(ino {})", self.ino)
+        write!(f, "SharedAnon(ino {})", self.ino())
     }
 }
 
