@@ -26,7 +26,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -212,6 +214,47 @@ static void landing(void)
 static int regs_body(void)
 {
     return 5; /* never: SETREGS sends it to landing() */
+}
+
+/* A forced write may copy a private page but never write through a
+ * shared mapping without PROT_WRITE (Linux's check_vma_flags): POKEDATA
+ * into a read-only MAP_SHARED file mapping is EIO and the file keeps its
+ * bytes; into a read-only MAP_PRIVATE one it succeeds on a private copy. */
+static int idle_body(void)
+{
+    return 0;
+}
+
+static void test_poke_readonly_maps(void)
+{
+    const char *path = "/tmp/ptrace-ro.dat";
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    char page[4096];
+    memset(page, 'A', sizeof page);
+    CHECK(fd >= 0 && write(fd, page, sizeof page) == (ssize_t)sizeof page, "write %s", path);
+    close(fd);
+    fd = open(path, O_RDONLY);
+    char *shared = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+    char *priv = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+    CHECK(shared != MAP_FAILED && priv != MAP_FAILED, "mmap %s", path);
+    pid_t pid = traced_child(idle_body);
+    errno = 0;
+    CHECK(ptrace(PTRACE_POKEDATA, pid, (void *)shared, (void *)0x42424242) == -1 && errno == EIO,
+          "POKEDATA into a read-only shared file mapping: errno %d", errno);
+    CHECK(ptrace(PTRACE_POKEDATA, pid, (void *)priv, (void *)0x43434343) == 0,
+          "POKEDATA into a read-only private file mapping: %s", strerror(errno));
+    errno = 0;
+    long w = ptrace(PTRACE_PEEKDATA, pid, (void *)priv, 0);
+    CHECK(errno == 0 && (unsigned long)w == 0x43434343, "PEEKDATA of the private copy: %#lx", w);
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    wait_for(pid);
+    char now[4];
+    CHECK(pread(fd, now, 4, 0) == 4 && !memcmp(now, "AAAA", 4) && shared[0] == 'A' && priv[0] == 'A',
+          "the file changed through ptrace: %.4s", now);
+    munmap(shared, 4096);
+    munmap(priv, 4096);
+    close(fd);
+    unlink(path);
 }
 
 static void test_memory_and_regs(void)
@@ -643,6 +686,7 @@ int main(int argc, char **argv)
     test_exec();
     test_syscalls();
     test_memory_and_regs();
+    test_poke_readonly_maps();
     test_singlestep();
     test_signals();
     test_step_into_handler();

@@ -171,6 +171,15 @@ static void sysv(void)
     CHECK(q != (void *)-1 && q != p && q[0] == 'p', "SHM_RDONLY attach");
     CHECK(nattch(id) == 2, "two attaches: nattch %d", nattch(id));
     CHECK(poke(q) == SIGSEGV, "writing a SHM_RDONLY attach: signal %d", got_sig);
+    /* ... and cannot be made writable, nor have its pages punched out
+     * (no VM_MAYWRITE; madvise_remove wants VM_WRITE): EACCES. */
+    errno = 0;
+    CHECK(mprotect(q, 4096, PROT_READ | PROT_WRITE) == -1 && errno == EACCES,
+          "mprotect PROT_WRITE of a SHM_RDONLY attach: errno %d", errno);
+    errno = 0;
+    CHECK(madvise(q, 4096, MADV_REMOVE) == -1 && errno == EACCES, "MADV_REMOVE of a SHM_RDONLY attach: errno %d",
+          errno);
+    CHECK(q[0] == 'p', "the segment changed through a read-only attach");
     errno = 0;
     CHECK(shmdt(q + 4096) == -1 && errno == EINVAL, "shmdt inside an attach: errno %d", errno);
     errno = 0;

@@ -248,6 +248,9 @@ pub type SharedPiece = (usize, usize, Arc<SharedAnon>, usize);
 struct SharedPages {
     mem: Arc<SharedAnon>,
     delta: usize,
+    /// `PROT_WRITE` may be added (`VM_MAYWRITE`): not for a SysV
+    /// `SHM_RDONLY` attach.
+    may_write: bool,
 }
 
 /// Something shown over `[start, end)`: a file or shared memory. Kept
@@ -364,7 +367,7 @@ impl Region {
 
     /// Are its pages someone else's, shared with whoever else maps them
     /// (never copied on write)?
-    fn is_shared(&self) -> bool {
+    pub fn is_shared(&self) -> bool {
         matches!(self.kind, RegionKind::SharedAnon | RegionKind::SharedFile)
     }
 }
@@ -726,9 +729,15 @@ impl AddressSpace {
         start: usize,
         end: usize,
         mem: Arc<SharedAnon>,
+        may_write: bool,
     ) -> Result<(), MapError> {
         let delta = 0usize.wrapping_sub(start / PAGE_SIZE);
-        self.shared.add(start, end, SharedPages { mem, delta })
+        let pages = SharedPages {
+            mem,
+            delta,
+            may_write,
+        };
+        self.shared.add(start, end, pages)
     }
 
     /// The shared anonymous memory shown at `addr`, if any.
@@ -853,11 +862,15 @@ impl AddressSpace {
         if !self.allows_any(start, end) {
             return Err(MapError::OutOfRange);
         }
+        // A shared mapping of what may not be written (a file opened
+        // read-only, a SHM_RDONLY segment) cannot become writable: EACCES,
+        // as Linux's mprotect finds no VM_MAYWRITE.
         if prot.write
-            && self
+            && (self
                 .files
                 .meeting(start, end)
                 .any(|f| f.item.shared && !f.item.may_write)
+                || self.shared.meeting(start, end).any(|s| !s.item.may_write))
         {
             return Err(MapError::ReadOnlyFile);
         }
@@ -1039,9 +1052,13 @@ impl AddressSpace {
     /// Take the pages of `inode` from byte `from` of the file on out of
     /// this address space (see `filemap::unmap_mapping_range`): the
     /// page-cache pages, and the private copies made of them.
+    ///
+    /// Nothing here may fail: the frames are freed after this returns, so
+    /// no page of the range may stay mapped (hence no list is gathered
+    /// first; `zap` changes page tables only, not `files`).
     pub fn zap_file(&mut self, inode: &crate::fs::inode::Inode, from: usize) {
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        for f in &self.files.0 {
+        for i in 0..self.files.0.len() {
+            let f = &self.files.0[i];
             if !core::ptr::eq(Arc::as_ptr(&f.item.inode), inode) {
                 continue;
             }
@@ -1054,11 +1071,7 @@ impl AddressSpace {
             } else {
                 continue;
             };
-            if super::heap::for_user(|| ranges.try_reserve(1)).is_ok() {
-                ranges.push((start, f.end));
-            }
-        }
-        for (start, end) in ranges {
+            let end = f.end;
             self.zap(start, end);
         }
     }
@@ -1488,7 +1501,7 @@ mod tests {
             let mut a = AddressSpace::new().unwrap();
             let base = 0x1000_0000;
             let mem = Arc::new(SharedAnon::new(2).unwrap());
-            a.add_shared_anon(base, base + 2 * P, mem).unwrap();
+            a.add_shared_anon(base, base + 2 * P, mem, true).unwrap();
             a.add_region(Region::new(base, base + 2 * P, R, RegionKind::SharedAnon))
                 .unwrap();
             assert_eq!(a.vm_pages(), (2, 0)); // not data

@@ -131,6 +131,7 @@ impl AddressSpace {
                     .meeting(old, old + 1)
                     .next()
                     .map(|s| SharedPages {
+                        may_write: s.item.may_write,
                         mem: s.item.mem.clone(),
                         delta: s
                             .item
@@ -288,7 +289,7 @@ impl AddressSpace {
         end: usize,
         advice: Advice,
     ) -> Result<bool, abi::errno::Errno> {
-        use abi::errno::{EFAULT, EINVAL, ENOMEM};
+        use abi::errno::{EACCES, EFAULT, EINVAL, ENOMEM};
         let mut all = true;
         let mut cur = start;
         while cur < end {
@@ -318,6 +319,9 @@ impl AddressSpace {
                 }
                 Advice::Free | Advice::WipeOnFork if !anon => return Err(EINVAL),
                 Advice::Remove if r.kind != RegionKind::SharedAnon => return Err(EINVAL),
+                // madvise_remove: the hole is punched for everyone, so only
+                // through a writable mapping.
+                Advice::Remove if !r.prot.write => return Err(EACCES),
                 // DOFORK only: Linux checks VM_IO there, not for DONTFORK.
                 Advice::Fork { dont: false } if r.kind == RegionKind::Vvar => {
                     return Err(EINVAL);
@@ -529,7 +533,7 @@ mod tests {
             // past the object (SIGBUS, as Linux's shmem).
             let s = 0x3000_0000;
             let mem = Arc::new(super::super::SharedAnon::new(1).unwrap());
-            a.add_shared_anon(s, s + P, mem).unwrap();
+            a.add_shared_anon(s, s + P, mem, true).unwrap();
             a.add_region(Region::new(s, s + P, Prot::RW, RegionKind::SharedAnon))
                 .unwrap();
             a.grow_region(s + P, s + 2 * P).unwrap();

@@ -790,7 +790,12 @@ pub fn access_vm(pid: Pid, addr: usize, buf: &mut [u8], write: bool) -> Result<(
         while va < end {
             let page = va & !(crate::mm::PAGE_SIZE - 1);
             let r = m.region_at(va).ok_or(EIO)?;
-            if write && matches!(r.kind, RegionKind::Vdso | RegionKind::Vvar) {
+            // A forced write may copy a private page, never write through
+            // a shared mapping without PROT_WRITE: that would be the file
+            // or the segment itself (Linux's check_vma_flags: EFAULT, which
+            // ptrace reports as EIO).
+            let shared_ro = r.is_shared() && !r.prot.write;
+            if write && (shared_ro || matches!(r.kind, RegionKind::Vdso | RegionKind::Vvar)) {
                 return Err(EIO);
             }
             let w = write && r.prot.write;

@@ -78,7 +78,9 @@ fn do_shmat(shmid: i32, mut addr: usize, flg: u32) -> SysResult {
         ProtFlags::from_bits(prot),
         MapFlags::from_bits(flags),
         None,
-        Some(mem.clone()),
+        // SHM_RDONLY: never writable (Linux's do_shmat leaves out
+        // VM_MAYWRITE).
+        Some((mem.clone(), flg & SHM_RDONLY == 0)),
         0,
     )?;
     shm::attached(&mem, true);

@@ -187,7 +187,11 @@ pub fn sys_mmap2(
     let shared_anon = match file {
         None if ty != MAP_PRIVATE => {
             let m = SharedAnon::new(len / PAGE_SIZE)?;
-            Some(crate::mm::heap::for_user(|| Arc::try_new(m)).map_err(|_| ENOMEM)?)
+            // Anonymous shared memory may always be made writable.
+            Some((
+                crate::mm::heap::for_user(|| Arc::try_new(m)).map_err(|_| ENOMEM)?,
+                true,
+            ))
         }
         _ => None,
     };
@@ -197,15 +201,16 @@ pub fn sys_mmap2(
 /// Make a mapping of `len` bytes (page aligned) at `addr` (exactly there
 /// if `MAP_FIXED` or `MAP_FIXED_NOREPLACE` is in `flags`, else there if
 /// free, else where there is room): of `file` from `offset`, of the shared
-/// memory `shared_anon`, or anonymous. Linux's `do_mmap` after its
-/// argument checks; SysV `shmat` maps its segments through it too.
+/// memory `shared_anon` (with whether `mprotect` may make it writable),
+/// or anonymous. Linux's `do_mmap` after its argument checks; SysV
+/// `shmat` maps its segments through it too.
 pub fn do_mmap(
     addr: usize,
     len: usize,
     prot: ProtFlags,
     flags: MapFlags,
     mut file: Option<Arc<MappedFile>>,
-    shared_anon: Option<Arc<SharedAnon>>,
+    shared_anon: Option<(Arc<SharedAnon>, bool)>,
     offset: usize,
 ) -> SysResult {
     let fixed = flags.any(MAP_FIXED | MAP_FIXED_NOREPLACE);
@@ -277,7 +282,7 @@ pub fn do_mmap(
             mm.add_file(start, start + len, f)?;
         }
         if let Some(m) = shared_anon {
-            mm.add_shared_anon(start, start + len, m)?;
+            mm.add_shared_anon(start, start + len, m.0, m.1)?;
         }
         if let Err(e) = mm.add_region(Region::new(start, start + len, prot_of(prot), kind)) {
             let _ = mm.unmap(start, start + len);
@@ -409,12 +414,6 @@ fn region_of(mm: &AddressSpace, start: usize) -> Result<Region, Errno> {
     mm.region_at(start).copied().ok_or(EFAULT)
 }
 
-/// Does `r` map something other processes see too (`VM_MAYSHARE`)?
-fn is_shared(mm: &AddressSpace, r: &Region) -> bool {
-    r.kind == RegionKind::SharedAnon
-        || (r.kind == RegionKind::File && mm.file_at(r.start).is_some_and(|f| f.shared))
-}
-
 /// Linux's `vma_to_resize`: may the mapping at `addr` of `old_len`
 /// bytes become `new_len` long?
 fn vma_to_resize(
@@ -428,7 +427,8 @@ fn vma_to_resize(
     let r = region_of(mm, addr)?;
     // A zero old_len duplicates a shared mapping; a private one would be
     // a new, unrelated mapping: refused.
-    if old_len == 0 && !is_shared(mm, &r) {
+    // Only shared memory may be duplicated (VM_MAYSHARE).
+    if old_len == 0 && !r.is_shared() {
         return Err(EINVAL);
     }
     let special = matches!(r.kind, RegionKind::Vdso | RegionKind::Vvar);
@@ -518,8 +518,12 @@ fn mremap_to(
         mm.unmap(new_addr, new_addr + new_len)?;
     }
     if old_len > new_len {
-        let end = addr.checked_add(old_len).filter(|&e| e <= USER_TOP);
-        mm.unmap(addr + new_len, end.ok_or(EINVAL)?)?;
+        let end = addr
+            .checked_add(old_len)
+            .filter(|&e| e <= USER_TOP)
+            .ok_or(EINVAL)?;
+        // new_len < old_len: addr + new_len < end, no overflow.
+        mm.unmap(addr + new_len, end)?;
         old_len = new_len;
     }
     let r = vma_to_resize(mm, addr, old_len, new_len, flags, limits)?;
@@ -576,8 +580,11 @@ pub fn sys_mremap(
         // Shrinking always works: it unmaps the tail.
         if old_len >= new_len {
             if old_len > new_len {
-                let end = addr.checked_add(old_len).filter(|&e| e <= USER_TOP);
-                m.unmap(addr + new_len, end.ok_or(EINVAL)?)?;
+                let end = addr
+                    .checked_add(old_len)
+                    .filter(|&e| e <= USER_TOP)
+                    .ok_or(EINVAL)?;
+                m.unmap(addr + new_len, end)?;
             }
             return Ok((addr, None));
         }
