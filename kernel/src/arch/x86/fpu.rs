@@ -13,7 +13,7 @@
 
 use crate::mm::heap::NoMemory;
 use alloc::boxed::Box;
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use x86::controlregs::{Cr0, Cr4, cr0, cr0_write, cr4, cr4_write};
 
 /// The largest state kept: the x87/SSE legacy area, the XSAVE header, AVX,
@@ -40,8 +40,13 @@ const XFEATURE_MASK_USER: u64 = 0x3 | 0x4 | 0x18 | 0xe0 | 0x200;
 pub struct FpuState(pub [u8; XSTATE_MAX]);
 
 static HAVE_FXSR: AtomicBool = AtomicBool::new(false);
-/// XCR0 when XSAVE is in use, else 0.
-static XFEATURES: AtomicU64 = AtomicU64::new(0);
+/// XCR0 when XSAVE is in use, else 0 (its bits all lie in the low word:
+/// a 64-bit atomic would be a locked `cmpxchg8b` on every switch).
+static XFEATURES: AtomicU32 = AtomicU32::new(0);
+/// The CPU's MXCSR_MASK (0xFFBF when FXSAVE reports 0, SDM Vol. 1,
+/// 11.6.6): what MXCSR from user memory is masked with, as Linux's
+/// `mxcsr_feature_mask`; never the mask a signal frame claims.
+static MXCSR_MASK: AtomicU32 = AtomicU32::new(0xFFBF);
 /// Bytes of the state in use: 108 (FNSAVE), 512 (FXSAVE) or XSAVE's size.
 static SIZE: AtomicU32 = AtomicU32::new(108);
 static mut INIT_STATE: FpuState = FpuState([0; XSTATE_MAX]);
@@ -58,7 +63,7 @@ pub fn have_fxsr() -> bool {
 
 /// XCR0 if the state is kept with XSAVE, else 0.
 pub fn xfeatures() -> u64 {
-    XFEATURES.load(Ordering::Relaxed)
+    u64::from(XFEATURES.load(Ordering::Relaxed))
 }
 
 /// `xsetbv` of XCR0.
@@ -110,7 +115,7 @@ fn enable_xsave() -> Option<usize> {
         cr4_write(cr4() | Cr4::CR4_ENABLE_OS_XSAVE);
         set_xcr0(mask);
     }
-    XFEATURES.store(mask, Ordering::Relaxed);
+    XFEATURES.store(mask as u32, Ordering::Relaxed);
     // EBX of leaf 0Dh: the size for the components XCR0 enables now.
     let (_, size, _, _) = super::instructions::cpuid(0xd, 0);
     Some(size as usize)
@@ -151,6 +156,10 @@ pub fn init() {
     if fxsr && sse {
         // MXCSR at offset 24: all exceptions masked (Linux's default 0x1F80).
         init.0[24..28].copy_from_slice(&0x1F80u32.to_le_bytes());
+    }
+    if fxsr {
+        let m = u32_at(&init.0, 28);
+        MXCSR_MASK.store(if m == 0 { 0xFFBF } else { m }, Ordering::Relaxed);
     }
 }
 
@@ -225,12 +234,11 @@ pub fn sanitize(state: &mut FpuState, xfeatures: u64) {
         return;
     }
     let s = &mut state.0;
-    let mask = match u32_at(s, 28) {
-        0 => 0xFFBF, // MXCSR_MASK 0 means the default mask (SDM Vol. 1, 11.6.6)
-        m => m & 0xFFFF,
-    };
+    let mask = MXCSR_MASK.load(Ordering::Relaxed);
     let mxcsr = u32_at(s, 24) & mask;
     s[24..28].copy_from_slice(&mxcsr.to_le_bytes());
+    // The mask field itself is the CPU's, whatever the frame said.
+    s[28..32].copy_from_slice(&mask.to_le_bytes());
     let enabled = self::xfeatures();
     if enabled != 0 {
         let hdr = &mut s[XSAVE_HDR..XSAVE_HDR + XSAVE_HDR_SIZE];
@@ -248,10 +256,7 @@ pub fn valid_xsave(state: &FpuState) -> bool {
     let s = &state.0;
     let hdr = &s[XSAVE_HDR..XSAVE_HDR + XSAVE_HDR_SIZE];
     let bv = u64::from_le_bytes(hdr[..8].try_into().expect("8 bytes"));
-    let mask = match u32_at(s, 28) {
-        0 => 0xFFBF,
-        m => m & 0xFFFF,
-    };
+    let mask = MXCSR_MASK.load(Ordering::Relaxed);
     bv & !xfeatures() == 0 && hdr[8..].iter().all(|&b| b == 0) && u32_at(s, 24) & !mask == 0
 }
 

@@ -162,11 +162,14 @@ pub fn restore_from_sigframe(mm: &Mm, at: usize) -> Result<(), BadFrame> {
         let user_xf = u64::from(u32_at(sw, 8)) | u64::from(u32_at(sw, 12)) << 32;
         let sizes_ok =
             (FXSAVE_SIZE + XSAVE_HDR_SIZE..=fpu::size()).contains(&size) && size <= extended;
+        // magic2 is read only if the rest looks right; if it cannot be
+        // read the frame is bad (check_xstate_in_sigframe), if it is wrong
+        // x87 and SSE alone come back.
         let mut magic2 = [0u8; 4];
-        let full = magic1 == FP_XSTATE_MAGIC1
-            && sizes_ok
-            && copy_from_user(mm, &mut magic2, buf_fx + size).is_ok()
-            && u32::from_le_bytes(magic2) == FP_XSTATE_MAGIC2;
+        let full = magic1 == FP_XSTATE_MAGIC1 && sizes_ok && {
+            copy_from_user(mm, &mut magic2, buf_fx + size)?;
+            u32::from_le_bytes(magic2) == FP_XSTATE_MAGIC2
+        };
         if full {
             copy_from_user(mm, &mut st.0[..size], buf_fx)?;
             // Linux's copy_uabi_to_xstate refuses what XRSTOR would: an

@@ -28,7 +28,7 @@ use abi::ldt::{
     MODIFY_LDT_WRITE, MODIFY_LDT_WRITE_OLD,
 };
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, Ordering};
 
 /// An mm's LDT: its descriptors (empty: no LDT). The CPU reads them at
 /// the `Vec`'s address, so the `Vec` is never grown in place: a change
@@ -68,7 +68,7 @@ impl Drop for MmLdt {
     fn drop(&mut self) {
         // The table the CPU is using goes away (the last task of the mm
         // exits or execs): load the null LDT first.
-        if self.descriptor() != 0 && LOADED.load(Ordering::Relaxed) == self.descriptor() {
+        if self.descriptor() != 0 && loaded() == self.descriptor() {
             load(0);
         }
     }
@@ -91,15 +91,25 @@ fn ldt_descriptor(entries: &[u64]) -> u64 {
     )
 }
 
-/// The descriptor LDTR was last loaded from (0: the null LDT).
-static LOADED: AtomicU64 = AtomicU64::new(0);
+/// The descriptor LDTR was last loaded from (0: the null LDT), in two
+/// halves: a 64-bit atomic would be a locked `cmpxchg8b` on every switch.
+/// Only the switch and `modify_ldt` touch it, with interrupts off.
+static LOADED_LO: AtomicU32 = AtomicU32::new(0);
+static LOADED_HI: AtomicU32 = AtomicU32::new(0);
+
+fn loaded() -> u64 {
+    u64::from(LOADED_HI.load(Ordering::Relaxed)) << 32
+        | u64::from(LOADED_LO.load(Ordering::Relaxed))
+}
 
 /// Make `desc` (an mm's [`MmLdt::descriptor`]) the CPU's LDT, unless it
 /// already is (Linux's `load_mm_ldt`/`switch_ldt`).
 pub fn load(desc: u64) {
-    if LOADED.swap(desc, Ordering::Relaxed) == desc {
+    if loaded() == desc {
         return;
     }
+    LOADED_LO.store(desc as u32, Ordering::Relaxed);
+    LOADED_HI.store((desc >> 32) as u32, Ordering::Relaxed);
     let sel = if desc == 0 {
         0
     } else {
