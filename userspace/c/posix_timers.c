@@ -8,7 +8,8 @@
  *   - timer_gettime shows what is left and the interval; 0 disarms;
  *     TIMER_ABSTIME; SIGEV_NONE fires no signal; SIGEV_THREAD_ID goes to
  *     the named thread; CPU-time clocks count CPU time;
- *   - a deleted timer's queued signal is still delivered; fork's child
+ *   - a deleted timer's queued signal is still delivered, one that
+ *     SIGCONT discarded lets the re-armed timer queue again; fork's child
  *     has no timers; RLIMIT_SIGPENDING bounds how many exist (EAGAIN);
  *   - the C library's SIGEV_THREAD runs the callback in a thread;
  *   - errors: EINVAL for a bad clock, notify, signal, thread, id or
@@ -266,6 +267,33 @@ static void check_errors(void)
     CHECK(syscall(SYS_timer_delete, id) == -1 && errno == EINVAL, "second timer_delete: errno %d", errno);
 }
 
+/* A timer's queued stop signal that SIGCONT throws away leaves the timer
+ * free to queue again once re-armed (Linux unlinks its sigqueue). */
+static int discard_child(void)
+{
+    block(SIGTSTP);
+    block(SIGCONT);
+    struct sigevent ev = {0};
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGTSTP;
+    int id;
+    if (k_create(CLOCK_MONOTONIC, &ev, &id) != 0 || k_settime(id, 0, 10000000, 0, NULL) != 0)
+        return 2;
+    sleep_ms(50);
+    sigset_t p;
+    sigpending(&p);
+    if (!sigismember(&p, SIGTSTP))
+        return 3;
+    kill(getpid(), SIGCONT); /* discards the pending SIGTSTP */
+    sigpending(&p);
+    if (sigismember(&p, SIGTSTP))
+        return 4;
+    k_settime(id, 0, 10000000, 0, NULL);
+    sleep_ms(50);
+    sigpending(&p);
+    return sigismember(&p, SIGTSTP) ? 0 : 5;
+}
+
 static int fork_child(void)
 {
     /* The parent's timer 0 is not ours. */
@@ -326,6 +354,9 @@ int main(void)
     int st = in_child(fork_child);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "fork's child sees its parent's timer (status %#x)", st);
     syscall(SYS_timer_delete, id);
+    st = in_child(discard_child);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a re-armed timer after SIGCONT discarded its signal: step %d",
+          WEXITSTATUS(st));
     st = in_child(limit_child);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "RLIMIT_SIGPENDING and timers: step %d failed", WEXITSTATUS(st));
     check_libc_sigev_thread();

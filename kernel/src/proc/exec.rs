@@ -591,7 +591,9 @@ fn open_program(path: &[u8], argv: &[Vec<u8>]) -> Result<(Program, Option<Args>)
         };
         let interp = &prog.image[line.interp];
         let old = args.as_deref().unwrap_or(argv);
-        let mut new = heap::try_vec(old.len() + 2)?;
+        // The interpreter, its argument and the script's name in place of
+        // argv[0] (three more at most, for an empty argv).
+        let mut new = heap::try_vec(old.len() + 3)?;
         for s in [
             Some(interp),
             line.arg.map(|a| &prog.image[a]),

@@ -234,7 +234,13 @@ pub fn wake(uaddr: usize, nr: u32, bitset: u32, shared: bool) -> Result<usize, E
         return Err(EINVAL);
     }
     let key = key_of(uaddr, shared)?;
-    Ok(wake_key(key, nr, bitset))
+    Ok(wake_key(key, at_least_one(nr), bitset))
+}
+
+/// Linux's wake loops take `int nr_wake` and stop after `++ret >= nr_wake`:
+/// a count of 0 or a negative one still wakes one waiter.
+fn at_least_one(nr: u32) -> u32 {
+    (nr as i32).max(1) as u32
 }
 
 /// `FUTEX_REQUEUE`/`FUTEX_CMP_REQUEUE` (Linux's `futex_requeue`): wake up
@@ -312,7 +318,7 @@ pub fn wake_op(
         _ => old ^ oparg,             // FUTEX_OP_XOR
     };
     put_u32(uaddr2, new as u32)?;
-    let mut woken = wake_key(key1, nr_wake, FUTEX_BITSET_MATCH_ANY);
+    let mut woken = wake_key(key1, at_least_one(nr_wake), FUTEX_BITSET_MATCH_ANY);
     let pass = match cmp {
         0 => old == cmparg,
         1 => old != cmparg,
@@ -322,7 +328,7 @@ pub fn wake_op(
         _ => old >= cmparg,
     };
     if pass {
-        woken += wake_key(key2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
+        woken += wake_key(key2, at_least_one(nr_wake2), FUTEX_BITSET_MATCH_ANY);
     }
     Ok(woken)
 }

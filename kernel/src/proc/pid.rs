@@ -219,12 +219,18 @@ impl TaskTable {
         self.for_other_threads(pid, |t| t.pgid = pgid);
     }
 
+    /// Thread `i` (in creation order) of process `tgid`, looked up afresh,
+    /// so that a loop over a group may change tasks between steps.
+    pub fn nth_thread(&self, tgid: Pid, i: usize) -> Option<Pid> {
+        self.get(tgid).and_then(|l| l.group.threads.get(i).copied())
+    }
+
     /// Apply `f` to every live thread of process `pid` but its leader (the
     /// copies of process-wide ids each thread keeps).
     pub fn for_other_threads(&mut self, pid: Pid, mut f: impl FnMut(&mut Task)) {
         let n = self.get(pid).map_or(0, |t| t.group.threads.len());
         for i in 0..n {
-            let Some(p) = self.get(pid).and_then(|t| t.group.threads.get(i).copied()) else {
+            let Some(p) = self.nth_thread(pid, i) else {
                 break;
             };
             if p != pid

@@ -255,6 +255,15 @@ pub fn dequeued(g: &mut super::thread::ThreadGroup, info: &mut Siginfo) {
     }
 }
 
+/// A timer's queued signal was thrown away unseen (a `SIGCONT` discards
+/// a pending stop signal): the timer may queue again, as Linux's unlinked
+/// preallocated `sigqueue` lets it.
+pub fn discarded(timers: &mut [PosixTimer], id: i32) {
+    if let Some(p) = timers.iter_mut().find(|p| p.id == id) {
+        p.queued = false;
+    }
+}
+
 /// What the tick found due: sent after the scheduler is released.
 #[derive(Clone, Copy, Default)]
 pub struct Due {
@@ -347,7 +356,7 @@ pub fn tick(s: &mut Scheduler, current: Option<Pid>, tick_ns: u64, fired: &mut F
                 let late = now - p.expires;
                 p.expires = match forward(p, late) {
                     0 => 0,
-                    n => now + n,
+                    n => now.saturating_add(n),
                 };
             }
             if p.expires != 0 {

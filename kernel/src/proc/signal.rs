@@ -180,9 +180,10 @@ pub fn do_sigaltstack(new: Option<SignalStack>, sp: usize) -> Result<SignalStack
 pub struct SigQueue(Vec<(Siginfo, bool)>);
 
 impl SigQueue {
-    /// Queue `info` at the end; fails only for want of memory.
+    /// Queue `info` at the end; fails only for want of memory (a user's
+    /// request: the kernel's reserve is not touched).
     fn push(&mut self, info: Siginfo, timer: bool) -> Result<(), crate::mm::heap::NoMemory> {
-        self.0.try_reserve(1)?;
+        crate::mm::heap::for_user(|| self.0.try_reserve(1))?;
         self.0.push((info, timer));
         Ok(())
     }
@@ -191,11 +192,15 @@ impl SigQueue {
     /// there is none and memory allows: true when a counted entry was
     /// added.
     fn replace(&mut self, info: Siginfo) -> bool {
-        match self.0.iter_mut().find(|q| q.0.si_signo == info.si_signo) {
+        // A timer's entry stays its timer's.
+        match self
+            .0
+            .iter_mut()
+            .find(|q| q.0.si_signo == info.si_signo && !q.1)
+        {
             Some(q) => {
-                let was_counted = !q.1;
                 *q = (info, false);
-                !was_counted
+                false
             }
             None => self.push(info, false).is_ok(),
         }
@@ -213,13 +218,20 @@ impl SigQueue {
         (first.map(|i| self.0.remove(i)), more)
     }
 
-    /// Drop the entries of the signals in `mask`; how many counted ones
-    /// went.
-    fn discard(&mut self, mask: u64) -> usize {
-        let counted = |q: &(Siginfo, bool)| !q.1 && sigbit(q.0.si_signo) & mask != 0;
-        let n = self.0.iter().filter(|q| counted(q)).count();
-        self.0.retain(|q| sigbit(q.0.si_signo) & mask == 0);
-        n
+    /// Drop the entries of the signals in `mask`, telling `timer_gone`
+    /// the id of each timer whose entry went; how many counted ones went.
+    fn discard(&mut self, mask: u64, mut timer_gone: impl FnMut(i32)) -> usize {
+        let mut counted = 0;
+        self.0.retain(|q| {
+            let keep = sigbit(q.0.si_signo) & mask == 0;
+            if !keep && q.1 {
+                timer_gone(q.0.fields[0] as i32); // si_tid
+            } else if !keep {
+                counted += 1;
+            }
+            keep
+        });
+        counted
     }
 
     /// Drop every entry; how many counted ones went.
@@ -339,11 +351,7 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool, timer: bool) -> R
             return Ok(false);
         }
         let n = t.group.threads.len();
-        let thread = |s: &sched::Scheduler, i: usize| {
-            s.tasks
-                .get(tgid)
-                .and_then(|l| l.group.threads.get(i).copied())
-        };
+        let thread = |s: &sched::Scheduler, i: usize| s.tasks.nth_thread(tgid, i);
         let mut resume = false;
         if sig_kernel_stop(sig) || sig == SIGCONT {
             let drop_mask = if sig == SIGCONT {
@@ -354,13 +362,20 @@ fn send_signal(pid: u32, sig: i32, info: Siginfo, group: bool, timer: bool) -> R
             let t = s.tasks.get_mut(pid).expect("checked above");
             t.group.shared_pending &= !drop_mask;
             let g = &mut *t.group;
-            g.sigqueued -= g.shared_info.discard(drop_mask);
+            let timers = &mut g.posix_timers;
+            g.sigqueued -= g
+                .shared_info
+                .discard(drop_mask, |id| super::posix_timers::discarded(timers, id));
             for i in 0..n {
                 if let Some(p) = thread(s, i)
                     && let Some(th) = s.tasks.get_mut(p)
                 {
                     th.sigpending &= !drop_mask;
-                    th.group.sigqueued -= th.siginfo.discard(drop_mask);
+                    let g = &mut *th.group;
+                    let timers = &mut g.posix_timers;
+                    g.sigqueued -= th
+                        .siginfo
+                        .discard(drop_mask, |id| super::posix_timers::discarded(timers, id));
                 }
             }
             let t = s.tasks.get_mut(pid).expect("checked above");

@@ -206,11 +206,7 @@ pub fn zap_threads(s: &mut Scheduler, tgid: Pid, status: u32, except: Option<Pid
     }
     let n = leader.group.threads.len();
     for i in 0..n {
-        let Some(p) = s
-            .tasks
-            .get(tgid)
-            .and_then(|l| l.group.threads.get(i).copied())
-        else {
+        let Some(p) = s.tasks.nth_thread(tgid, i) else {
             break;
         };
         if Some(p) == except {
@@ -240,11 +236,7 @@ pub fn stop_other_threads() {
         };
         let n = s.tasks.get(tgid).map_or(0, |l| l.group.threads.len());
         for i in 0..n {
-            let Some(p) = s
-                .tasks
-                .get(tgid)
-                .and_then(|l| l.group.threads.get(i).copied())
-            else {
+            let Some(p) = s.tasks.nth_thread(tgid, i) else {
                 break;
             };
             if p == me {
@@ -457,11 +449,7 @@ pub fn sync_rlimits(tid: Pid) {
         let (limits, tgid) = (t.rlimits, t.tgid);
         let n = thread_count(s, tgid);
         for i in 0..n {
-            let Some(p) = s
-                .tasks
-                .get(tgid)
-                .and_then(|l| l.group.threads.get(i).copied())
-            else {
+            let Some(p) = s.tasks.nth_thread(tgid, i) else {
                 break;
             };
             if let Some(th) = s.tasks.get_mut(p) {

@@ -130,7 +130,8 @@ pub fn sys_clone3(ctx: &mut SyscallContext, uargs: usize, size: usize) -> SysRes
     if set_tid_size > 32 || (set_tid == 0 && set_tid_size > 0) {
         return Err(EINVAL);
     }
-    if exit_signal & !u64::from(CSIGNAL) != 0 {
+    // Within CSIGNAL and a signal that exists (valid_signal).
+    if exit_signal & !u64::from(CSIGNAL) != 0 || exit_signal > abi::signal::NSIG as u64 {
         return Err(EINVAL);
     }
     // clone3_args_valid.
